@@ -1,0 +1,39 @@
+// Bundles the extension host entry, the CLI and the webview, and copies the WASM the parser needs
+// next to them: the package ships its grammar and never fetches anything at run time.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, existsSync, chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+mkdirSync('dist', { recursive: true });
+copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm');
+copyFileSync(require.resolve('tree-sitter-go/tree-sitter-go.wasm'), 'dist/tree-sitter-go.wasm');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+const builds = [
+  { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/analysis/worker.ts'], outfile: 'dist/worker.js' },
+];
+if (existsSync('src/sockets/worker.ts')) {
+  builds.push({ ...common, entryPoints: ['src/sockets/worker.ts'], outfile: 'dist/sockets-worker.js' });
+}
+if (existsSync('media/webview.ts')) {
+  builds.push({ ...common, platform: 'browser', target: 'chrome120', format: 'iife', entryPoints: ['media/webview.ts'], outfile: 'dist/webview.js' });
+}
+if (watch) {
+  await Promise.all(builds.map(async (b) => (await esbuild.context(b)).watch()));
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  chmodSync('dist/cli.js', 0o755);
+}

@@ -1,0 +1,209 @@
+// Runs rules over files and packages, applies suppressions and settings. Used by the CLI, the
+// extension, the workers and the tests alike.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { initParser, parseGo, type SyntaxTree } from './parser';
+import { FileFacts, PackageFacts } from './facts/package';
+import { findGoMod } from './facts/gomod';
+import { DEFAULT_FIX_SETTINGS, RuleContext, type FixSettings } from './context';
+import type { Finding, Severity, TextEdit } from './model';
+import { allRules } from './rules/index';
+
+export interface AnalyzeOptions {
+  /** Only these rule ids (default: all). */
+  rules?: string[];
+  disabled?: string[];
+  severity?: Record<string, Severity | 'off'>;
+  /** Overrides the go.mod `go` version. */
+  goVersion?: string;
+  fix?: Partial<FixSettings>;
+}
+
+export interface SourceFile {
+  path: string;
+  text: string;
+  /** A tree already parsed (incrementally) for exactly `text`. */
+  tree?: SyntaxTree;
+}
+
+/** Files bigger than this are skipped with a message: generated tables, vendored blobs. */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+export class InputError extends Error {}
+
+/** Rejects text that is not Go source we should parse (binary, huge). */
+export function checkSource(path: string, text: string): void {
+  if (text.length > MAX_FILE_BYTES) throw new InputError(`${path}: skipped, ${(text.length / 1048576).toFixed(1)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit`);
+  if (text.indexOf('\u0000') !== -1) throw new InputError(`${path}: skipped, looks like a binary file (NUL bytes)`);
+}
+
+export function ensureReady(): Promise<unknown> {
+  return initParser();
+}
+
+function buildFacts(sources: SourceFile[]): FileFacts[] {
+  const facts = sources.map((s) => new FileFacts(s.path, s.text, s.tree ?? parseGo(s.text)));
+  // One package per directory and package clause (`foo` and `foo_test` are separate packages).
+  const groups = new Map<string, FileFacts[]>();
+  for (const f of facts) {
+    const key = `${dirname(f.path)}\u0000${f.packageName}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(f);
+  }
+  for (const g of groups.values()) new PackageFacts(g);
+  return facts;
+}
+
+/**
+ * Analyzes `targets` with `siblings` (the other files of their packages) providing facts.
+ * Findings are returned only for targets. Parser must be initialised (`ensureReady`).
+ */
+export function analyzeFiles(targets: SourceFile[], siblings: SourceFile[] = [], opts: AnalyzeOptions = {}): Finding[] {
+  const all = buildFacts([...targets, ...siblings]);
+  const out: Finding[] = [];
+  const fix = { ...DEFAULT_FIX_SETTINGS, ...opts.fix };
+  for (const file of all.slice(0, targets.length)) {
+    const goVersion = opts.goVersion ?? findGoMod(dirname(file.path))?.go;
+    out.push(...runRules(file, goVersion, fix, opts));
+  }
+  return out;
+}
+
+function enabledRules(opts: AnalyzeOptions) {
+  return allRules.filter((r) => {
+    if (opts.rules && opts.rules.length && !opts.rules.includes(r.meta.id)) return false;
+    if (opts.disabled?.includes(r.meta.id)) return false;
+    if (opts.severity?.[r.meta.id] === 'off') return false;
+    return true;
+  });
+}
+
+function runRules(file: FileFacts, goVersion: string | undefined, fix: FixSettings, opts: AnalyzeOptions): Finding[] {
+  const findings: Finding[] = [];
+  const suppress = suppressions(file.text);
+  for (const rule of enabledRules(opts)) {
+    const ctx = new RuleContext(file, goVersion, fix);
+    ctx.meta = rule.meta;
+    const sev = opts.severity?.[rule.meta.id];
+    ctx.severity = sev && sev !== 'off' ? sev : rule.meta.severity;
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      // A rule bug must never take down the editor or the CLI run: drop that rule for this file.
+      if (process.env.CONNDOCTOR_DEBUG) throw e;
+      continue;
+    }
+    for (const f of ctx.findings) if (!isSuppressed(suppress, f)) findings.push(f);
+  }
+  findings.sort((a, b) => a.startOffset - b.startOffset || a.rule.localeCompare(b.rule));
+  return findings;
+}
+
+interface Suppression {
+  line: number;
+  rules: Set<string> | 'all';
+}
+
+const IGNORE_RE = /\/\/\s*conndoctor:ignore\s+([\w,-]+)/g;
+const NOLINT_RE = /\/\/\s*nolint(?::([\w,-]+))?/g;
+
+function suppressions(text: string): Suppression[] {
+  const out: Suppression[] = [];
+  if (text.indexOf('conndoctor:ignore') === -1 && text.indexOf('nolint') === -1) return out;
+  const lines = text.split('\n');
+  lines.forEach((l, i) => {
+    for (const m of l.matchAll(IGNORE_RE)) out.push({ line: i, rules: m[1] === 'all' ? 'all' : new Set(m[1].split(',')) });
+    for (const m of l.matchAll(NOLINT_RE)) {
+      // golangci-lint's names: bodyclose is the linter users already silence for unclosed bodies.
+      if (!m[1]) out.push({ line: i, rules: new Set(['body-not-closed']) });
+      else if (m[1].split(',').includes('bodyclose')) out.push({ line: i, rules: new Set(['body-not-closed']) });
+    }
+  });
+  return out;
+}
+
+function isSuppressed(sup: Suppression[], f: Finding): boolean {
+  const line = f.range.start.line;
+  return sup.some((s) => (s.line === line || s.line === line - 1) && (s.rules === 'all' || s.rules.has(f.rule)));
+}
+
+/** Applies non-overlapping edits (later ones that overlap an earlier one are dropped). */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const kept: TextEdit[] = [];
+  let lastEnd = -1;
+  for (const e of sorted) {
+    if (e.start < lastEnd) continue;
+    kept.push(e);
+    lastEnd = Math.max(e.end, e.start);
+  }
+  let out = '';
+  let pos = 0;
+  for (const e of kept) {
+    out += text.slice(pos, e.start) + e.newText;
+    pos = e.end;
+  }
+  return out + text.slice(pos);
+}
+
+/** Applies the preferred fix of each finding in one pass; overlapping fixes wait for a later pass. */
+export function applyPreferredFixes(text: string, findings: Finding[]): { text: string; applied: number } {
+  const edits: TextEdit[] = [];
+  const taken: TextEdit[] = [];
+  let applied = 0;
+  for (const f of findings) {
+    const fix = f.fixes.find((x) => x.preferred) ?? (f.fixes.length === 1 ? f.fixes[0] : undefined);
+    if (!fix) continue;
+    // Import edits from several fixes often coincide: keep one of identical edits.
+    const own = fix.edits.filter((e) => !taken.some((t) => t.start === e.start && t.end === e.end && t.newText === e.newText));
+    if (own.some((e) => edits.some((o) => e.start < o.end && o.start < e.end) || edits.some((o) => o.start === e.start && o.end === e.end && e.start === e.end))) continue;
+    edits.push(...own);
+    taken.push(...fix.edits);
+    applied++;
+  }
+  return { text: applyEdits(text, edits), applied };
+}
+
+/** Directories the CLI and workspace scan skip, as `go build ./...` does. */
+export function skipDir(name: string): boolean {
+  return name === 'vendor' || name === 'testdata' || name === 'node_modules' || name.startsWith('.') || name.startsWith('_');
+}
+
+/** Collects .go files under the given paths (`./...` style recursion for directories). */
+export function collectGoFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string, top: boolean) => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      if (!top && skipDir(basename(p))) return;
+      for (const e of readdirSync(p).sort()) walk(join(p, e), false);
+    } else if (p.endsWith('.go') && (top || st.isFile())) out.push(p);
+  };
+  for (const p of paths) walk(p.replace(/\/\.\.\.$/, '') || '.', true);
+  return out;
+}
+
+/** Reads the other .go files of a file's directory, for package facts. */
+export function siblingsOf(path: string, exclude: Set<string> = new Set()): SourceFile[] {
+  const dir = dirname(path);
+  const out: SourceFile[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    const p = join(dir, n);
+    if (!n.endsWith('.go') || p === path || exclude.has(p)) continue;
+    try {
+      const text = readFileSync(p, 'utf8');
+      checkSource(p, text);
+      out.push({ path: p, text });
+    } catch {
+      /* unreadable or binary sibling: facts from it are simply missing */
+    }
+  }
+  return out;
+}

@@ -1,0 +1,308 @@
+// Facts about one Go file and the package (directory) it belongs to: declared types, globals,
+// function signatures, and the Kind ("what is this value?") of any expression.
+import type { SyntaxNode, SyntaxTree } from '../parser';
+import { Imports } from './imports';
+import { CONSTRUCTORS, fieldKind, methodResults, type Kind } from './kinds';
+import { FunctionScopes, outerFunction, type Binding } from './scope';
+import { exprList, unparen, named, ofType } from './syntax';
+
+export interface FuncInfo {
+  name: string;
+  /** `Recv.Name` for methods. */
+  key: string;
+  node: SyntaxNode;
+  file: FileFacts;
+  params: { name: string; typeNode: SyntaxNode | null }[];
+  results: (SyntaxNode | null)[];
+}
+
+export class FileFacts {
+  readonly imports: Imports;
+  pkg!: PackageFacts;
+  readonly packageName: string;
+  private readonly scopes = new Map<number, FunctionScopes>();
+
+  constructor(readonly path: string, readonly text: string, readonly tree: SyntaxTree) {
+    this.imports = new Imports(tree);
+    const pc = named(tree.rootNode).find((c) => c.type === 'package_clause');
+    this.packageName = pc?.namedChild(0)?.text ?? '';
+  }
+
+  /** Scopes of the outermost function holding `n` (func literals share their parent's table). */
+  scopesFor(n: SyntaxNode): FunctionScopes | null {
+    const fn = outerFunction(n);
+    if (!fn) return null;
+    let s = this.scopes.get(fn.id);
+    if (!s) this.scopes.set(fn.id, (s = new FunctionScopes(fn)));
+    return s;
+  }
+
+  binding(id: SyntaxNode): Binding | null {
+    if (id.type !== 'identifier') return null;
+    return this.scopesFor(id)?.resolve(id) ?? null;
+  }
+
+  /** `pkg/path.Name` of a package-level reference, via imports (aliases and dot imports). */
+  qualified(n: SyntaxNode | null | undefined): string | null {
+    const u = unparen(n);
+    if (u && u.type === 'selector_expression') {
+      const op = u.childForFieldName('operand');
+      // `net.Dial` where `net` is a local variable is not the package.
+      if (op?.type === 'identifier' && this.binding(op)) return null;
+    }
+    if (u && u.type === 'identifier' && this.binding(u)) return null;
+    return this.imports.qualified(u, DOT_NAMES);
+  }
+
+  /** Canonical callee of a call: `net.Dial` for package functions, `Kind.Method` for known receivers. */
+  callee(call: SyntaxNode): { qualified?: string; method?: string; recvKind?: Kind | null; recv?: SyntaxNode } | null {
+    if (call.type !== 'call_expression') return null;
+    const fn = unparen(call.childForFieldName('function'));
+    if (!fn) return null;
+    const q = this.qualified(fn);
+    if (q) return { qualified: q };
+    if (fn.type === 'selector_expression') {
+      const recv = fn.childForFieldName('operand')!;
+      return { method: fn.childForFieldName('field')?.text, recvKind: this.kindOf(recv), recv };
+    }
+    return {};
+  }
+
+  /** Resolves a type expression to a Kind: `net.Conn`, `*tls.Conn`, `*Server` (local: `local.Server`). */
+  typeKind(t: SyntaxNode | null | undefined): Kind | null {
+    if (!t) return null;
+    if (t.type === 'pointer_type') {
+      const inner = this.typeKind(t.namedChild(0));
+      return inner ? `*${inner}` : null;
+    }
+    if (t.type === 'parenthesized_type') return this.typeKind(t.namedChild(0));
+    if (t.type === 'qualified_type') return this.imports.qualified(t, DOT_NAMES);
+    if (t.type === 'type_identifier') {
+      if (this.pkg?.structs.has(t.text) || this.pkg?.typeNames.has(t.text)) return `local.${t.text}`;
+      return this.imports.qualified(t, DOT_NAMES);
+    }
+    if (t.type === 'generic_type') return this.typeKind(t.childForFieldName('type'));
+    return null;
+  }
+
+  /** What an expression is, for the Kinds we model; null when unknown. */
+  kindOf(e: SyntaxNode | null | undefined, depth = 0): Kind | null {
+    const n = unparen(e);
+    if (!n || depth > 8) return null;
+    switch (n.type) {
+      case 'identifier': {
+        const b = this.binding(n);
+        if (b) return this.bindingKind(b, depth + 1);
+        const g = this.pkg?.globals.get(n.text);
+        if (g) return this.pkg.globalKind(n.text, depth + 1);
+        const q = this.imports.qualified(n, DOT_NAMES);
+        if (q && CONSTRUCTORS[q] && !q.startsWith('net/http.New')) return null;
+        return null;
+      }
+      case 'selector_expression': {
+        const q = this.qualified(n);
+        if (q === 'net/http.DefaultClient') return '*net/http.Client';
+        if (q === 'net/http.DefaultTransport') return 'net/http.RoundTripper';
+        const op = n.childForFieldName('operand');
+        const field = n.childForFieldName('field')?.text ?? '';
+        const ok = this.kindOf(op, depth + 1);
+        const std = fieldKind(ok, field);
+        if (std) return std;
+        if (ok && ok.replace(/^\*/, '').startsWith('local.')) {
+          const st = this.pkg?.structs.get(ok.replace(/^\*?local\./, ''));
+          const ft = st?.get(field);
+          if (ft) return ft.file.typeKind(ft.type);
+        }
+        return this.pkg?.uniqueFieldKind(field) ?? null;
+      }
+      case 'call_expression':
+        return this.callResults(n, depth + 1)?.[0] ?? null;
+      case 'type_assertion_expression':
+        return this.typeKind(n.childForFieldName('type'));
+      case 'unary_expression': {
+        const op = n.childForFieldName('operator')?.text ?? n.child(0)?.text;
+        const inner = this.kindOf(n.childForFieldName('operand'), depth + 1);
+        if (op === '&' && inner) return `*${inner}`;
+        if (op === '*' && inner?.startsWith('*')) return inner.slice(1);
+        return null;
+      }
+      case 'composite_literal':
+        return this.typeKind(n.childForFieldName('type'));
+      default:
+        return null;
+    }
+  }
+
+  /** Result kinds of a call, by position. */
+  callResults(call: SyntaxNode, depth = 0): (Kind | null)[] | null {
+    const fn = unparen(call.childForFieldName('function'));
+    if (!fn) return null;
+    const q = this.qualified(fn);
+    if (q) return CONSTRUCTORS[q] ?? null;
+    if (fn.type === 'identifier' && !this.binding(fn)) {
+      const f = this.pkg?.funcs.get(fn.text);
+      if (f) return f.results.map((r) => f.file.typeKind(r));
+      return null;
+    }
+    if (fn.type === 'selector_expression') {
+      const recvKind = this.kindOf(fn.childForFieldName('operand'), depth + 1);
+      const name = fn.childForFieldName('field')?.text ?? '';
+      const std = methodResults(recvKind, name);
+      if (std) return std;
+      if (recvKind?.replace(/^\*/, '').startsWith('local.')) {
+        const m = this.pkg?.funcs.get(`${recvKind.replace(/^\*?local\./, '')}.${name}`);
+        if (m) return m.results.map((r) => m.file.typeKind(r));
+      }
+    }
+    return null;
+  }
+
+  bindingKind(b: Binding, depth = 0): Kind | null {
+    if (b.caseType) return this.typeKind(b.caseType);
+    if (b.typeNode) return this.typeKind(b.typeNode);
+    if (b.value) {
+      const v = unparen(b.value.expr);
+      if (!v) return null;
+      if (b.value.count > 1) {
+        if (v.type === 'call_expression') return this.callResults(v, depth)?.[b.value.index] ?? null;
+        if (v.type === 'type_assertion_expression' && b.value.index === 0) return this.typeKind(v.childForFieldName('type'));
+        return null;
+      }
+      return this.kindOf(v, depth);
+    }
+    return null;
+  }
+}
+
+/** Names a dot import of these packages would bring in (the ones rules look for). */
+const DOT_NAMES = new Map<string, string>();
+for (const q of Object.keys(CONSTRUCTORS)) {
+  const i = q.lastIndexOf('.');
+  DOT_NAMES.set(q.slice(i + 1), q.slice(0, i));
+}
+for (const [name, path] of [
+  ['Conn', 'net'], ['Listener', 'net'], ['TCPConn', 'net'], ['Dialer', 'net'], ['ListenConfig', 'net'],
+  ['Response', 'net/http'], ['Client', 'net/http'], ['Server', 'net/http'], ['Request', 'net/http'],
+  ['ListenAndServe', 'net/http'], ['Serve', 'net/http'], ['ErrServerClosed', 'net/http'], ['ResponseWriter', 'net/http'],
+  ['HandleFunc', 'net/http'], ['HandlerFunc', 'net/http'],
+] as const) if (!DOT_NAMES.has(name)) DOT_NAMES.set(name, path);
+
+export class PackageFacts {
+  readonly files: FileFacts[] = [];
+  readonly structs = new Map<string, Map<string, { type: SyntaxNode; file: FileFacts }>>();
+  readonly typeNames = new Set<string>();
+  readonly globals = new Map<string, { spec: SyntaxNode; binding: Binding; file: FileFacts }>();
+  readonly funcs = new Map<string, FuncInfo>();
+  private readonly fieldKinds = new Map<string, Kind | null>();
+  private readonly globalKinds = new Map<string, Kind | null>();
+  /** Cache for rule-specific per-package summaries (e.g. which params a function closes). */
+  readonly memo = new Map<string, unknown>();
+
+  constructor(files: FileFacts[]) {
+    for (const f of files) this.add(f);
+    // Package-level names shadow dot-imported ones in every file of the package.
+    for (const f of this.files) {
+      for (const g of this.funcs.values()) f.imports.localDecls.add(g.name);
+      for (const g of this.globals.keys()) f.imports.localDecls.add(g);
+      for (const t of this.typeNames) f.imports.localDecls.add(t);
+    }
+  }
+
+  private add(f: FileFacts): void {
+    f.pkg = this;
+    this.files.push(f);
+    for (const d of named(f.tree.rootNode)) {
+      if (d.type === 'type_declaration') {
+        for (const spec of named(d)) {
+          if (spec.type !== 'type_spec' && spec.type !== 'type_alias') continue;
+          const name = spec.childForFieldName('name')?.text;
+          if (!name) continue;
+          this.typeNames.add(name);
+          const t = spec.childForFieldName('type');
+          if (t?.type === 'struct_type') {
+            const fields = new Map<string, { type: SyntaxNode; file: FileFacts }>();
+            for (const fd of ofType(t, 'field_declaration')) {
+              if (!fd || fd.parent?.parent?.id !== t.id) continue;
+              const ft = fd.childForFieldName('type');
+              if (!ft) continue;
+              const names = fd.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
+              if (names.length === 0) {
+                // Embedded field: its name is the type's last element.
+                const base = ft.type === 'pointer_type' ? ft.namedChild(0) : ft;
+                const nm = base?.type === 'qualified_type' ? base.childForFieldName('name')?.text : base?.text;
+                if (nm) fields.set(nm, { type: ft, file: f });
+              }
+              for (const nm of names) fields.set(nm.text, { type: ft, file: f });
+            }
+            this.structs.set(name, fields);
+          }
+        }
+      } else if (d.type === 'var_declaration') {
+        for (const spec of ofType(d, 'var_spec')) {
+          if (!spec) continue;
+          const names = spec.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
+          const right = exprList(spec.childForFieldName('value'));
+          names.forEach((id, i) => {
+            const value = right.length === names.length ? { expr: right[i], index: 0, count: 1 } : right.length === 1 ? { expr: right[0], index: i, count: names.length } : null;
+            this.globals.set(id.text, { spec, file: f, binding: { name: id.text, decl: id, scope: f.tree.rootNode, typeNode: spec.childForFieldName('type'), value, isParam: false } });
+          });
+        }
+      } else if (d.type === 'function_declaration' || d.type === 'method_declaration') {
+        const name = d.childForFieldName('name')?.text;
+        if (!name) continue;
+        let key = name;
+        if (d.type === 'method_declaration') {
+          const recv = named(d.childForFieldName('receiver')).find((c) => c.type === 'parameter_declaration');
+          let t = recv?.childForFieldName('type');
+          if (t?.type === 'pointer_type') t = t.namedChild(0);
+          if (t?.type === 'generic_type') t = t.childForFieldName('type');
+          key = `${t?.text ?? '?'}.${name}`;
+        }
+        const params: FuncInfo['params'] = [];
+        for (const p of named(d.childForFieldName('parameters'))) {
+          if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
+          const names = p.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
+          const type = p.childForFieldName('type');
+          if (!names.length) params.push({ name: '_', typeNode: type });
+          for (const nm of names) params.push({ name: nm.text, typeNode: type });
+        }
+        const results: (SyntaxNode | null)[] = [];
+        const res = d.childForFieldName('result');
+        if (res) {
+          if (res.type === 'parameter_list') {
+            for (const p of named(res)) {
+              if (p.type !== 'parameter_declaration') continue;
+              const n = Math.max(1, p.childrenForFieldName('name').length);
+              for (let i = 0; i < n; i++) results.push(p.childForFieldName('type'));
+            }
+          } else results.push(res);
+        }
+        this.funcs.set(key, { name, key, node: d, file: f, params, results });
+      }
+    }
+  }
+
+  globalKind(name: string, depth = 0): Kind | null {
+    if (this.globalKinds.has(name)) return this.globalKinds.get(name)!;
+    this.globalKinds.set(name, null);
+    const g = this.globals.get(name);
+    const k = g ? g.file.bindingKind(g.binding, depth) : null;
+    this.globalKinds.set(name, k);
+    return k;
+  }
+
+  /** The Kind of a field name when every struct in the package that declares it agrees. */
+  uniqueFieldKind(field: string): Kind | null {
+    if (this.fieldKinds.has(field)) return this.fieldKinds.get(field)!;
+    let kind: Kind | null | undefined;
+    for (const fields of this.structs.values()) {
+      const f = fields.get(field);
+      if (!f) continue;
+      const k = f.file.typeKind(f.type);
+      if (kind === undefined) kind = k;
+      else if (kind !== k) kind = null;
+    }
+    this.fieldKinds.set(field, kind ?? null);
+    return kind ?? null;
+  }
+}

@@ -1,0 +1,173 @@
+// Local name resolution inside function bodies: which declaration an identifier refers to, and the
+// Kind of that declaration. Go's scoping is lexical and static, which makes this exact for the
+// constructs we model (params, :=, var, range, type switches, if/for/switch initializers).
+import type { SyntaxNode } from '../parser';
+import { exprList, unparen, named } from './syntax';
+
+export interface Binding {
+  name: string;
+  /** The identifier node of the declaration. */
+  decl: SyntaxNode;
+  /** The node whose extent is the binding's scope. */
+  scope: SyntaxNode;
+  /** How the Kind is found: a type node, or the position in a right-hand side. */
+  typeNode?: SyntaxNode | null;
+  value?: { expr: SyntaxNode; index: number; count: number } | null;
+  /** Set for a type switch alias inside a case with one type. */
+  caseType?: SyntaxNode | null;
+  isParam: boolean;
+  /** For bindings declared by `x, err := f()`: the sibling identifiers in order. */
+  siblings?: SyntaxNode[];
+}
+
+const SCOPE_TYPES = new Set([
+  'block', 'if_statement', 'for_statement', 'expression_switch_statement', 'type_switch_statement',
+  'select_statement', 'expression_case', 'type_case', 'communication_case', 'default_case', 'func_literal',
+  'function_declaration', 'method_declaration',
+]);
+
+function scopeOf(n: SyntaxNode): SyntaxNode {
+  for (let p = n.parent; p; p = p.parent) if (SCOPE_TYPES.has(p.type)) return p;
+  return n.tree.rootNode;
+}
+
+export class FunctionScopes {
+  readonly bindings: Binding[] = [];
+  private readonly byName = new Map<string, Binding[]>();
+  private readonly byDecl = new Map<number, Binding>();
+
+  constructor(readonly fn: SyntaxNode) {
+    this.collect(fn);
+  }
+
+  private add(b: Binding): void {
+    if (b.name === '_') return;
+    this.bindings.push(b);
+    let list = this.byName.get(b.name);
+    if (!list) this.byName.set(b.name, (list = []));
+    list.push(b);
+    this.byDecl.set(b.decl.id, b);
+  }
+
+  private params(fn: SyntaxNode, field: string): void {
+    const list = fn.childForFieldName(field);
+    if (!list || list.type !== 'parameter_list') return;
+    for (const p of named(list)) {
+      if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
+      const type = p.childForFieldName('type');
+      for (const name of p.childrenForFieldName('name')) {
+        if (name) this.add({ name: name.text, decl: name, scope: fn, typeNode: type, isParam: field !== 'result' });
+      }
+    }
+  }
+
+  private collect(root: SyntaxNode): void {
+    const stack: SyntaxNode[] = [root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      switch (n.type) {
+        case 'function_declaration':
+        case 'method_declaration':
+        case 'func_literal':
+          this.params(n, 'receiver');
+          this.params(n, 'parameters');
+          this.params(n, 'result');
+          break;
+        case 'short_var_declaration': {
+          const left = exprList(n.childForFieldName('left'));
+          const right = exprList(n.childForFieldName('right'));
+          const scope = scopeOf(n);
+          left.forEach((id, i) => {
+            if (id.type !== 'identifier') return;
+            const value = right.length === left.length ? { expr: right[i], index: 0, count: 1 } : right.length === 1 ? { expr: right[0], index: i, count: left.length } : null;
+            this.add({ name: id.text, decl: id, scope, value, isParam: false, siblings: left });
+          });
+          break;
+        }
+        case 'var_spec': {
+          const names = n.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
+          const type = n.childForFieldName('type');
+          const right = exprList(n.childForFieldName('value'));
+          const scope = scopeOf(n);
+          names.forEach((id, i) => {
+            const value = right.length === names.length ? { expr: right[i], index: 0, count: 1 } : right.length === 1 ? { expr: right[0], index: i, count: names.length } : null;
+            this.add({ name: id.text, decl: id, scope, typeNode: type, value, isParam: false, siblings: names });
+          });
+          break;
+        }
+        case 'range_clause': {
+          const left = exprList(n.childForFieldName('left'));
+          const op = n.children.find((c) => c?.type === ':=');
+          if (op && n.parent) for (const id of left) if (id.type === 'identifier') this.add({ name: id.text, decl: id, scope: n.parent, isParam: false });
+          break;
+        }
+        case 'receive_statement': {
+          const left = exprList(n.childForFieldName('left'));
+          if (n.children.some((c) => c?.type === ':=') && n.parent) for (const id of left) if (id.type === 'identifier') this.add({ name: id.text, decl: id, scope: n.parent, isParam: false });
+          break;
+        }
+        case 'type_switch_statement': {
+          const alias = exprList(n.childForFieldName('alias'));
+          if (alias.length === 1 && alias[0].type === 'identifier') {
+            for (const c of named(n)) {
+              if (c.type !== 'type_case' && c.type !== 'default_case') continue;
+              const types = c.childrenForFieldName('type').filter((x): x is SyntaxNode => !!x);
+              this.add({ name: alias[0].text, decl: alias[0], scope: c, caseType: types.length === 1 ? types[0] : null, isParam: false });
+            }
+          }
+          break;
+        }
+      }
+      const kids = named(n);
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    }
+    // One declaration node may be added several times (type switch): keep byDecl on the first.
+  }
+
+  /** The binding an identifier use refers to, or null (package-level or unknown). */
+  resolve(id: SyntaxNode): Binding | null {
+    const direct = this.byDecl.get(id.id);
+    if (direct && direct.decl.id === id.id && !direct.caseType) return direct;
+    const list = this.byName.get(id.text);
+    if (!list) return null;
+    let best: Binding | null = null;
+    for (const b of list) {
+      if (b.scope.startIndex > id.startIndex || b.scope.endIndex < id.endIndex) continue;
+      // A := binding is visible after its statement; params anywhere in the function.
+      if (!b.isParam && b.decl.startIndex > id.startIndex) continue;
+      if (!best) {
+        best = b;
+        continue;
+      }
+      const bw = b.scope.endIndex - b.scope.startIndex;
+      const cw = best.scope.endIndex - best.scope.startIndex;
+      if (bw < cw || (bw === cw && b.decl.startIndex > best.decl.startIndex)) best = b;
+    }
+    return best;
+  }
+
+  /** All identifier uses (not declarations) in the function that resolve to `b`. */
+  usesOf(b: Binding): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    const stack: SyntaxNode[] = [b.scope];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === 'identifier' && n.text === b.name && n.id !== b.decl.id && this.resolve(n) === b) out.push(n);
+      const kids = named(n);
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    }
+    return out;
+  }
+}
+
+/** The innermost function (declaration or literal) holding `n`, and the outermost declaration. */
+export function outerFunction(n: SyntaxNode): SyntaxNode | null {
+  let found: SyntaxNode | null = null;
+  for (let p: SyntaxNode | null = n; p; p = p.parent) {
+    if (p.type === 'function_declaration' || p.type === 'method_declaration') return p;
+    if (p.type === 'func_literal') found = p;
+  }
+  return found;
+}
+
+export { unparen };

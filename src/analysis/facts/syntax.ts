@@ -1,0 +1,175 @@
+// Small helpers over tree-sitter-go nodes, so rules read like Go rather than like tree walking.
+import type { SyntaxNode } from '../parser';
+
+export function unparen(n: SyntaxNode | null | undefined): SyntaxNode | null {
+  let cur = n ?? null;
+  while (cur && cur.type === 'parenthesized_expression') cur = cur.namedChild(0);
+  return cur;
+}
+
+/** Statements of a block, case clause or statement_list (tree-sitter-go wraps them in statement_list). */
+export function statementsOf(n: SyntaxNode | null | undefined): SyntaxNode[] {
+  if (!n) return [];
+  if (n.type === 'statement_list') return named(n).filter(isStatement);
+  for (const c of named(n)) if (c.type === 'statement_list') return named(c).filter(isStatement);
+  if (n.type === 'block') return [];
+  return [];
+}
+
+function isStatement(n: SyntaxNode): boolean {
+  return n.type !== 'comment';
+}
+
+/** All named descendants of `n`, including `n`, in source order. */
+export function* descendants(n: SyntaxNode): Generator<SyntaxNode> {
+  const stack: SyntaxNode[] = [n];
+  while (stack.length) {
+    const cur = stack.pop()!;
+    yield cur;
+    const kids = named(cur);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
+}
+
+/** Descendants of `n`, not entering nested function literals. */
+export function* descendantsNoFunc(n: SyntaxNode): Generator<SyntaxNode> {
+  const stack: SyntaxNode[] = [n];
+  while (stack.length) {
+    const cur = stack.pop()!;
+    yield cur;
+    const kids = named(cur);
+    for (let i = kids.length - 1; i >= 0; i--) {
+      const k = kids[i];
+      if (k.type === 'func_literal') {
+        yield k;
+        continue;
+      }
+      stack.push(k);
+    }
+  }
+}
+
+export function contains(outer: SyntaxNode, inner: SyntaxNode): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+export function ancestor(n: SyntaxNode, pred: (a: SyntaxNode) => boolean): SyntaxNode | null {
+  for (let p = n.parent; p; p = p.parent) if (pred(p)) return p;
+  return null;
+}
+
+export function enclosingFunction(n: SyntaxNode): SyntaxNode | null {
+  return ancestor(n, (a) => a.type === 'function_declaration' || a.type === 'method_declaration' || a.type === 'func_literal');
+}
+
+export function isFunctionNode(n: SyntaxNode): boolean {
+  return n.type === 'function_declaration' || n.type === 'method_declaration' || n.type === 'func_literal';
+}
+
+/** Expressions of an expression_list (or the node itself). */
+export function exprList(n: SyntaxNode | null | undefined): SyntaxNode[] {
+  if (!n) return [];
+  if (n.type === 'expression_list') return named(n).filter((c) => c.type !== 'comment');
+  return [n];
+}
+
+export function callArgs(call: SyntaxNode): SyntaxNode[] {
+  const args = call.childForFieldName('arguments');
+  return args ? named(args).filter((c) => c.type !== 'comment') : [];
+}
+
+/** `x` for identifiers, `a.b.c` for selector chains of identifiers, else null. */
+export function pathText(n: SyntaxNode | null | undefined): string | null {
+  const u = unparen(n);
+  if (!u) return null;
+  if (u.type === 'identifier' || u.type === 'field_identifier' || u.type === 'package_identifier') return u.text;
+  if (u.type === 'selector_expression') {
+    const op = pathText(u.childForFieldName('operand'));
+    const f = u.childForFieldName('field');
+    return op && f ? `${op}.${f.text}` : null;
+  }
+  if (u.type === 'unary_expression' && (u.childForFieldName('operator')?.text ?? u.child(0)?.text) === '*') {
+    return pathText(u.childForFieldName('operand'));
+  }
+  return null;
+}
+
+/** Method name and receiver for `recv.Method(...)` calls. */
+export function methodCall(call: SyntaxNode): { recv: SyntaxNode; name: string } | null {
+  if (call.type !== 'call_expression') return null;
+  const fn = unparen(call.childForFieldName('function'));
+  if (!fn || fn.type !== 'selector_expression') return null;
+  const recv = fn.childForFieldName('operand');
+  const field = fn.childForFieldName('field');
+  if (!recv || !field) return null;
+  return { recv, name: field.text };
+}
+
+export function lineOf(text: string, offset: number): number {
+  let line = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** Leading whitespace of the line that holds `offset`. */
+export function indentAt(text: string, offset: number): string {
+  const ls = text.lastIndexOf('\n', offset - 1) + 1;
+  const m = /^[ \t]*/.exec(text.slice(ls));
+  return m ? m[0] : '';
+}
+
+export function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+export function lineEnd(text: string, offset: number): number {
+  const e = text.indexOf('\n', offset);
+  return e === -1 ? text.length : e;
+}
+
+/** Is this node the `err` identifier check `err != nil` (or `nil != err`)? Returns the identifier text. */
+export function errNotNil(cond: SyntaxNode | null | undefined): string | null {
+  const c = unparen(cond);
+  if (!c || c.type !== 'binary_expression') return null;
+  const op = c.childForFieldName('operator')?.text;
+  const l = unparen(c.childForFieldName('left'));
+  const r = unparen(c.childForFieldName('right'));
+  if (op === '!=' && l && r) {
+    if (r.type === 'nil' && l.type === 'identifier') return l.text;
+    if (l.type === 'nil' && r.type === 'identifier') return r.text;
+  }
+  if (op === '||' || op === '&&') {
+    // `err != nil || resp == nil` still guards on err; `&&` narrows but the err branch is still an error path.
+    return errNotNil(l) ?? errNotNil(r);
+  }
+  return null;
+}
+
+export function errIsNil(cond: SyntaxNode | null | undefined): string | null {
+  const c = unparen(cond);
+  if (!c || c.type !== 'binary_expression') return null;
+  const op = c.childForFieldName('operator')?.text;
+  const l = unparen(c.childForFieldName('left'));
+  const r = unparen(c.childForFieldName('right'));
+  if (op === '==' && l && r) {
+    if (r.type === 'nil' && l.type === 'identifier') return l.text;
+    if (l.type === 'nil' && r.type === 'identifier') return r.text;
+  }
+  return null;
+}
+
+/** Named children without the nulls web-tree-sitter's typings allow. */
+export function named(n: SyntaxNode | null | undefined): SyntaxNode[] {
+  if (!n) return [];
+  return n.namedChildren.filter((c): c is SyntaxNode => c !== null);
+}
+
+/** Children for a field name, without nulls. */
+export function fieldAll(n: SyntaxNode, field: string): SyntaxNode[] {
+  return n.childrenForFieldName(field).filter((c): c is SyntaxNode => c !== null);
+}
+
+/** Descendants of given types, without nulls. */
+export function ofType(n: SyntaxNode, types: string | string[]): SyntaxNode[] {
+  return n.descendantsOfType(types).filter((c): c is SyntaxNode => c !== null);
+}

@@ -1,0 +1,76 @@
+// One tree-sitter runtime and Go grammar per process, loaded lazily from WASM files that ship with
+// the package (dist/ when bundled, node_modules/ when running from source).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Parser, Language, type Tree, type Node as TSNode, type Edit } from 'web-tree-sitter';
+
+export type SyntaxNode = TSNode;
+export type SyntaxTree = Tree;
+export type { Edit };
+
+let ready: Promise<Language> | undefined;
+let language: Language | undefined;
+
+function locate(file: string): string {
+  const candidates = [join(__dirname, file), join(__dirname, '..', file), join(__dirname, '..', '..', 'dist', file)];
+  for (const c of candidates) if (existsSync(c)) return c;
+  // Running from source (tests, bench via tsx): resolve from node_modules.
+  if (file === 'tree-sitter.wasm') return require.resolve('web-tree-sitter/tree-sitter.wasm');
+  return require.resolve('tree-sitter-go/tree-sitter-go.wasm');
+}
+
+/** Loads the runtime and grammar once; every later call returns the same promise. */
+export function initParser(): Promise<Language> {
+  if (!ready) {
+    ready = (async () => {
+      const runtime = locate('tree-sitter.wasm');
+      await Parser.init({ locateFile: () => runtime });
+      language = await Language.load(locate('tree-sitter-go.wasm'));
+      return language;
+    })();
+    ready.catch(() => {
+      ready = undefined;
+    });
+  }
+  return ready;
+}
+
+/** A parser bound to the Go grammar. Requires `await initParser()` first. */
+export function createParser(): Parser {
+  if (!language) throw new Error('Go grammar not loaded: call initParser() first');
+  const p = new Parser();
+  p.setLanguage(language);
+  return p;
+}
+
+let shared: Parser | undefined;
+
+/** Parses Go source; pass the previous tree (already edited with `tree.edit`) to re-parse incrementally. */
+export function parseGo(source: string, oldTree?: Tree | null): Tree {
+  shared ??= createParser();
+  const tree = shared.parse(source, oldTree ?? null);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  return tree;
+}
+
+/** Computes the tree-sitter edit for replacing [start,end) of `oldText` with `newText`. */
+export function makeEdit(oldText: string, start: number, end: number, newText: string): Edit {
+  const pointAt = (text: string, offset: number) => {
+    let row = 0;
+    let last = -1;
+    for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+      row++;
+      last = i;
+    }
+    return { row, column: offset - last - 1 };
+  };
+  const after = oldText.slice(0, start) + newText;
+  return {
+    startIndex: start,
+    oldEndIndex: end,
+    newEndIndex: start + newText.length,
+    startPosition: pointAt(oldText, start),
+    oldEndPosition: pointAt(oldText, end),
+    newEndPosition: pointAt(after, after.length),
+  } as Edit;
+}
