@@ -107,6 +107,7 @@ describe('rule fixtures', function () {
             }
             for (const [line, got] of byLine) for (const g of got) problems.push(`${rel}:${line + 1}: unexpected finding: ${g.message}`);
             const goldenPath = `${src.path}.golden`;
+            if (process.env.UPDATE_GOLDEN && !existsSync(goldenPath) && mine.some((f) => f.fixes.length)) writeFileSync(goldenPath, '');
             if (existsSync(goldenPath)) {
               const fixed = applyPreferredFixes(src.text, mine).text;
               const golden = readFileSync(goldenPath, 'utf8');

@@ -1,0 +1,116 @@
+// defer x.Close() / defer resp.Body.Close() written before the error check of the call that
+// produced x: when the call fails x is nil and the deferred call panics (or closes nothing).
+import type { Rule } from '../model';
+import type { RuleContext } from '../context';
+import type { SyntaxNode } from '../parser';
+import { assignedWithErr, assignsTo, isErrCheck, terminates } from '../facts/flow';
+import { isClosable, isResponse } from '../facts/kinds';
+import { lineEnd, lineStart, ofType, pathText, statementsOf, unparen } from '../facts/syntax';
+
+const rule: Rule = {
+  meta: {
+    id: 'defer-before-errcheck',
+    title: 'Close deferred before the error check',
+    severity: 'warning',
+    category: 'close',
+    description:
+      'A deferred Close written before `if err != nil` runs even when the call failed. The value is then nil: `defer resp.Body.Close()` and `defer conn.Close()` panic with a nil pointer dereference. Defer the Close after the error check.',
+    zh: {
+      title: '在错误检查之前 defer Close',
+      description: '在 `if err != nil` 之前写的 defer Close 在调用失败时也会执行。此时值为 nil，`defer resp.Body.Close()` 和 `defer conn.Close()` 会因空指针解引用而 panic。应在错误检查之后再 defer Close。',
+    },
+    docs: 'defer-before-errcheck',
+  },
+  check(ctx) {
+    for (const d of ofType(ctx.tree.rootNode, 'defer_statement')) check(ctx, d);
+  },
+};
+
+/** The receiver path closed by `defer x.Close()` / `defer x.Body.Close()`: returns the base identifier. */
+function deferredClose(d: SyntaxNode): { base: string; viaBody: boolean; call: SyntaxNode } | null {
+  const call = unparen(d.namedChild(0));
+  if (!call || call.type !== 'call_expression') return null;
+  const fn = unparen(call.childForFieldName('function'));
+  if (!fn || fn.type !== 'selector_expression' || fn.childForFieldName('field')?.text !== 'Close') return null;
+  const recv = pathText(fn.childForFieldName('operand'));
+  if (!recv) return null;
+  const parts = recv.split('.');
+  if (parts.length === 1) return { base: parts[0], viaBody: false, call };
+  if (parts.length === 2 && parts[1] === 'Body') return { base: parts[0], viaBody: true, call };
+  return null;
+}
+
+function check(ctx: RuleContext, d: SyntaxNode): void {
+  const dc = deferredClose(d);
+  if (!dc) return;
+  const list = d.parent;
+  if (!list || list.type !== 'statement_list') return;
+  const stmts = statementsOf(list);
+  const i = stmts.findIndex((s) => s.id === d.id);
+  // Find the statement that produced the value: the nearest earlier assignment of it.
+  let producer = -1;
+  for (let j = i - 1; j >= 0; j--) {
+    if (assignsTo(stmts[j], dc.base)) {
+      producer = j;
+      break;
+    }
+  }
+  if (producer === -1) return;
+  const a = assignedWithErr(stmts[producer]);
+  if (!a || !a.err || !a.call || a.left[0].text !== dc.base) return;
+  const err = a.err.text;
+  // Between producer and defer, nothing may check err already.
+  for (let j = producer + 1; j < i; j++) if (isErrCheck(stmts[j], err) || assignsTo(stmts[j], err)) return;
+  // The check must come after the defer, before err is reassigned.
+  let checkIdx = -1;
+  for (let j = i + 1; j < stmts.length; j++) {
+    if (isErrCheck(stmts[j], err)) {
+      checkIdx = j;
+      break;
+    }
+    if (assignsTo(stmts[j], err) || assignsTo(stmts[j], dc.base)) return;
+  }
+  if (checkIdx === -1) return;
+  const kind = ctx.file.kindOf(a.left[0]);
+  const known = dc.viaBody ? isResponse(kind) : isClosable(kind);
+  // Without type facts we still know the shape is wrong for any (T, error) producer whose value is
+  // nil on error; stay with the types we can name to keep precision (and gopls covers the rest).
+  if (!known && !(dc.viaBody && kind === null && looksLikeHTTPCall(ctx, a.call))) return;
+
+  const what = dc.viaBody ? `${dc.base}.Body.Close()` : `${dc.base}.Close()`;
+  const callee = calleeText(a.call);
+  const message = `defer ${what} runs even if ${callee} failed: ${dc.base} is nil then and the deferred call panics; defer it after the \`if ${err} != nil\` check`;
+  const fixes = [];
+  const ifStmt = stmts[checkIdx];
+  if (terminates(ifStmt.childForFieldName('consequence'), ctx.file) && !ifStmt.childForFieldName('alternative') && !ifStmt.childForFieldName('initializer')) {
+    const text = ctx.text;
+    const ls = lineStart(text, d.startIndex);
+    const le = lineEnd(text, d.endIndex);
+    // Only move whole lines (the defer alone on its line, maybe with a trailing comment) to keep gofmt layout.
+    const rest = text.slice(d.endIndex, le).trim();
+    if (text.slice(ls, d.startIndex).trim() === '' && (rest === '' || rest.startsWith('//'))) {
+      const indent = text.slice(ls, d.startIndex);
+      fixes.push({
+        title: `Move defer ${what} after the error check`,
+        preferred: true,
+        edits: [
+          { start: ls, end: Math.min(le + 1, text.length), newText: '' },
+          { start: ifStmt.endIndex, end: ifStmt.endIndex, newText: `\n${indent}${text.slice(d.startIndex, le).trimEnd()}` },
+        ],
+      });
+    }
+  }
+  ctx.report(d, message, fixes);
+}
+
+function calleeText(call: SyntaxNode): string {
+  const fn = call.childForFieldName('function');
+  return fn ? fn.text : 'the call';
+}
+
+function looksLikeHTTPCall(ctx: RuleContext, call: SyntaxNode): boolean {
+  const c = ctx.file.callee(call);
+  return !!c?.method && ['Do', 'Get', 'Post', 'Head', 'PostForm', 'RoundTrip'].includes(c.method);
+}
+
+export default rule;
