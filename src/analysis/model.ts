@@ -55,7 +55,7 @@ export interface RuleMeta {
   description: string;
   /** Simplified Chinese version of title and description. */
   zh?: { title: string; description: string };
-  /** Anchor in docs/rules.md (e.g. "conn-not-closed"). */
+  /** Page name under docs/rules/ (normally the id: docs/rules/<id>.md). */
   docs: string;
 }
 
@@ -66,8 +66,8 @@ export interface Rule {
   check(ctx: RuleContext): void;
 }
 
-export const DOCS_BASE = 'https://github.com/go-conn-doctor/go-conn-doctor/blob/main/docs/rules.md';
+export const DOCS_BASE = 'https://github.com/go-conn-doctor/go-conn-doctor/blob/main/docs/rules';
 
 export function docsUrl(meta: RuleMeta): string {
-  return `${DOCS_BASE}#${meta.docs}`;
+  return `${DOCS_BASE}/${meta.docs}.md`;
 }
