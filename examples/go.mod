@@ -1,0 +1,3 @@
+module example.com/conndemo
+
+go 1.22
