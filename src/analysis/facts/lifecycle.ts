@@ -1,0 +1,775 @@
+// Path-sensitive "is this value closed or handed off on every path?" analysis, shared by
+// conn-not-closed, body-not-closed and closewrite-without-close.
+//
+// The walk is structural over the AST (Go has no irreducible control flow besides goto, which we
+// treat as "stop, stay quiet"): from the statement that acquires a value, execute the rest of the
+// function abstractly with a state per path:
+//   OPEN   the value is live and still ours to close
+//   SAFE   closed, deferred-closed, or handed to someone else (returned, stored, sent, ...)
+//   NIL    the value is nil on this path (the error branch of its own call)
+// A path that leaves the value's scope (return, end of function, end of the declaring block or
+// loop iteration) while OPEN is a leak exit.
+import type { SyntaxNode } from '../parser';
+import type { FileFacts } from './package';
+import type { Binding } from './scope';
+import { isNoReturnCall } from './flow';
+import { callArgs, exprList, named, statementsOf, unparen } from './syntax';
+
+export type ValueShape = 'closer' | 'response';
+
+export type State = 'OPEN' | 'SAFE' | 'NIL' | 'DEAD';
+
+export interface LeakExit {
+  /** The return/continue/break statement, or the block whose end falls out of scope. */
+  node: SyntaxNode;
+  kind: 'return' | 'scope-end' | 'jump';
+}
+
+export interface Tracked {
+  shape: ValueShape;
+  /** Bindings that denote the value (the original plus aliases like `tc := c.(*net.TCPConn)`). */
+  bindings: Set<Binding>;
+  /** The error identifier bound with the value (`c, err := ...`), whose first check guards it. */
+  err: Binding | null;
+}
+
+export interface LifecycleResult {
+  exits: LeakExit[];
+  /** Some use hands the value off (on some path). */
+  handedOff: boolean;
+  /** Some path closes it explicitly (not deferred). */
+  closedExplicitly: boolean;
+  deferredClose: boolean;
+  /** Calls to CloseWrite/CloseRead on the value. */
+  halfCloses: SyntaxNode[];
+  /** Same-package functions the value was passed to that only borrow it (for messages and fixes). */
+  borrowers: { call: SyntaxNode; fn: string }[];
+}
+
+/** Calls that use a reader/writer/conn without taking ownership of it. */
+const NON_OWNING = new Set([
+  'io.Copy', 'io.CopyN', 'io.CopyBuffer', 'io.ReadAll', 'io.ReadFull', 'io.ReadAtLeast', 'io.WriteString',
+  'io/ioutil.ReadAll', 'io.LimitReader', 'io.TeeReader', 'io.MultiReader', 'io.MultiWriter', 'io.NewSectionReader',
+  'bufio.NewReader', 'bufio.NewReaderSize', 'bufio.NewWriter', 'bufio.NewWriterSize', 'bufio.NewScanner',
+  'bufio.NewReadWriter',
+  'encoding/json.NewDecoder', 'encoding/json.NewEncoder', 'encoding/gob.NewDecoder', 'encoding/gob.NewEncoder',
+  'encoding/xml.NewDecoder', 'encoding/xml.NewEncoder', 'encoding/binary.Read', 'encoding/binary.Write',
+  'encoding/csv.NewReader', 'encoding/csv.NewWriter',
+  'fmt.Fprint', 'fmt.Fprintf', 'fmt.Fprintln', 'fmt.Fscan', 'fmt.Fscanf', 'fmt.Fscanln', 'fmt.Println', 'fmt.Printf',
+  'fmt.Sprintf', 'fmt.Sprint', 'fmt.Errorf',
+  'log.Printf', 'log.Println', 'log.Print', 'log.Fatalf', 'log.Fatal', 'log.Fatalln', 'log.Panicf',
+  'net/http/httputil.DumpResponse', 'net/textproto.NewConn', 'mime/multipart.NewReader',
+  'compress/gzip.NewReader', 'compress/flate.NewReader', 'compress/zlib.NewReader',
+  'errors.Is', 'errors.As', 'reflect.TypeOf', 'reflect.ValueOf',
+  'crypto/sha256.Sum256', 'strings.NewReader', 'html/template.New', 'golang.org/x/net/html.Parse',
+  'net.JoinHostPort',
+]);
+
+/** Methods on the value that end its life. */
+const CLOSE_METHODS = new Set(['Close']);
+
+export class LifecycleAnalyzer {
+  private res!: LifecycleResult;
+  private t!: Tracked;
+  /** The function whose scope holds the value. */
+  private fnNode!: SyntaxNode;
+  private isMain = false;
+
+  constructor(private readonly file: FileFacts) {}
+
+  /**
+   * Runs the analysis for a value acquired by statement `acq` (its first binding is the value).
+   * `startState` is OPEN for acquisitions; `fromEntry` analyses a parameter from the body start.
+   */
+  /** Sets the value and function context (also used alone by `paramSummary` for use classification). */
+  prepare(t: Tracked, fnNode: SyntaxNode): void {
+    this.t = t;
+    this.fnNode = fnNode;
+    const name = fnNode.childForFieldName('name')?.text;
+    this.isMain = fnNode.type === 'function_declaration' && (name === 'main' || name === 'init') && this.file.packageName === 'main';
+    this.res = { exits: [], handedOff: false, closedExplicitly: false, deferredClose: false, halfCloses: [], borrowers: [] };
+  }
+
+  analyze(t: Tracked, acq: SyntaxNode, fnNode: SyntaxNode): LifecycleResult {
+    this.prepare(t, fnNode);
+    // Uses inside the acquiring statement itself (e.g. `c, err := wrap(net.Dial(...))`) are not ours.
+    let node: SyntaxNode = acq;
+    let state: State = 'OPEN';
+    // Climb: run the rest of each enclosing statement list, then leave the container.
+    for (;;) {
+      const list = node.parent;
+      if (!list) break;
+      if (list.type === 'statement_list') {
+        const stmts = statementsOf(list);
+        const i = stmts.findIndex((s) => s.id === node.id);
+        state = this.execList(stmts.slice(i + 1), state);
+        if (state === 'DEAD') break;
+        node = list;
+        continue;
+      }
+      // Leaving a container.
+      if (list.id === fnNode.id) {
+        // Fell off the end of the function body (or an initializer-only construct).
+        break;
+      }
+      if (list.type === 'block' && list.parent && list.parent.id === fnNode.id) {
+        if (state === 'OPEN' && !this.isMain) this.res.exits.push({ node: list, kind: 'scope-end' });
+        state = 'DEAD';
+        break;
+      }
+      if (list.type === 'if_statement' && node.type === 'short_var_declaration' && list.childForFieldName('initializer')?.id === node.id) {
+        // `if c, err := dial(); err == nil { ... }`: the value lives in the if statement.
+        state = this.execIfAfterInit(list, state);
+        if (state === 'DEAD') break;
+        if (state === 'OPEN' && this.isScopeOfValue(list)) {
+          this.res.exits.push({ node: list, kind: 'scope-end' });
+          state = 'DEAD';
+          break;
+        }
+      }
+      if (this.isScopeOfValue(list) && state === 'OPEN') {
+        // Falling out of the block that declares the value: it becomes unreachable.
+        this.res.exits.push({ node: list, kind: 'scope-end' });
+        state = 'DEAD';
+        break;
+      }
+      if (list.type === 'func_literal') break;
+      // Falling out of a loop body for a value declared outside the loop: assume the loop ends
+      // (a later iteration may reuse the value; stay quiet about that) and go on after it.
+      node = list;
+    }
+    return this.res;
+  }
+
+  private isScopeOfValue(n: SyntaxNode): boolean {
+    for (const b of this.t.bindings) if (b.scope.id === n.id) return true;
+    return false;
+  }
+
+  private execList(stmts: SyntaxNode[], state: State): State {
+    for (const s of stmts) {
+      if (state === 'DEAD' || state === 'SAFE' || state === 'NIL') return state;
+      state = this.exec(s, state);
+    }
+    return state;
+  }
+
+  private join(states: State[]): State {
+    const live = states.filter((s) => s !== 'DEAD');
+    if (!live.length) return 'DEAD';
+    if (live.includes('OPEN')) return 'OPEN';
+    if (live.every((s) => s === 'NIL')) return 'NIL';
+    return 'SAFE';
+  }
+
+  private exec(s: SyntaxNode, state: State): State {
+    if (state !== 'OPEN') return state;
+    switch (s.type) {
+      case 'return_statement': {
+        const r = this.scanUses(s);
+        if (r === 'SAFE' || this.returnsValue(s)) return 'DEAD';
+        if (!this.isMain) this.res.exits.push({ node: s, kind: 'return' });
+        return 'DEAD';
+      }
+      case 'expression_statement': {
+        const e = unparen(s.namedChild(0));
+        const r = this.scanUses(s);
+        if (r !== 'OPEN') return r;
+        if (e && isNoReturnCall(e, this.file)) return 'DEAD';
+        return 'OPEN';
+      }
+      case 'if_statement':
+        return this.execIf(s, state);
+      case 'for_statement':
+        return this.execFor(s, state);
+      case 'expression_switch_statement':
+      case 'type_switch_statement':
+      case 'select_statement':
+        return this.execSwitch(s, state);
+      case 'block':
+        return this.execList(statementsOf(s), state);
+      case 'labeled_statement': {
+        const inner = named(s).find((c) => c.type !== 'label_name');
+        return inner ? this.exec(inner, state) : state;
+      }
+      case 'continue_statement':
+      case 'break_statement': {
+        // Leaving a loop iteration/body: the value escapes its scope when it was declared inside.
+        const loop = enclosingLoop(s);
+        if (loop && this.declaredInside(loop)) {
+          this.res.exits.push({ node: s, kind: 'jump' });
+          return 'DEAD';
+        }
+        return 'DEAD';
+      }
+      case 'goto_statement':
+        return 'DEAD';
+      case 'defer_statement':
+        return this.execDefer(s);
+      case 'go_statement':
+        return this.scanUses(s);
+      default:
+        return this.scanUses(s);
+    }
+  }
+
+  private declaredInside(n: SyntaxNode): boolean {
+    for (const b of this.t.bindings) if (n.startIndex <= b.decl.startIndex && b.decl.endIndex <= n.endIndex) return true;
+    return false;
+  }
+
+  private execDefer(s: SyntaxNode): State {
+    const call = unparen(s.namedChild(0));
+    if (!call) return 'OPEN';
+    if (this.closesValue(call)) {
+      this.res.deferredClose = true;
+      return 'SAFE';
+    }
+    const fn = unparen(call.childForFieldName('function'));
+    if (fn?.type === 'func_literal') {
+      const u = this.scanClosure(fn);
+      if (u === 'close') {
+        this.res.deferredClose = true;
+        return 'SAFE';
+      }
+      if (u === 'handoff') {
+        this.res.handedOff = true;
+        return 'SAFE';
+      }
+      return 'OPEN';
+    }
+    // `defer closeQuietly(c)`, `defer wg.Done()`: arguments are evaluated now, call runs at exit.
+    return this.scanUses(s);
+  }
+
+  private cond(s: SyntaxNode): { then: State; else: State } {
+    const c = unparen(s.childForFieldName('condition'));
+    const guard = this.guardOf(c);
+    if (guard === 'nil-then') return { then: 'NIL', else: 'OPEN' };
+    if (guard === 'nil-else') return { then: 'OPEN', else: 'NIL' };
+    return { then: 'OPEN', else: 'OPEN' };
+  }
+
+  /** `err != nil` (the value's own err) or `x == nil`: which branch has a nil value. */
+  private guardOf(c: SyntaxNode | null): 'nil-then' | 'nil-else' | null {
+    if (!c) return null;
+    if (c.type === 'binary_expression') {
+      const op = c.childForFieldName('operator')?.text;
+      const l = unparen(c.childForFieldName('left'));
+      const r = unparen(c.childForFieldName('right'));
+      if (!l || !r) return null;
+      if (op === '||') {
+        const a = this.guardOf(l);
+        const b = this.guardOf(r);
+        return a === 'nil-then' && b === 'nil-then' ? 'nil-then' : null;
+      }
+      if (op === '&&') {
+        const a = this.guardOf(l);
+        const b = this.guardOf(r);
+        return a === 'nil-else' && b === 'nil-else' ? 'nil-else' : null;
+      }
+      if (op !== '==' && op !== '!=') return null;
+      const other = l.type === 'nil' ? r : r.type === 'nil' ? l : null;
+      if (!other || other.type !== 'identifier') return null;
+      const b = this.file.binding(other);
+      if (!b) return null;
+      if (this.t.err && b === this.t.err) return op === '!=' ? 'nil-then' : 'nil-else';
+      if (this.t.bindings.has(b)) return op === '==' ? 'nil-then' : 'nil-else';
+    }
+    return null;
+  }
+
+  private execIf(s: SyntaxNode, state: State): State {
+    const init = s.childForFieldName('initializer');
+    if (init) {
+      state = this.exec(init, state);
+      if (state !== 'OPEN') return state;
+    }
+    const r = this.scanExpr(s.childForFieldName('condition'));
+    if (r !== 'OPEN') return r;
+    return this.execIfAfterInit(s, state);
+  }
+
+  private execIfAfterInit(s: SyntaxNode, state: State): State {
+    const { then, else: els } = this.cond(s);
+    const conseq = s.childForFieldName('consequence');
+    const alt = s.childForFieldName('alternative');
+    const a = then === 'OPEN' ? this.execList(statementsOf(conseq), state) : this.branchDead(conseq, then);
+    let b: State;
+    if (alt) b = els === 'OPEN' ? (alt.type === 'if_statement' ? this.exec(alt, state) : this.execList(statementsOf(alt), state)) : this.branchDead(alt, els);
+    else b = els;
+    return this.join([a, b]);
+  }
+
+  /** A branch where the value is nil: it still may end the flow (return) — then it is DEAD. */
+  private branchDead(block: SyntaxNode | null, st: State): State {
+    if (!block) return st;
+    const stmts = block.type === 'if_statement' ? [block] : statementsOf(block);
+    const last = stmts[stmts.length - 1];
+    if (last && (last.type === 'return_statement' || last.type === 'continue_statement' || last.type === 'break_statement' || last.type === 'goto_statement')) return 'DEAD';
+    if (last?.type === 'expression_statement') {
+      const e = unparen(last.namedChild(0));
+      if (e && isNoReturnCall(e, this.file)) return 'DEAD';
+    }
+    return st;
+  }
+
+  private execFor(s: SyntaxNode, state: State): State {
+    for (const c of named(s)) {
+      if (c.type === 'for_clause' || c.type === 'range_clause') {
+        const r = this.scanExpr(c);
+        if (r !== 'OPEN') return r;
+      } else if (c.type !== 'block' && c.type !== 'comment') {
+        const r = this.scanExpr(c);
+        if (r !== 'OPEN') return r;
+      }
+    }
+    const body = s.childForFieldName('body');
+    const bodyEnd = this.execList(statementsOf(body), state);
+    const infinite = !named(s).some((c) => c.type !== 'block' && c.type !== 'comment');
+    const breaks = body ? hasBreakFor(body, s) : false;
+    if (infinite && !breaks) {
+      // `for { ... }` without break: only returns inside leave it.
+      return 'DEAD';
+    }
+    return this.join([state, bodyEnd === 'NIL' ? 'OPEN' : bodyEnd]);
+  }
+
+  private execSwitch(s: SyntaxNode, state: State): State {
+    for (const c of named(s)) {
+      if (c.type === 'expression_case' || c.type === 'type_case' || c.type === 'communication_case' || c.type === 'default_case') continue;
+      if (c.type === 'block') continue;
+      const r = c.type === 'short_var_declaration' || c.type === 'assignment_statement' ? this.exec(c, state) : this.scanExpr(c);
+      if (r !== 'OPEN') return r;
+    }
+    const outs: State[] = [];
+    let hasDefault = false;
+    for (const c of named(s)) {
+      if (c.type === 'default_case') hasDefault = true;
+      if (c.type === 'expression_case' || c.type === 'type_case' || c.type === 'communication_case' || c.type === 'default_case') {
+        let st: State = state;
+        const comm = c.childForFieldName('communication');
+        if (comm) st = this.exec(comm, st);
+        const v = c.childForFieldName('value');
+        if (v && st === 'OPEN') st = this.scanExpr(v);
+        if (st === 'OPEN') st = this.execList(statementsOf(c), st);
+        outs.push(st);
+      }
+    }
+    if (!hasDefault && s.type !== 'select_statement') outs.push(state);
+    return this.join(outs);
+  }
+
+  /** Does a call close the value (`c.Close()`, `resp.Body.Close()`, `closeConn(c)` that closes)? */
+  private closesValue(call: SyntaxNode): boolean {
+    if (call.type !== 'call_expression') return false;
+    const fn = unparen(call.childForFieldName('function'));
+    if (!fn) return false;
+    if (fn.type === 'selector_expression') {
+      const name = fn.childForFieldName('field')?.text ?? '';
+      const recv = unparen(fn.childForFieldName('operand'));
+      if (CLOSE_METHODS.has(name) && recv && this.isValueRef(recv, true)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Is `n` a reference to the value: the identifier (or an alias), for responses `resp.Body`
+   * (`bodyOnly` requires the Body for responses, as closing the response means closing its Body).
+   */
+  private isValueRef(n: SyntaxNode, bodyOnly = false): boolean {
+    const u = unparen(n);
+    if (!u) return false;
+    if (this.t.shape === 'response') {
+      if (u.type === 'selector_expression' && u.childForFieldName('field')?.text === 'Body') return this.isIdent(u.childForFieldName('operand'));
+      return !bodyOnly && this.isIdent(u);
+    }
+    if (u.type === 'type_assertion_expression') return this.isIdent(u.childForFieldName('operand'));
+    return this.isIdent(u);
+  }
+
+  private isIdent(n: SyntaxNode | null): boolean {
+    const u = unparen(n);
+    if (!u || u.type !== 'identifier') return false;
+    const b = this.file.binding(u);
+    return !!b && this.t.bindings.has(b);
+  }
+
+  private returnsValue(ret: SyntaxNode): boolean {
+    const vals = exprList(named(ret)[0]);
+    if (!vals.length) {
+      // Bare return with named results: the value is returned when it is one of them.
+      for (const b of this.t.bindings) if (b.typeNode && !b.isParam && b.scope.id === this.fnNode.id) return true;
+      return false;
+    }
+    return false;
+  }
+
+  /** Scans a statement (not descending into nested statements' bodies) for uses of the value. */
+  private scanUses(s: SyntaxNode): State {
+    return this.scanExpr(s);
+  }
+
+  /**
+   * Classifies every use of the value inside `root`: close → SAFE, hand-off → SAFE (and noted),
+   * borrowing uses keep OPEN. Nested function literals are classified as a whole.
+   */
+  private scanExpr(root: SyntaxNode | null): State {
+    if (!root) return 'OPEN';
+    let out: State = 'OPEN';
+    const stack: SyntaxNode[] = [root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === 'func_literal') {
+        const u = this.scanClosure(n);
+        if (u === 'close' || u === 'handoff') {
+          if (u === 'handoff') this.res.handedOff = true;
+          else this.res.closedExplicitly = true;
+          out = 'SAFE';
+        }
+        continue;
+      }
+      if (n.type === 'identifier') {
+        const b = this.file.binding(n);
+        if (b && this.t.bindings.has(b)) {
+          const u = this.classifyUse(n);
+          if (u === 'close') {
+            this.res.closedExplicitly = true;
+            out = 'SAFE';
+          } else if (u === 'handoff') {
+            this.res.handedOff = true;
+            out = 'SAFE';
+          }
+        }
+        continue;
+      }
+      const kids = named(n);
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    }
+    return out;
+  }
+
+  /** A closure mentioning the value: does it close it, hand it off, or only borrow it? */
+  private scanClosure(fn: SyntaxNode): 'close' | 'handoff' | 'borrow' | 'none' {
+    let result: 'close' | 'handoff' | 'borrow' | 'none' = 'none';
+    for (const id of identifiersIn(fn)) {
+      const b = this.file.binding(id);
+      if (!b || !this.t.bindings.has(b)) continue;
+      const u = this.classifyUse(id);
+      if (u === 'close') return 'close';
+      if (u === 'handoff') result = 'handoff';
+      else if (result === 'none') result = 'borrow';
+    }
+    return result;
+  }
+
+  /** What one identifier occurrence of the value does with it. */
+  classifyUse(id: SyntaxNode): 'close' | 'handoff' | 'borrow' | 'alias' {
+    let cur: SyntaxNode = id;
+    let p = cur.parent;
+    // Walk through wrappers that denote the same value.
+    while (p && (p.type === 'parenthesized_expression' || (p.type === 'type_assertion_expression' && p.childForFieldName('operand')?.id === cur.id))) {
+      cur = p;
+      p = p.parent;
+    }
+    if (!p) return 'borrow';
+    // resp.Body / c.Method
+    if (p.type === 'selector_expression' && p.childForFieldName('operand')?.id === cur.id) {
+      const field = p.childForFieldName('field')?.text ?? '';
+      const gp = p.parent;
+      if (gp?.type === 'call_expression' && gp.childForFieldName('function')?.id === p.id) {
+        if (CLOSE_METHODS.has(field) && this.t.shape === 'closer') return 'close';
+        if (field === 'CloseWrite' || field === 'CloseRead') this.res.halfCloses.push(gp);
+        return 'borrow';
+      }
+      if (this.t.shape === 'response' && field === 'Body') {
+        // resp.Body used as a value: resp.Body.Close(), io.ReadAll(resp.Body), return resp.Body ...
+        const gpp = gp;
+        if (gpp?.type === 'selector_expression' && gpp.childForFieldName('operand')?.id === p.id) {
+          const f2 = gpp.childForFieldName('field')?.text ?? '';
+          const call = gpp.parent;
+          if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === gpp.id && f2 === 'Close') return 'close';
+          // Method value `resp.Body.Close` passed somewhere (e.g. to a cleanup helper).
+          if (f2 === 'Close') return 'handoff';
+          return 'borrow';
+        }
+        return this.classifyValuePosition(p);
+      }
+      // Method value (`c.Close` without call) escaping: treat as hand-off (someone will call it).
+      if (field === 'Close' && gp?.type !== 'call_expression') return 'handoff';
+      if (field === 'Close' && gp?.type === 'call_expression' && gp.childForFieldName('function')?.id !== p.id) return 'handoff';
+      return 'borrow';
+    }
+    return this.classifyValuePosition(cur);
+  }
+
+  /** The value itself (or resp.Body) appears as an expression: where does it go? */
+  private classifyValuePosition(cur: SyntaxNode): 'close' | 'handoff' | 'borrow' | 'alias' {
+    const p = cur.parent;
+    if (!p) return 'borrow';
+    switch (p.type) {
+      case 'binary_expression':
+        return 'borrow'; // comparisons
+      case 'expression_list': {
+        const gp = p.parent;
+        if (!gp) return 'borrow';
+        if (gp.type === 'return_statement') return 'handoff';
+        if (gp.type === 'short_var_declaration' || gp.type === 'assignment_statement' || gp.type === 'var_spec') {
+          const right = gp.childForFieldName(gp.type === 'var_spec' ? 'value' : 'right');
+          if (right?.id !== p.id) return 'borrow'; // being assigned to (reassignment) — not a use
+          // y := x (alias) or s.f = x (stored)
+          const left = exprList(gp.childForFieldName(gp.type === 'var_spec' ? 'name' : 'left'));
+          const idx = exprList(p).findIndex((e) => e.id === cur.id);
+          const target = gp.type === 'var_spec' ? named(gp).filter((c) => c.type === 'identifier')[idx] : left[idx];
+          if (target && target.type === 'identifier') {
+            if (target.text === '_') return 'borrow';
+            const tb = this.file.binding(target) ?? this.file.scopesFor(target)?.resolve(target) ?? null;
+            const decl = tb ?? null;
+            if (decl && (gp.type === 'short_var_declaration' || gp.type === 'var_spec' || decl.scope.startIndex >= this.fnNode.startIndex)) {
+              // A local alias: track it as the same value.
+              const b2 = this.file.scopesFor(target)?.resolve(target);
+              if (b2 && b2.scope.startIndex >= this.fnNode.startIndex && b2.scope.endIndex <= this.fnNode.endIndex && !b2.isParam) {
+                this.t.bindings.add(b2);
+                return 'alias';
+              }
+            }
+          }
+          return 'handoff';
+        }
+        if (gp.type === 'send_statement') return 'handoff';
+        return 'handoff';
+      }
+      case 'argument_list': {
+        const call = p.parent!;
+        return this.classifyArg(call, cur);
+      }
+      case 'send_statement':
+        return 'handoff';
+      case 'keyed_element':
+      case 'literal_element':
+      case 'literal_value':
+        return 'handoff';
+      case 'unary_expression':
+        return 'handoff'; // &x
+      case 'index_expression':
+        return 'borrow';
+      case 'if_statement':
+      case 'expression_switch_statement':
+        return 'borrow';
+      case 'type_switch_statement':
+        return 'borrow';
+      default:
+        return 'handoff';
+    }
+  }
+
+  private classifyArg(call: SyntaxNode, arg: SyntaxNode): 'close' | 'handoff' | 'borrow' {
+    const fn = unparen(call.childForFieldName('function'));
+    if (!fn) return 'handoff';
+    if (fn.type === 'identifier' && (fn.text === 'len' || fn.text === 'cap' || fn.text === 'print' || fn.text === 'println')) return 'borrow';
+    if (fn.type === 'identifier' && fn.text === 'append') return 'handoff';
+    const q = this.file.qualified(fn);
+    if (q) {
+      if (NON_OWNING.has(q)) return 'borrow';
+      return 'handoff';
+    }
+    // Same-package function: use its summary.
+    const args = callArgs(call);
+    const idx = args.findIndex((a) => a.id === arg.id);
+    let target = null as null | { key: string };
+    if (fn.type === 'identifier' && !this.file.binding(fn)) target = { key: fn.text };
+    else if (fn.type === 'selector_expression') {
+      const recvKind = this.file.kindOf(fn.childForFieldName('operand'));
+      const name = fn.childForFieldName('field')?.text ?? '';
+      if (recvKind?.replace(/^\*/, '').startsWith('local.')) target = { key: `${recvKind.replace(/^\*?local\./, '')}.${name}` };
+      else if (this.isIdent(fn.childForFieldName('operand')) || this.isValueRef(fn.childForFieldName('operand')!)) return 'borrow';
+      else if (this.file.kindOf(fn.childForFieldName('operand')) && !recvKind?.startsWith('local.')) {
+        // A method of a std type we know (e.g. bufio.Writer) taking the value: unknown ownership.
+        return 'handoff';
+      }
+    }
+    if (target && idx >= 0) {
+      const s = paramSummary(this.file, target.key, idx, this.t.shape);
+      if (s === 'borrows') {
+        this.res.borrowers.push({ call, fn: target.key });
+        return 'borrow';
+      }
+      if (s === 'closes') return 'close';
+    }
+    return 'handoff';
+  }
+}
+
+function enclosingLoop(n: SyntaxNode): SyntaxNode | null {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'for_statement') return p;
+    if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return null;
+    if ((p.type === 'expression_switch_statement' || p.type === 'type_switch_statement' || p.type === 'select_statement') && n.type === 'break_statement') return null;
+  }
+  return null;
+}
+
+function hasBreakFor(body: SyntaxNode, loop: SyntaxNode): boolean {
+  const stack = [body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'break_statement') {
+      const label = n.namedChild(0);
+      if (label) {
+        const ls = loop.parent;
+        if (ls?.type === 'labeled_statement' && named(ls)[0]?.text === label.text) return true;
+      } else if (enclosingLoop(n)?.id === loop.id) {
+        let inSwitch = false;
+        for (let p = n.parent; p && p.id !== loop.id; p = p.parent) {
+          if (p.type === 'expression_switch_statement' || p.type === 'type_switch_statement' || p.type === 'select_statement') inSwitch = true;
+        }
+        if (!inSwitch) return true;
+      }
+    }
+    if (n.type === 'func_literal') continue;
+    if (n.type === 'for_statement' && n.id !== loop.id) {
+      // Labeled breaks may still target our loop.
+      for (const k of named(n)) stack.push(k);
+      continue;
+    }
+    for (const k of named(n)) stack.push(k);
+  }
+  return false;
+}
+
+function identifiersIn(n: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const stack = [n];
+  while (stack.length) {
+    const c = stack.pop()!;
+    if (c.type === 'identifier') out.push(c);
+    for (const k of named(c)) stack.push(k);
+  }
+  return out;
+}
+
+/**
+ * Does a same-package function close, keep (hand off), or only borrow its parameter `idx`?
+ * Borrowing callees do not take ownership: the caller must still close the value.
+ */
+export function paramSummary(file: FileFacts, key: string, idx: number, shape: ValueShape, depth = 0): 'closes' | 'keeps' | 'borrows' | 'unknown' {
+  const pkg = file.pkg;
+  const memoKey = `lifecycle:summary:${key}:${idx}:${shape}`;
+  if (pkg.memo.has(memoKey)) return pkg.memo.get(memoKey) as 'closes' | 'keeps' | 'borrows' | 'unknown';
+  pkg.memo.set(memoKey, 'unknown'); // recursion guard
+  const f = pkg.funcs.get(key);
+  let out: 'closes' | 'keeps' | 'borrows' | 'unknown' = 'unknown';
+  if (f && depth < 6) {
+    const param = f.params[idx];
+    // Variadic or unnamed parameters: unknown.
+    const body = f.node.childForFieldName('body');
+    if (param && param.name !== '_' && body) {
+      const scopes = f.file.scopesFor(body);
+      const b = scopes?.bindings.find((x) => x.isParam && x.name === param.name && x.scope.id === f.node.id) ?? null;
+      if (b && scopes) {
+        const an = new LifecycleAnalyzer(f.file);
+        const t: Tracked = { shape, bindings: new Set([b]), err: null };
+        let closes = false;
+        let keeps = false;
+        an.prepare(t, f.node);
+        for (const use of scopes.usesOf(b)) {
+          const u = an.classifyUse(use);
+          if (u === 'close') closes = true;
+          else if (u === 'handoff') keeps = true;
+        }
+        // Closures that close it count (defer func(){ c.Close() }()).
+        out = closes ? 'closes' : keeps ? 'keeps' : 'borrows';
+      }
+    }
+  }
+  pkg.memo.set(memoKey, out);
+  return out;
+}
+
+export interface Acquisition {
+  /** The statement that binds the value (`c, err := net.Dial(...)`). */
+  stmt: SyntaxNode;
+  call: SyntaxNode;
+  /** The value's identifier on the left, or null when the result is discarded (`_`, expression statement). */
+  ident: SyntaxNode | null;
+  binding: Binding | null;
+  err: Binding | null;
+  /** The function (declaration or literal) that owns the value. */
+  fn: SyntaxNode;
+  kind: string;
+}
+
+/**
+ * Statements in the file that acquire a value of the given shape from a call: closers are
+ * connections and listeners, responses are *http.Response. Memoized per file.
+ */
+export function acquisitions(file: FileFacts, shape: ValueShape, isKind: (k: string | null) => boolean): Acquisition[] {
+  const out: Acquisition[] = [];
+  const stack: SyntaxNode[] = [file.tree.rootNode];
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const k of named(n)) stack.push(k);
+    let call: SyntaxNode | null = null;
+    let left: SyntaxNode[] = [];
+    if (n.type === 'short_var_declaration' || (n.type === 'assignment_statement' && n.childForFieldName('operator')?.text === '=')) {
+      const right = exprList(n.childForFieldName('right'));
+      if (right.length !== 1) continue;
+      call = unparen(right[0]);
+      left = exprList(n.childForFieldName('left'));
+    } else if (n.type === 'expression_statement') {
+      call = unparen(n.namedChild(0));
+    } else continue;
+    if (!call || call.type !== 'call_expression') continue;
+    const kind = file.callResults(call)?.[0] ?? null;
+    if (!isKind(kind)) continue;
+    const fn = enclosingFn(n);
+    if (!fn) continue;
+    const first = left[0];
+    if (first && first.type !== 'identifier') continue; // stored straight into a field or index: handed off
+    const ident = first && first.text !== '_' ? first : null;
+    const binding = ident ? file.binding(ident) : null;
+    if (ident && !binding) continue; // a package-level variable: stored
+    if (binding && !(binding.scope.startIndex >= fn.startIndex && binding.scope.endIndex <= fn.endIndex)) continue; // captured from outside
+    if (binding && binding.isParam) continue;
+    const errIdent = left.length >= 2 ? left[left.length - 1] : null;
+    const err = errIdent && errIdent.type === 'identifier' && errIdent.text !== '_' ? file.binding(errIdent) : null;
+    out.push({ stmt: n, call, ident, binding, err, fn, kind: kind! });
+  }
+  out.sort((a, b) => a.stmt.startIndex - b.stmt.startIndex);
+  void shape;
+  return out;
+}
+
+function enclosingFn(n: SyntaxNode): SyntaxNode | null {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal') return p;
+  }
+  return null;
+}
+
+/** Runs the lifecycle analysis for an acquisition; memoized on the package per statement. */
+export function analyzeAcquisition(file: FileFacts, a: Acquisition, shape: ValueShape): LifecycleResult | null {
+  if (!a.binding) return null;
+  const key = `lifecycle:acq:${file.path}:${a.stmt.id}:${shape}`;
+  const memo = file.pkg.memo;
+  if (memo.has(key)) return memo.get(key) as LifecycleResult;
+  const res = new LifecycleAnalyzer(file).analyze({ shape, bindings: new Set([a.binding]), err: a.err }, a.stmt, a.fn);
+  memo.set(key, res);
+  return res;
+}
+
+/** The `if err != nil { ... }` right after the acquisition (same list) that guards it, if any. */
+export function guardAfter(a: Acquisition): SyntaxNode | null {
+  const list = a.stmt.parent;
+  if (!list || list.type !== 'statement_list' || !a.err) return null;
+  const stmts = statementsOf(list);
+  const i = stmts.findIndex((s) => s.id === a.stmt.id);
+  const next = stmts[i + 1];
+  if (!next || next.type !== 'if_statement' || next.childForFieldName('initializer')) return null;
+  const c = unparen(next.childForFieldName('condition'));
+  if (!c || c.type !== 'binary_expression' || c.childForFieldName('operator')?.text !== '!=') return null;
+  const l = unparen(c.childForFieldName('left'));
+  const r = unparen(c.childForFieldName('right'));
+  if (l?.type === 'identifier' && l.text === a.err.name && r?.type === 'nil') return next;
+  return null;
+}

@@ -1,0 +1,50 @@
+// A connection or listener acquired in a function that is neither closed nor handed off on some
+// path: each leak is an fd and, once the peer hangs up, a socket stuck in CLOSE_WAIT.
+import type { Rule } from '../model';
+import { acquisitions, analyzeAcquisition } from '../facts/lifecycle';
+import { isClosable, isListener } from '../facts/kinds';
+import { calleeName, closeFixes, describeExit, valueName } from './_close';
+
+const rule: Rule = {
+  meta: {
+    id: 'conn-not-closed',
+    title: 'Connection or listener not closed on every path',
+    severity: 'warning',
+    category: 'close',
+    description:
+      'A net.Conn or net.Listener obtained here is not closed (nor returned, stored or handed to a goroutine that closes it) on some path. The file descriptor leaks; after the peer closes, the socket sits in CLOSE_WAIT until the process exits, and enough of them end in "too many open files". Close it with `defer c.Close()` right after the error check, or on the early-return path.',
+    zh: {
+      title: '连接或监听器未在所有路径上关闭',
+      description:
+        '此处获得的 net.Conn 或 net.Listener 在某条路径上既没有关闭，也没有返回、保存或交给负责关闭的 goroutine。文件描述符会泄漏；对端关闭后套接字一直停留在 CLOSE_WAIT，直到进程退出，积累多了就会出现 "too many open files"。应在错误检查之后立即 `defer c.Close()`，或在提前返回的路径上关闭它。',
+    },
+    docs: 'conn-not-closed',
+  },
+  check(ctx) {
+    for (const a of acquisitions(ctx.file, 'closer', isClosable)) {
+      if (!a.ident) {
+        const what = isListener(a.kind) ? 'listener' : 'connection';
+        ctx.report(a.call, `the ${what} returned by ${calleeName(a)} is discarded and never closed`);
+        continue;
+      }
+      const res = analyzeAcquisition(ctx.file, a, 'closer');
+      if (!res || !res.exits.length) continue;
+      // CloseWrite/CloseRead without Close is its own, more specific finding.
+      if (res.halfCloses.length && !res.closedExplicitly && !res.deferredClose) continue;
+      if (res.borrowers.some((b) => b.call.parent?.type === 'go_statement' && halfClosesIn(ctx.pkg.funcs.get(b.fn)?.node.text))) continue;
+      const name = valueName(a);
+      const what = isListener(a.kind) ? 'listener' : 'connection';
+      const where = describeExit(ctx, res.exits[0]);
+      const more = res.exits.length > 1 ? ` (and ${res.exits.length - 1} other path${res.exits.length > 2 ? 's' : ''})` : '';
+      const borrow = res.borrowers.length ? `; ${res.borrowers[0].fn}(${name}) uses it but does not close it` : '';
+      const msg = `${what} ${name} from ${calleeName(a)} is not closed at ${where}${more}${borrow}`;
+      ctx.report(a.call, msg, closeFixes(ctx, a, res, `${name}.Close()`));
+    }
+  },
+};
+
+function halfClosesIn(text: string | undefined): boolean {
+  return !!text && /\.Close(Write|Read)\(\)/.test(text);
+}
+
+export default rule;
