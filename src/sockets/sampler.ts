@@ -1,0 +1,216 @@
+// Periodic sampling of one process: bounded history (state counts per sample + the latest full socket list),
+// per-socket age (first seen) and time in the current state, and the diff against the previous sample.
+import { countStates, type Collector, type CollectResult, type FdUsage, type SocketInfo, type Snapshot, type TcpState } from './model';
+
+export interface TrackedSocket extends SocketInfo {
+  /** ms since epoch when the socket was first seen (by key; a new inode on the same key is a new socket) */
+  firstSeen: number;
+  /** ms since epoch when the socket was first seen in its current state */
+  stateSince: number;
+  /** Send-Q of the last samples, oldest first (at most SENDQ_HISTORY) */
+  sendQHistory: number[];
+  /** Recv-Q of the last samples (LISTEN: accept-queue length), oldest first */
+  recvQHistory: number[];
+}
+
+export interface SampleSummary {
+  time: number;
+  counts: Record<TcpState, number>;
+  total: number;
+  /** sockets attributed heuristically (no inode) */
+  byPort: number;
+  fds?: FdUsage;
+  sendQTotal: number;
+  /** sum of the accept queues of the LISTEN sockets */
+  acceptQueue: number;
+  opened: number;
+  closed: number;
+  sockstat?: Snapshot['sockstat'];
+  elapsedMs: number;
+}
+
+export interface History {
+  pid: number;
+  status: CollectResult['kind'] | 'pending';
+  message?: string;
+  owner?: string;
+  startedAt: number;
+  samples: SampleSummary[];
+  latest?: Omit<Snapshot, 'sockets'> & { sockets: TrackedSocket[] };
+  /** opened/closed since the previous sample */
+  diff?: { opened: TrackedSocket[]; closed: TrackedSocket[] };
+}
+
+export interface SamplerOptions {
+  /** ms between samples (default 1000) */
+  intervalMs?: number;
+  /** number of sample summaries kept (default 600 = 10 min at 1 s) */
+  historySize?: number;
+  /** back off like VS Code's port finder: wait at least `backoffFactor` × the average collection time (default 20) */
+  backoffFactor?: number;
+}
+
+const SENDQ_HISTORY = 10;
+
+type Listener = (h: History) => void;
+
+/** Pure history update, usable without timers (tests, CLI one-shot). */
+export function newHistory(pid: number, now = Date.now()): History {
+  return { pid, status: 'pending', startedAt: now, samples: [] };
+}
+
+export function applyResult(h: History, r: CollectResult, historySize = 600): History {
+  if (r.kind !== 'ok') {
+    h.status = r.kind;
+    h.message = r.message;
+    h.owner = r.kind === 'denied' ? r.owner : undefined;
+    return h;
+  }
+  const snap = r.snapshot;
+  const prev = new Map<string, TrackedSocket>();
+  for (const s of h.latest?.sockets ?? []) prev.set(s.key, s);
+  const opened: TrackedSocket[] = [];
+  const tracked: TrackedSocket[] = [];
+  const seen = new Set<string>();
+  for (const s of snap.sockets) {
+    if (seen.has(s.key)) continue; // a dup'ed fd on the same socket, or the same tuple in tcp and tcp6
+    seen.add(s.key);
+    const p = prev.get(s.key);
+    const same = p && !(p.inode && s.inode && p.inode !== s.inode);
+    const t: TrackedSocket = {
+      ...s,
+      firstSeen: same ? p.firstSeen : snap.time,
+      stateSince: same && p.state === s.state ? p.stateSince : snap.time,
+      sendQHistory: [...(same ? p.sendQHistory : []), s.sendQ].slice(-SENDQ_HISTORY),
+      recvQHistory: [...(same ? p.recvQHistory : []), s.recvQ].slice(-SENDQ_HISTORY),
+    };
+    if (!same) opened.push(t);
+    tracked.push(t);
+  }
+  const closed: TrackedSocket[] = [];
+  for (const [k, p] of prev) if (!seen.has(k)) closed.push(p);
+  // only count as "opened" what appeared after the first sample
+  const first = !h.latest;
+  h.latest = { ...snap, sockets: tracked };
+  h.diff = { opened: first ? [] : opened, closed };
+  h.status = 'ok';
+  h.message = undefined;
+  let sendQTotal = 0;
+  let acceptQueue = 0;
+  let byPort = 0;
+  for (const s of tracked) {
+    if (s.state === 'LISTEN') acceptQueue += s.recvQ;
+    else sendQTotal += s.sendQ;
+    if (s.attribution !== 'fd') byPort++;
+  }
+  h.samples.push({
+    time: snap.time,
+    counts: countStates(tracked),
+    total: tracked.length,
+    byPort,
+    fds: snap.fds,
+    sendQTotal,
+    acceptQueue,
+    opened: h.diff.opened.length,
+    closed: closed.length,
+    sockstat: snap.sockstat,
+    elapsedMs: snap.elapsedMs,
+  });
+  if (h.samples.length > historySize) h.samples.splice(0, h.samples.length - historySize);
+  return h;
+}
+
+/**
+ * Samples a collector at a fixed interval without blocking the caller: the collection runs in a worker thread
+ * (WorkerCollector) or in small async steps, and the next sample is only scheduled after the previous finished.
+ */
+export class Sampler {
+  readonly history: History;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private inFlight: Promise<History> | undefined;
+  private listeners = new Set<Listener>();
+  private readonly intervalMs: number;
+  private readonly historySize: number;
+  private readonly backoffFactor: number;
+
+  constructor(
+    readonly collector: Collector,
+    opts: SamplerOptions = {},
+  ) {
+    this.intervalMs = opts.intervalMs ?? 1000;
+    this.historySize = opts.historySize ?? 600;
+    this.backoffFactor = opts.backoffFactor ?? 20;
+    this.history = newHistory(collector.pid);
+  }
+
+  onSample(cb: Listener): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  /** Takes one sample now (or joins the one in flight). */
+  sampleNow(): Promise<History> {
+    if (this.inFlight) return this.inFlight;
+    this.inFlight = (async () => {
+      let r: CollectResult;
+      try {
+        r = await this.collector.collect();
+      } catch (e) {
+        r = { kind: 'error', pid: this.collector.pid, message: (e as Error).message };
+      }
+      applyResult(this.history, r, this.historySize);
+      for (const l of this.listeners) {
+        try {
+          l(this.history);
+        } catch {
+          /* a listener's bug must not stop sampling */
+        }
+      }
+      return this.history;
+    })().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const tick = async () => {
+      if (!this.running) return;
+      const h = await this.sampleNow();
+      if (!this.running) return;
+      if (h.status === 'exited') {
+        this.running = false;
+        return;
+      }
+      this.timer = setTimeout(tick, this.nextDelay());
+    };
+    void tick();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  dispose(): void {
+    this.stop();
+    this.listeners.clear();
+    this.collector.dispose?.();
+  }
+
+  /** interval, stretched when collecting is expensive (max(interval, factor × average collection time)). */
+  nextDelay(): number {
+    const recent = this.history.samples.slice(-5);
+    if (!recent.length) return this.intervalMs;
+    const avg = recent.reduce((a, s) => a + s.elapsedMs, 0) / recent.length;
+    return Math.max(this.intervalMs, Math.round(avg * this.backoffFactor));
+  }
+}

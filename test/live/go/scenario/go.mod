@@ -1,0 +1,3 @@
+module conndoctor.test/scenario
+
+go 1.22
