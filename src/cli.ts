@@ -22,6 +22,7 @@ Flags:
   --rules a,b                run only these rules
   --disable a,b              do not run these rules
   --go-version 1.N           override the go.mod "go" version
+  --tests                    also analyze _test.go files
   --list-rules               print the rules and exit
   -h, --help                 this help
   --version                  print the version
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
         disable: { type: 'string' },
         'go-version': { type: 'string' },
         'list-rules': { type: 'boolean', default: false },
+        tests: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
         threads: { type: 'string' },
@@ -85,7 +87,7 @@ export async function main(argv: string[]): Promise<number> {
   let files: string[];
   try {
     for (const p of paths) if (!existsSync(p.replace(/\/\.\.\.$/, '') || '.')) throw new Error(`${p}: no such file or directory`);
-    files = collectGoFiles(paths).map((f) => resolve(f));
+    files = [...new Set(collectGoFiles(paths, v.tests).map((f) => resolve(f)))];
   } catch (e) {
     process.stderr.write(`conndoctor: ${(e as Error).message}\n`);
     return 2;

@@ -170,15 +170,19 @@ export function skipDir(name: string): boolean {
   return name === 'vendor' || name === 'testdata' || name === 'node_modules' || name.startsWith('.') || name.startsWith('_');
 }
 
-/** Collects .go files under the given paths (`./...` style recursion for directories). */
-export function collectGoFiles(paths: string[]): string[] {
+/**
+ * Collects .go files under the given paths (`./...` style recursion for directories). Test files
+ * are left out unless `tests` is set: leaks in tests die with the test binary and drown the
+ * findings that matter (a file named explicitly is always taken).
+ */
+export function collectGoFiles(paths: string[], tests = false): string[] {
   const out: string[] = [];
   const walk = (p: string, top: boolean) => {
     const st = statSync(p);
     if (st.isDirectory()) {
       if (!top && skipDir(basename(p))) return;
       for (const e of readdirSync(p).sort()) walk(join(p, e), false);
-    } else if (p.endsWith('.go') && (top || st.isFile())) out.push(p);
+    } else if (p.endsWith('.go') && (top || (st.isFile() && (tests || !p.endsWith('_test.go'))))) out.push(p);
   };
   for (const p of paths) walk(p.replace(/\/\.\.\.$/, '') || '.', true);
   return out;

@@ -697,7 +697,12 @@ export interface Acquisition {
   /** The function (declaration or literal) that owns the value. */
   fn: SyntaxNode;
   kind: string;
+  /** For wrappers (`tls.Client(raw, cfg)`): the wrapped value, whose Close also closes this one. */
+  wrapped: Binding[];
 }
+
+/** Constructors whose result wraps their first argument: closing either closes the socket. */
+const WRAPPERS = new Set(['crypto/tls.Client', 'crypto/tls.Server', 'crypto/tls.NewListener']);
 
 /**
  * Statements in the file that acquire a value of the given shape from a call: closers are
@@ -733,7 +738,14 @@ export function acquisitions(file: FileFacts, shape: ValueShape, isKind: (k: str
     if (binding && binding.isParam) continue;
     const errIdent = left.length >= 2 ? left[left.length - 1] : null;
     const err = errIdent && errIdent.type === 'identifier' && errIdent.text !== '_' ? file.binding(errIdent) : null;
-    out.push({ stmt: n, call, ident, binding, err, fn, kind: kind! });
+    const wrapped: Binding[] = [];
+    const q = file.qualified(call.childForFieldName('function'));
+    if (q && WRAPPERS.has(q)) {
+      const arg = unparen(callArgs(call)[0]);
+      const wb = arg?.type === 'identifier' ? file.binding(arg) : null;
+      if (wb) wrapped.push(wb);
+    }
+    out.push({ stmt: n, call, ident, binding, err, fn, kind: kind!, wrapped });
   }
   out.sort((a, b) => a.stmt.startIndex - b.stmt.startIndex);
   void shape;
@@ -753,7 +765,7 @@ export function analyzeAcquisition(file: FileFacts, a: Acquisition, shape: Value
   const key = `lifecycle:acq:${file.path}:${a.stmt.id}:${shape}`;
   const memo = file.pkg.memo;
   if (memo.has(key)) return memo.get(key) as LifecycleResult;
-  const res = new LifecycleAnalyzer(file).analyze({ shape, bindings: new Set([a.binding]), err: a.err }, a.stmt, a.fn);
+  const res = new LifecycleAnalyzer(file).analyze({ shape, bindings: new Set([a.binding, ...a.wrapped]), err: a.err }, a.stmt, a.fn);
   memo.set(key, res);
   return res;
 }
