@@ -1,0 +1,542 @@
+// Shared helpers of the "timeouts" rule group (dial-no-timeout, http-client-no-timeout,
+// http-server-no-timeouts, handler-ignores-context, timeout-error-assertion). The leading underscore
+// keeps scripts/gen-rules.mjs from treating this file as a rule.
+import type { RuleContext } from '../context';
+import type { FileFacts } from '../facts/package';
+import type { Binding } from '../facts/scope';
+import { parseGo, type SyntaxNode } from '../parser';
+import type { TextEdit } from '../model';
+import { callArgs, exprList, indentAt, lineEnd, lineStart, named, ofType, unparen } from '../facts/syntax';
+
+/** Our timeout rules stay quiet in tests: test servers are local, sleeps and bare dials are deliberate there. */
+export function isTestFile(path: string): boolean {
+  return /_test\.go$/.test(path);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timeout values from the settings (`conndoctor.fix.*Timeout`), spelled for this file.
+
+/**
+ * A setting value (`5 * time.Second`) as this file spells package `time`, formatted the way gofmt
+ * prints it at `depth` (2 inside the arguments of a call with several arguments: `5*time.Second`),
+ * and the imports it needs.
+ */
+export function timeoutValue(ctx: RuleContext, setting: string, depth = 1): { text: string; imports: string[] } {
+  const formatted = formatExpr(setting.trim(), depth);
+  if (!/\btime\./.test(formatted)) return { text: formatted, imports: [] };
+  const name = ctx.pkgName('time');
+  const text = name === 'time' ? formatted : formatted.replace(/\btime\./g, name ? `${name}.` : '');
+  return { text, imports: ['time'] };
+}
+
+const formatted = new Map<string, string>();
+
+/**
+ * Re-spaces the binary operators of a Go expression as go/printer does at `depth` (its `cutoff`
+ * rule: at depth 1 `5 * time.Second`, deeper `5*time.Second`; mixed `+`/`*` keep blanks around `+`
+ * only at depth 1). Operands are kept as written. Falls back to the input when it does not parse.
+ */
+export function formatExpr(expr: string, depth: number): string {
+  const key = `${depth}\u0000${expr}`;
+  const hit = formatted.get(key);
+  if (hit !== undefined) return hit;
+  let out = expr;
+  const tree = parseGo(`package p\n\nvar _ = ${expr}\n`);
+  try {
+    const spec = ofType(tree.rootNode, 'var_spec')[0];
+    const value = exprList(spec?.childForFieldName('value'))[0];
+    if (!tree.rootNode.hasError && value && value.text === expr.trim()) out = printExpr(value, depth);
+  } finally {
+    tree.delete();
+  }
+  formatted.set(key, out);
+  return out;
+}
+
+function precOf(op: string): number {
+  if (['*', '/', '%', '<<', '>>', '&', '&^'].includes(op)) return 5;
+  if (['+', '-', '|', '^'].includes(op)) return 4;
+  if (['==', '!=', '<', '<=', '>', '>='].includes(op)) return 3;
+  if (op === '&&') return 2;
+  return 1;
+}
+
+function binParts(n: SyntaxNode): { l: SyntaxNode; op: string; r: SyntaxNode } | null {
+  if (n.type !== 'binary_expression') return null;
+  const l = n.childForFieldName('left');
+  const r = n.childForFieldName('right');
+  const op = n.childForFieldName('operator')?.text;
+  return l && r && op ? { l, op, r } : null;
+}
+
+function walkBinary(n: SyntaxNode): { has4: boolean; has5: boolean; maxProblem: number } {
+  const b = binParts(n)!;
+  const prec = precOf(b.op);
+  let has4 = prec === 4;
+  let has5 = prec === 5;
+  let maxProblem = 0;
+  const lb = binParts(b.l);
+  if (lb && precOf(lb.op) >= prec) {
+    const w = walkBinary(b.l);
+    has4 ||= w.has4;
+    has5 ||= w.has5;
+    maxProblem = Math.max(maxProblem, w.maxProblem);
+  }
+  const rb = binParts(b.r);
+  if (rb && precOf(rb.op) > prec) {
+    const w = walkBinary(b.r);
+    has4 ||= w.has4;
+    has5 ||= w.has5;
+    maxProblem = Math.max(maxProblem, w.maxProblem);
+  } else if (b.r.type === 'unary_expression') {
+    const rop = b.r.child(0)?.text ?? '';
+    const pair = b.op + rop;
+    if (pair === '/*' || pair === '&&' || pair === '&^') maxProblem = 5;
+    else if (pair === '++' || pair === '--') maxProblem = Math.max(maxProblem, 4);
+  }
+  return { has4, has5, maxProblem };
+}
+
+function cutoff(n: SyntaxNode, depth: number): number {
+  const { has4, has5, maxProblem } = walkBinary(n);
+  if (maxProblem > 0) return maxProblem + 1;
+  if (has4 && has5) return depth === 1 ? 5 : 4;
+  return depth === 1 ? 6 : 4;
+}
+
+function printExpr(n: SyntaxNode, depth: number): string {
+  const b = binParts(n);
+  if (!b) return n.text;
+  return printBinary(n, cutoff(n, depth), depth);
+}
+
+function printBinary(n: SyntaxNode, cut: number, depth: number): string {
+  const b = binParts(n)!;
+  const prec = precOf(b.op);
+  const blank = prec < cut;
+  // go/printer: expr1 recomputes the cutoff for every nested binary expression at its own depth.
+  const side = (x: SyntaxNode, d: number) => (binParts(x) ? printBinary(x, cutoff(x, d), d) : x.text);
+  const lb = binParts(b.l);
+  const left = side(b.l, depth + (lb && precOf(lb.op) === prec ? 0 : 1));
+  const right = side(b.r, depth + 1);
+  return blank ? `${left} ${b.op} ${right}` : `${left}${b.op}${right}`;
+}
+
+/** The fix's edits plus the import edit for `paths` (when something is missing). */
+export function withImports(ctx: RuleContext, edits: TextEdit[], paths: string[]): TextEdit[] {
+  const imp = paths.length ? ctx.importEdit(paths) : null;
+  return imp ? [...edits, imp] : edits;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Composite literals.
+
+/** Keys of a keyed composite literal; `unkeyed` when any element has no key (positional struct literal). */
+export function literalKeys(lit: SyntaxNode): { keys: Map<string, SyntaxNode>; unkeyed: boolean } {
+  const keys = new Map<string, SyntaxNode>();
+  let unkeyed = false;
+  const body = lit.childForFieldName('body');
+  for (const el of named(body)) {
+    if (el.type === 'comment') continue;
+    if (el.type !== 'keyed_element') {
+      unkeyed = true;
+      continue;
+    }
+    const k = unparen(el.childForFieldName('key')?.namedChild(0) ?? el.childForFieldName('key'));
+    const v = el.childForFieldName('value');
+    if (k && (k.type === 'identifier' || k.type === 'field_identifier') && v) keys.set(k.text, v.namedChild(0) ?? v);
+    else unkeyed = true;
+  }
+  return { keys, unkeyed };
+}
+
+/**
+ * One edit adding `key: value` as the first element of a composite literal, laid out the way gofmt
+ * prints it: inline for one-line literals; for multi-line ones a new first line, with the values of
+ * the alignment section it joins re-aligned. Returns null for layouts we do not reproduce safely.
+ */
+export function addFieldEdit(text: string, lit: SyntaxNode, key: string, value: string): TextEdit | null {
+  const body = lit.childForFieldName('body');
+  if (!body || body.type !== 'literal_value') return null;
+  const open = body.startIndex; // '{'
+  const close = body.endIndex - 1; // '}'
+  if (text[open] !== '{' || text[close] !== '}') return null;
+  const inner = text.slice(open + 1, close);
+  const elems = named(body);
+  if (!inner.includes('\n')) {
+    if (elems.some((e) => e.type === 'comment')) return null;
+    const sep = elems.length ? ', ' : '';
+    return { start: open + 1, end: open + 1, newText: `${key}: ${value}${sep}` };
+  }
+  // Multi-line: '{' must end its line (a trailing comment may follow it) and the elements must start
+  // on their own lines.
+  const braceRow = body.startPosition.row;
+  const afterBrace = text.slice(open + 1, lineEnd(text, open + 1)).trim();
+  if (afterBrace !== '' && !afterBrace.startsWith('//')) return null;
+  const at = afterBrace ? lineEnd(text, open + 1) : open + 1;
+  const rest = elems.filter((e) => !(e.type === 'comment' && e.startPosition.row === braceRow));
+  const items = rest.filter((e) => e.type !== 'comment');
+  if (!items.length) {
+    if (rest.length) return null;
+    const indent = `${indentAt(text, close)}\t`;
+    return { start: at, end: at, newText: `\n${indent}${key}: ${value},` };
+  }
+  const first = rest[0];
+  if (first.startPosition.row === braceRow) return null;
+  const indent = indentAt(text, first.startIndex);
+  if (text.slice(lineStart(text, first.startIndex), first.startIndex) !== indent) return null;
+  // The alignment section the new first line joins: consecutive one-line `Key: value,` lines.
+  const section: { key: string; value: SyntaxNode; start: number; end: number }[] = [];
+  let prevRow = braceRow;
+  let fallback = false;
+  for (const el of rest) {
+    if (el.type === 'comment') {
+      // A comment line right after the section: gofmt's alignment across it is not something we model.
+      fallback = section.length > 0 || el.startPosition.row === prevRow + 1;
+      break;
+    }
+    if (el.startPosition.row !== prevRow + 1) break; // blank line: new section
+    if (el.type !== 'keyed_element' || el.text.includes('\n')) break; // multi-line element: new section
+    const tail = text.slice(el.endIndex, lineEnd(text, el.endIndex));
+    if (tail.trim() !== ',') {
+      fallback = true; // trailing comment or several elements on one line
+      break;
+    }
+    const k = el.childForFieldName('key');
+    const v = el.childForFieldName('value');
+    if (!k || !v || k.text.length > 40) {
+      fallback = true;
+      break;
+    }
+    section.push({ key: k.text, value: v, start: lineStart(text, el.startIndex), end: lineEnd(text, el.endIndex) });
+    prevRow = el.endPosition.row;
+  }
+  if (fallback) {
+    // Our line as its own section, separated by a blank line: never disturbs existing alignment.
+    return { start: at, end: at, newText: `\n${indent}${key}: ${value},\n` };
+  }
+  const width = Math.max(key.length, ...section.map((s) => s.key.length));
+  const line = (k: string, v: string) => `${indent}${k}:${' '.repeat(width - k.length + 1)}${v},`;
+  const lines = [line(key, value), ...section.map((s) => line(s.key, s.value.text))];
+  if (!section.length) return { start: at, end: at, newText: `\n${lines[0]}` };
+  return { start: section[0].start, end: section[section.length - 1].end, newText: lines.join('\n') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contexts and requests: do they carry a deadline?
+
+/**
+ * - `none`: certainly no deadline and no cancellation (context.Background/TODO, WithValue/WithoutCancel of those);
+ * - `bounded`: a deadline (WithTimeout/WithDeadline) or the context of an incoming server request;
+ * - `unknown`: anything else (parameters, fields, WithCancel, signal.NotifyContext, ...).
+ */
+export type CtxState = 'none' | 'bounded' | 'unknown';
+
+const CTX_DEADLINE = new Set(['context.WithTimeout', 'context.WithDeadline', 'context.WithTimeoutCause', 'context.WithDeadlineCause']);
+/** Derive a context from their first argument without adding a deadline or a cancel. */
+const CTX_PASSTHROUGH = new Set(['context.WithValue', 'net/http/httptrace.WithClientTrace']);
+
+export function ctxState(file: FileFacts, expr: SyntaxNode | null | undefined, depth = 0): CtxState {
+  const e = unparen(expr);
+  if (!e || depth > 6) return 'unknown';
+  if (e.type === 'call_expression') {
+    const fn = unparen(e.childForFieldName('function'));
+    const q = file.qualified(fn);
+    if (q === 'context.Background' || q === 'context.TODO') return 'none';
+    if (q && CTX_DEADLINE.has(q)) return 'bounded';
+    if (q === 'context.WithoutCancel') return 'none';
+    if (q && CTX_PASSTHROUGH.has(q)) return ctxState(file, callArgs(e)[0], depth + 1);
+    if (q === 'context.WithCancel' || q === 'context.WithCancelCause') {
+      return ctxState(file, callArgs(e)[0], depth + 1) === 'bounded' ? 'bounded' : 'unknown';
+    }
+    if (fn?.type === 'selector_expression' && fn.childForFieldName('field')?.text === 'Context' && callArgs(e).length === 0) {
+      if (isIncomingRequest(file, fn.childForFieldName('operand'))) return 'bounded';
+    }
+    return 'unknown';
+  }
+  if (e.type === 'identifier') {
+    const b = file.binding(e);
+    if (!b || b.isParam || !b.value || isReassigned(file, b)) return 'unknown';
+    const v = unparen(b.value.expr);
+    if (!v) return 'unknown';
+    if (b.value.count > 1) return b.value.index === 0 && v.type === 'call_expression' ? ctxState(file, v, depth + 1) : 'unknown';
+    return ctxState(file, v, depth + 1);
+  }
+  return 'unknown';
+}
+
+/** The `*http.Request` parameter of a function with the handler signature (an incoming request). */
+export function isIncomingRequest(file: FileFacts, expr: SyntaxNode | null | undefined): boolean {
+  const e = unparen(expr);
+  if (!e || e.type !== 'identifier') return false;
+  const b = file.binding(e);
+  if (!b || !b.isParam || isReassigned(file, b)) return false;
+  const fn = b.scope;
+  return !!fn && handlerParams(file, fn)?.request?.id === b.decl.id;
+}
+
+/** Does the request built by `expr` carry a deadline? `none` for http.NewRequest and Background contexts. */
+export function requestState(file: FileFacts, expr: SyntaxNode | null | undefined, depth = 0): CtxState {
+  const e = unparen(expr);
+  if (!e || depth > 6) return 'unknown';
+  if (e.type === 'call_expression') {
+    const fn = unparen(e.childForFieldName('function'));
+    const q = file.qualified(fn);
+    if (q === 'net/http.NewRequest') return 'none';
+    if (q === 'net/http.NewRequestWithContext') return ctxState(file, callArgs(e)[0], depth + 1);
+    if (fn?.type === 'selector_expression') {
+      const m = fn.childForFieldName('field')?.text;
+      if ((m === 'WithContext' || m === 'Clone') && callArgs(e).length === 1) return ctxState(file, callArgs(e)[0], depth + 1);
+    }
+    return 'unknown';
+  }
+  if (e.type === 'identifier') {
+    const b = file.binding(e);
+    if (!b || b.isParam || !b.value) return 'unknown';
+    const v = unparen(b.value.expr);
+    if (!v || (b.value.count > 1 && b.value.index !== 0)) return 'unknown';
+    let state = requestState(file, v, depth + 1);
+    // `req = req.WithContext(ctx)` and friends: every assignment must agree for a `none`.
+    for (const a of assignmentsTo(file, b)) {
+      if (!a) return 'unknown';
+      const s = requestState(file, a, depth + 1);
+      if (s !== 'none') state = s === 'bounded' && state !== 'unknown' ? 'bounded' : 'unknown';
+    }
+    return state;
+  }
+  return 'unknown';
+}
+
+/** Right-hand sides assigned to a local binding after its declaration (null for ones we cannot read). */
+export function assignmentsTo(file: FileFacts, b: Binding): (SyntaxNode | null)[] {
+  const scopes = file.scopesFor(b.decl);
+  if (!scopes) return [];
+  const out: (SyntaxNode | null)[] = [];
+  for (const u of scopes.usesOf(b)) {
+    const p = u.parent;
+    if (p?.type === 'unary_expression' && (p.child(0)?.text === '&')) {
+      out.push(null); // address taken: anything may happen
+      continue;
+    }
+    if (p?.type !== 'expression_list') continue;
+    const stmt = p.parent;
+    if (!stmt || (stmt.type !== 'assignment_statement' && stmt.type !== 'short_var_declaration')) continue;
+    if (stmt.childForFieldName('left')?.id !== p.id) continue;
+    const left = exprList(p);
+    const right = exprList(stmt.childForFieldName('right'));
+    const i = left.findIndex((l) => l.id === u.id);
+    if (stmt.type === 'assignment_statement' && stmt.childForFieldName('operator')?.text !== '=') out.push(null);
+    else if (right.length === left.length) out.push(right[i]);
+    else out.push(right.length === 1 && i === 0 ? right[0] : null);
+  }
+  return out;
+}
+
+export function isReassigned(file: FileFacts, b: Binding): boolean {
+  return assignmentsTo(file, b).length > 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP handlers.
+
+/**
+ * For a function with the handler signature `(w http.ResponseWriter, r *http.Request)` and no
+ * results, its request parameter identifier (null when unnamed or `_`). Undefined for other functions.
+ */
+export function handlerParams(file: FileFacts, fn: SyntaxNode): { request: SyntaxNode | null } | undefined {
+  if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration' && fn.type !== 'func_literal') return undefined;
+  if (fn.childForFieldName('result')) return undefined;
+  const params = named(fn.childForFieldName('parameters')).filter((p) => p.type === 'parameter_declaration' || p.type === 'variadic_parameter_declaration');
+  const flat: { name: SyntaxNode | null; type: SyntaxNode | null }[] = [];
+  for (const p of params) {
+    const names = p.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
+    const type = p.childForFieldName('type');
+    if (!names.length) flat.push({ name: null, type });
+    for (const n of names) flat.push({ name: n, type });
+  }
+  if (flat.length !== 2) return undefined;
+  if (file.typeKind(flat[0].type) !== 'net/http.ResponseWriter') return undefined;
+  if (file.typeKind(flat[1].type) !== '*net/http.Request') return undefined;
+  const r = flat[1].name;
+  return { request: r && r.text !== '_' ? r : null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where a composite literal goes, and how the package uses it.
+
+export type Holder =
+  | { kind: 'local'; binding: Binding }
+  | { kind: 'global'; name: string }
+  | { kind: 'field'; name: string }
+  | { kind: 'inline'; node: SyntaxNode }
+  | { kind: 'other' };
+
+/** `&T{}` / `T{}` / `new(T)`: the node whose value flows on (the `&` expression for `&T{}`). */
+export function valueNode(lit: SyntaxNode): SyntaxNode {
+  let n = lit;
+  while (n.parent && (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.child(0)?.text === '&'))) n = n.parent;
+  return n;
+}
+
+export function holderOf(file: FileFacts, lit: SyntaxNode): Holder {
+  const v = valueNode(lit);
+  const p = v.parent;
+  if (!p) return { kind: 'other' };
+  if (p.type === 'expression_list') {
+    const stmt = p.parent;
+    if (!stmt) return { kind: 'other' };
+    const right = stmt.type === 'var_spec' ? stmt.childForFieldName('value') : stmt.childForFieldName('right');
+    if (right?.id !== p.id) return { kind: 'other' };
+    const i = exprList(p).findIndex((x) => x.id === v.id);
+    if (stmt.type === 'var_spec') {
+      const names = stmt.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
+      const id = names[i];
+      if (!id || names.length !== exprList(p).length) return { kind: 'other' };
+      return bindingHolder(file, id);
+    }
+    if (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement') {
+      const left = exprList(stmt.childForFieldName('left'));
+      if (left.length !== exprList(p).length) return { kind: 'other' };
+      const l = unparen(left[i]);
+      if (!l) return { kind: 'other' };
+      if (l.type === 'identifier') return bindingHolder(file, l);
+      if (l.type === 'selector_expression') {
+        const f = l.childForFieldName('field')?.text;
+        return f ? { kind: 'field', name: f } : { kind: 'other' };
+      }
+    }
+    return { kind: 'other' };
+  }
+  if (p.type === 'literal_element') {
+    const kv = p.parent;
+    if (kv?.type === 'keyed_element' && kv.childForFieldName('value')?.id === p.id) {
+      const k = kv.childForFieldName('key')?.namedChild(0);
+      if (k && (k.type === 'identifier' || k.type === 'field_identifier')) return { kind: 'field', name: k.text };
+    }
+    return { kind: 'other' };
+  }
+  if (p.type === 'selector_expression' || p.type === 'argument_list') return { kind: 'inline', node: v };
+  return { kind: 'other' };
+}
+
+function bindingHolder(file: FileFacts, id: SyntaxNode): Holder {
+  const b = file.binding(id);
+  if (b) return { kind: 'local', binding: b };
+  const g = file.pkg.globals.get(id.text);
+  if (g && g.binding.decl.id === id.id) return { kind: 'global', name: id.text };
+  return { kind: 'other' };
+}
+
+/**
+ * Expressions in the package that denote the held value: identifier uses for locals and globals,
+ * `x.name` selectors for fields.
+ */
+export function holderUses(file: FileFacts, h: Holder): SyntaxNode[] {
+  if (h.kind === 'local') return file.scopesFor(h.binding.decl)?.usesOf(h.binding) ?? [];
+  if (h.kind === 'inline') return [h.node];
+  const out: SyntaxNode[] = [];
+  if (h.kind === 'global') {
+    for (const f of file.pkg.files) {
+      if (!f.text.includes(h.name)) continue;
+      for (const id of ofType(f.tree.rootNode, 'identifier')) {
+        if (id.text !== h.name || f.binding(id)) continue;
+        const g = f.pkg.globals.get(h.name);
+        if (g && g.binding.decl.id === id.id) continue;
+        out.push(id);
+      }
+    }
+  } else if (h.kind === 'field') {
+    for (const f of file.pkg.files) {
+      if (!f.text.includes(h.name)) continue;
+      for (const s of ofType(f.tree.rootNode, 'selector_expression')) {
+        if (s.childForFieldName('field')?.text === h.name) out.push(s);
+      }
+    }
+  }
+  return out;
+}
+
+/** For a use `x`: the method name and call when the use is the receiver of `x.M(...)`. */
+export function methodCallOn(use: SyntaxNode): { name: string; call: SyntaxNode } | null {
+  let n = use;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const sel = n.parent;
+  if (sel?.type !== 'selector_expression' || sel.childForFieldName('operand')?.id !== n.id) return null;
+  const call = sel.parent;
+  if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== sel.id) return null;
+  return { name: sel.childForFieldName('field')?.text ?? '', call };
+}
+
+/** `x.F = …` for a use `x`: the field assigned (`Timeout`), else null. */
+export function fieldAssignedOn(use: SyntaxNode): string | null {
+  let n = use;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const sel = n.parent;
+  if (sel?.type !== 'selector_expression' || sel.childForFieldName('operand')?.id !== n.id) return null;
+  const list = sel.parent;
+  if (list?.type !== 'expression_list') return null;
+  const stmt = list.parent;
+  if (stmt?.type !== 'assignment_statement' || stmt.childForFieldName('left')?.id !== list.id) return null;
+  return sel.childForFieldName('field')?.text ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names and statements.
+
+/** Identifier texts used anywhere in the outermost function holding `n`. */
+export function namesInFunction(n: SyntaxNode): Set<string> {
+  let fn: SyntaxNode | null = null;
+  for (let p: SyntaxNode | null = n; p; p = p.parent) {
+    if (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal') fn = p;
+  }
+  const out = new Set<string>();
+  for (const id of ofType(fn ?? n, 'identifier')) out.add(id.text);
+  return out;
+}
+
+/** The first candidate name not used in the function (nor a package-level name). */
+export function freshName(file: FileFacts, at: SyntaxNode, candidates: string[]): string | null {
+  const used = namesInFunction(at);
+  for (const c of candidates) {
+    if (used.has(c) || file.pkg.globals.has(c) || file.pkg.funcs.has(c) || file.pkg.typeNames.has(c) || file.imports.pathOf(c)) continue;
+    return c;
+  }
+  return null;
+}
+
+/** The statement holding `n` that sits directly in a statement list (with its indentation), or null. */
+export function enclosingStatement(text: string, n: SyntaxNode): { stmt: SyntaxNode; indent: string } | null {
+  for (let p: SyntaxNode | null = n; p; p = p.parent) {
+    if (p.type === 'func_literal' && p.id !== n.id) return null;
+    if (p.parent?.type === 'statement_list') {
+      const indent = indentAt(text, p.startIndex);
+      if (text.slice(lineStart(text, p.startIndex), p.startIndex) !== indent) return null;
+      return { stmt: p, indent };
+    }
+  }
+  return null;
+}
+
+/** Is `inner` inside `outer` without crossing a function literal? */
+export function sameFunctionBody(outer: SyntaxNode, inner: SyntaxNode): boolean {
+  for (let p: SyntaxNode | null = inner.parent; p; p = p.parent) {
+    if (p.id === outer.id) return true;
+    if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return false;
+  }
+  return false;
+}
+
+/** The string value of an interpreted or raw string literal, else null. */
+export function stringValue(n: SyntaxNode | null | undefined): string | null {
+  const u = unparen(n);
+  if (!u) return null;
+  if (u.type === 'raw_string_literal') return u.text.slice(1, -1);
+  if (u.type === 'interpreted_string_literal') {
+    try {
+      return JSON.parse(u.text) as string;
+    } catch {
+      return u.text.slice(1, -1);
+    }
+  }
+  return null;
+}

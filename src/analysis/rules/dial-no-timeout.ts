@@ -1,0 +1,174 @@
+// A TCP dial without a timeout: net.Dial, tls.Dial, a net.Dialer without Timeout/Deadline used to
+// Dial, or DialContext with a context that has no deadline. Connecting to a host that drops SYNs
+// then blocks until the kernel gives up (about 127 s on Linux with tcp_syn_retries=6).
+import type { Rule, Fix } from '../model';
+import type { RuleContext } from '../context';
+import type { SyntaxNode } from '../parser';
+import { callArgs, named, ofType, unparen } from '../facts/syntax';
+import {
+  addFieldEdit, ctxState, fieldAssignedOn, holderOf, holderUses, isTestFile, literalKeys, methodCallOn, stringValue,
+  timeoutValue, withImports, type Holder,
+} from './_timeouts';
+
+const rule: Rule = {
+  meta: {
+    id: 'dial-no-timeout',
+    title: 'TCP dial without a timeout',
+    severity: 'warning',
+    category: 'timeout',
+    description:
+      'net.Dial, tls.Dial and a net.Dialer without Timeout have no connect timeout: dialing a host that drops packets blocks until the operating system gives up (about 127 s on Linux, longer elsewhere). Use net.DialTimeout, a net.Dialer with Timeout, or DialContext with a context that has a deadline.',
+    zh: {
+      title: 'TCP 拨号没有超时',
+      description:
+        'net.Dial、tls.Dial 以及未设置 Timeout 的 net.Dialer 没有连接超时：拨向丢弃数据包的主机时会一直阻塞，直到操作系统放弃（Linux 上约 127 秒，其他系统更久）。请使用 net.DialTimeout、设置了 Timeout 的 net.Dialer，或带截止时间的 context 调用 DialContext。',
+    },
+    docs: 'dial-no-timeout',
+  },
+  check(ctx) {
+    if (isTestFile(ctx.path)) return;
+    for (const call of ofType(ctx.tree.rootNode, 'call_expression')) checkCall(ctx, call);
+    for (const lit of ofType(ctx.tree.rootNode, 'composite_literal')) {
+      if (ctx.file.typeKind(lit.childForFieldName('type')) === 'net.Dialer') checkDialer(ctx, lit, 'literal');
+    }
+    for (const spec of ofType(ctx.tree.rootNode, 'var_spec')) {
+      if (spec.childForFieldName('value') || ctx.file.typeKind(spec.childForFieldName('type')) !== 'net.Dialer') continue;
+      const names = spec.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
+      if (names.length === 1) checkDialer(ctx, spec, 'zero');
+    }
+  },
+};
+
+/** Only TCP dials can hang in connect: "unix" fails fast, "udp" does no network I/O on Dial. */
+function isTCP(network: SyntaxNode | undefined): boolean {
+  const s = stringValue(network);
+  return s !== null && /^tcp[46]?$/.test(s);
+}
+
+const SYN_NOTE = 'a host that drops SYNs blocks it until the OS gives up (about 127 s on Linux with tcp_syn_retries=6)';
+
+function checkCall(ctx: RuleContext, call: SyntaxNode): void {
+  const fn = unparen(call.childForFieldName('function'));
+  const q = ctx.file.qualified(fn);
+  if (q === 'net.Dial') {
+    const args = callArgs(call);
+    if (args.length !== 2 || !isTCP(args[0])) return;
+    // A new third argument of a call with several arguments: gofmt prints it at depth 2.
+    const t = timeoutValue(ctx, ctx.fix.dialTimeout, 2);
+    const fixes: Fix[] = [];
+    const nameNode = fn?.type === 'selector_expression' ? fn.childForFieldName('field') : fn;
+    if (nameNode) {
+      fixes.push({
+        title: `Use net.DialTimeout(…, ${timeoutValue(ctx, ctx.fix.dialTimeout).text})`,
+        preferred: true,
+        edits: withImports(ctx, [
+          { start: nameNode.startIndex, end: nameNode.endIndex, newText: 'DialTimeout' },
+          { start: args[1].endIndex, end: args[1].endIndex, newText: `, ${t.text}` },
+        ], t.imports),
+      });
+    }
+    ctx.report(call, `net.Dial has no connect timeout: ${SYN_NOTE}; use net.DialTimeout`, fixes);
+    return;
+  }
+  if (q === 'crypto/tls.Dial') {
+    const args = callArgs(call);
+    if (args.length !== 3 || !isTCP(args[0])) return;
+    const t = timeoutValue(ctx, ctx.fix.dialTimeout);
+    const fixes: Fix[] = [];
+    const nameNode = fn?.type === 'selector_expression' ? fn.childForFieldName('field') : fn;
+    if (nameNode) {
+      fixes.push({
+        title: `Use tls.DialWithDialer(&net.Dialer{Timeout: ${t.text}}, …)`,
+        preferred: true,
+        edits: withImports(ctx, [
+          { start: nameNode.startIndex, end: nameNode.endIndex, newText: 'DialWithDialer' },
+          { start: args[0].startIndex, end: args[0].startIndex, newText: `&${ctx.ref('net', 'Dialer')}{Timeout: ${t.text}}, ` },
+        ], ['net', ...t.imports]),
+      });
+    }
+    ctx.report(call, `tls.Dial has no timeout for the TCP connect or the TLS handshake: ${SYN_NOTE}, and a server that accepts but never answers the handshake blocks it forever; use tls.DialWithDialer with a net.Dialer that has a Timeout (it bounds both)`, fixes);
+  }
+}
+
+/** How a dialer value is used to connect: `Dial`, `DialContext` without a deadline, or tls.DialWithDialer. */
+function untimedDial(ctx: RuleContext, use: SyntaxNode): string | null {
+  const m = methodCallOn(use);
+  if (m) {
+    if (m.name === 'Dial') return isTCP(callArgs(m.call)[0]) ? 'Dial' : null;
+    if (m.name === 'DialContext') {
+      const args = callArgs(m.call);
+      if (ctxState(ctx.file, args[0]) !== 'none') return null;
+      if (!isTCP(args[1])) return null;
+      return `DialContext(${unparen(args[0])?.text ?? 'ctx'}, …)`;
+    }
+    return null;
+  }
+  // tls.DialWithDialer(d, …) / tls.DialWithDialer(&d, …)
+  let n = use;
+  while (n.parent && (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.child(0)?.text === '&'))) n = n.parent;
+  const list = n.parent;
+  if (list?.type !== 'argument_list' || named(list)[0]?.id !== n.id) return null;
+  const call = list.parent;
+  if (call?.type === 'call_expression' && ctx.file.qualified(call.childForFieldName('function')) === 'crypto/tls.DialWithDialer') {
+    return isTCP(callArgs(call)[1]) ? 'tls.DialWithDialer' : null;
+  }
+  return null;
+}
+
+function checkDialer(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'zero'): void {
+  let holder: Holder;
+  if (form === 'literal') {
+    const { keys, unkeyed } = literalKeys(node);
+    if (unkeyed || keys.has('Timeout') || keys.has('Deadline')) return;
+    holder = holderOf(ctx.file, node);
+  } else {
+    const id = node.childForFieldName('name')!;
+    const b = ctx.file.binding(id);
+    holder = b ? { kind: 'local', binding: b } : ctx.file.pkg.globals.get(id.text)?.binding.decl.id === id.id ? { kind: 'global', name: id.text } : { kind: 'other' };
+  }
+  if (holder.kind === 'other' || holder.kind === 'field') return;
+  const uses = holderUses(ctx.file, holder);
+  if (uses.some((u) => ['Timeout', 'Deadline'].includes(fieldAssignedOn(u) ?? ''))) return;
+  // A pointer to the dialer handed to an unknown function may get its Timeout set there.
+  if (holder.kind !== 'inline' && uses.some((u) => handedOff(ctx, u))) return;
+  const how = uses.map((u) => untimedDial(ctx, u)).find((x) => x);
+  if (!how) return;
+
+  const t = timeoutValue(ctx, ctx.fix.dialTimeout);
+  const fixes: Fix[] = [];
+  if (form === 'literal') {
+    const e = addFieldEdit(ctx.text, node, 'Timeout', t.text);
+    if (e) fixes.push({ title: `Set Timeout: ${t.text} on the net.Dialer`, preferred: true, edits: withImports(ctx, [e], t.imports) });
+  } else {
+    const decl = node.parent;
+    const id = node.childForFieldName('name')!;
+    const inFunc = holder.kind === 'local';
+    if (decl?.type === 'var_declaration' && named(decl).length === 1 && !node.text.includes('\n')) {
+      const typeText = node.childForFieldName('type')!.text;
+      const newText = inFunc ? `${id.text} := ${typeText}{Timeout: ${t.text}}` : `var ${id.text} = ${typeText}{Timeout: ${t.text}}`;
+      fixes.push({ title: `Set Timeout: ${t.text} on the net.Dialer`, preferred: true, edits: withImports(ctx, [{ start: decl.startIndex, end: decl.endIndex, newText }], t.imports) });
+    }
+  }
+  const at = form === 'literal' ? node : node.childForFieldName('name')!;
+  ctx.report(at, `net.Dialer without Timeout used in ${how}: the zero Timeout means no connect timeout, and ${SYN_NOTE}; set Timeout (or dial with a context that has a deadline)`, fixes);
+}
+
+/** `f(&d)` / `f(d)` where d is a *net.Dialer, to something other than the dial helpers we know. */
+function handedOff(ctx: RuleContext, use: SyntaxNode): boolean {
+  let n = use;
+  while (n.parent && (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.child(0)?.text === '&'))) n = n.parent;
+  const p = n.parent;
+  if (p?.type === 'argument_list') {
+    const call = p.parent;
+    return !(call?.type === 'call_expression' && ctx.file.qualified(call.childForFieldName('function')) === 'crypto/tls.DialWithDialer');
+  }
+  if (p?.type === 'return_statement' || p?.type === 'expression_list') {
+    // returned, or stored elsewhere (`x.d = d`)
+    const stmt = p.type === 'expression_list' ? p.parent : p;
+    if (stmt?.type === 'return_statement') return true;
+    if (stmt?.type === 'assignment_statement' && stmt.childForFieldName('right')?.id === p.id) return true;
+  }
+  return false;
+}
+
+export default rule;
