@@ -1,0 +1,226 @@
+// Shared pieces of the graceful-shutdown rules (server-close-not-shutdown, shutdown-without-timeout,
+// serve-error-unchecked): which calls are http.Server lifecycle calls, where a fix may insert
+// statements, and how a chosen timeout is written the way gofmt prints it.
+import type { RuleContext } from '../context';
+import type { FileFacts, FuncInfo } from '../facts/package';
+import { parseGo, type SyntaxNode } from '../parser';
+import { isServer } from '../facts/kinds';
+import { outerFunction } from '../facts/scope';
+import { callArgs, indentAt, isFunctionNode, lineEnd, lineStart, methodCall, named, ofType, pathText, unparen } from '../facts/syntax';
+
+export const SERVE_METHODS = new Set(['ListenAndServe', 'ListenAndServeTLS', 'Serve', 'ServeTLS']);
+
+export function isTestFile(path: string): boolean {
+  return /_test\.go$/.test(path);
+}
+
+/** `recv.Name(...)` where recv is an `http.Server` / `*http.Server`. */
+export function serverCall(ctx: RuleContext, call: SyntaxNode): { recv: SyntaxNode; name: string } | null {
+  const mc = methodCall(call);
+  if (!mc) return null;
+  if (!isServer(ctx.file.kindOf(mc.recv))) return null;
+  return mc;
+}
+
+/** A receiver spelled the same way (`srv`, `s.srv`, `a.servers.api`); null when it is not a plain path. */
+export function recvKey(recv: SyntaxNode): string | null {
+  return pathText(recv);
+}
+
+/** The statement holding `n` that sits directly in a statement list (not crossing a function boundary). */
+export function enclosingStatement(n: SyntaxNode): SyntaxNode | null {
+  for (let p: SyntaxNode | null = n; p && p.parent; p = p.parent) {
+    if (p !== n && isFunctionNode(p)) return null;
+    if (p.parent.type === 'statement_list') return p;
+  }
+  return null;
+}
+
+/** The statement starts its line and nothing but a comment follows it on its last line. */
+export function ownsLines(text: string, n: SyntaxNode): boolean {
+  const ls = lineStart(text, n.startIndex);
+  if (text.slice(ls, n.startIndex).trim() !== '') return false;
+  const rest = text.slice(n.endIndex, lineEnd(text, n.endIndex)).trim();
+  return rest === '' || rest.startsWith('//');
+}
+
+/** First candidate name not used as an identifier anywhere in the outermost function around `at`. */
+export function freshName(at: SyntaxNode, candidates: string[]): string {
+  const scope = outerFunction(at) ?? at.tree.rootNode;
+  const used = new Set(ofType(scope, 'identifier').map((i) => i.text));
+  for (const c of candidates) if (!used.has(c)) return c;
+  let i = 2;
+  while (used.has(`${candidates[0]}${i}`)) i++;
+  return `${candidates[0]}${i}`;
+}
+
+/**
+ * The shutdown timeout from the settings (`ctx.fix.shutdownTimeout`), spelled with the file's name
+ * for package time and spaced the way gofmt prints it as the second argument of a call.
+ */
+export function shutdownTimeoutArg(ctx: RuleContext): { text: string; imports: string[] } {
+  let text = ctx.fix.shutdownTimeout.trim();
+  const imports: string[] = [];
+  if (/\btime\./.test(text)) {
+    imports.push('time');
+    const name = ctx.pkgName('time');
+    if (name !== 'time') text = text.replace(/\btime\./g, name ? `${name}.` : '');
+  }
+  return { text: gofmtArg(text, 2), imports };
+}
+
+/**
+ * Re-spaces binary operators of a Go expression as gofmt prints it at the given depth (1: a lone
+ * call argument or a right-hand side; 2: one of several call arguments). Other nodes keep their text.
+ */
+export function gofmtArg(expr: string, depth: number): string {
+  let tree;
+  try {
+    tree = parseGo(`package p\n\nvar _ = ${expr}\n`);
+  } catch {
+    return expr;
+  }
+  if (tree.rootNode.hasError) return expr;
+  const spec = ofType(tree.rootNode, 'var_spec')[0];
+  const value = spec?.childForFieldName('value');
+  const e = value ? named(value)[0] : null;
+  if (!e) return expr;
+  if (e.type !== 'binary_expression') return e.text;
+  // go/printer: cutoff 6 (blanks everywhere) at depth 1, 4 deeper; mixing + and * lowers it by one.
+  const precs = new Set<number>();
+  const walk = (n: SyntaxNode) => {
+    if (n.type !== 'binary_expression') return;
+    precs.add(precedence(n.childForFieldName('operator')?.text ?? ''));
+    walk(n.childForFieldName('left')!);
+    walk(n.childForFieldName('right')!);
+  };
+  walk(e);
+  const mixed = precs.has(4) && precs.has(5);
+  const cutoff = depth <= 1 ? (mixed ? 5 : 6) : 4;
+  const print = (n: SyntaxNode): string => {
+    if (n.type !== 'binary_expression') return n.text;
+    const op = n.childForFieldName('operator')?.text ?? '';
+    const sep = precedence(op) < cutoff ? ' ' : '';
+    return `${print(n.childForFieldName('left')!)}${sep}${op}${sep}${print(n.childForFieldName('right')!)}`;
+  };
+  return print(e);
+}
+
+function precedence(op: string): number {
+  switch (op) {
+    case '||':
+      return 1;
+    case '&&':
+      return 2;
+    case '==': case '!=': case '<': case '<=': case '>': case '>=':
+      return 3;
+    case '+': case '-': case '|': case '^':
+      return 4;
+    default:
+      return 5;
+  }
+}
+
+/** Re-indents a block of new code (lines separated by \n, relative tabs) under `indent`. */
+export function indentLines(lines: string[], indent: string): string {
+  return lines.map((l, i) => (i === 0 ? l : l === '' ? '' : `${indent}${l}`)).join('\n');
+}
+
+export function lineIndent(text: string, n: SyntaxNode): string {
+  return indentAt(text, n.startIndex);
+}
+
+interface StopSite {
+  file: FileFacts;
+  call: SyntaxNode;
+  key: string;
+  outer: SyntaxNode | null;
+}
+
+/** Every `x.Shutdown(…)` / `x.Close()` on an http.Server in the package's non-test files (memoized). */
+export function stopSites(ctx: RuleContext): StopSite[] {
+  const memoKey = 'shutdown:stopSites';
+  const memo = ctx.pkg.memo.get(memoKey);
+  if (memo) return memo as StopSite[];
+  const sites: StopSite[] = [];
+  for (const f of ctx.pkg.files) {
+    if (isTestFile(f.path)) continue;
+    if (f.text.indexOf('Shutdown(') === -1 && f.text.indexOf('Close()') === -1) continue;
+    for (const call of ofType(f.tree.rootNode, 'call_expression')) {
+      const mc = methodCall(call);
+      if (!mc || (mc.name !== 'Shutdown' && mc.name !== 'Close')) continue;
+      const key = recvKey(mc.recv);
+      if (key && isServer(f.kindOf(mc.recv))) sites.push({ file: f, call, key, outer: outerFunction(call) });
+    }
+  }
+  ctx.pkg.memo.set(memoKey, sites);
+  return sites;
+}
+
+/**
+ * Is the server behind `recv` (the receiver of a Serve call) shut down or closed somewhere we can
+ * see? The same variable in the same function (closures included), the same struct field or
+ * package variable anywhere in the package, or one call away (passed to / received from a
+ * same-package function that stops it).
+ */
+export function serverIsStopped(ctx: RuleContext, recv: SyntaxNode): boolean {
+  const sites = stopSites(ctx);
+  if (!sites.length) return false;
+  const key = recvKey(recv);
+  if (!key) return false;
+  const outer = outerFunction(recv);
+  const sameFn = (s: StopSite, fn: SyntaxNode | null, k: string) => s.key === k && !!fn && s.file === ctx.file && s.outer?.id === fn.id;
+  if (sites.some((s) => sameFn(s, outer, key))) return true;
+  const dot = key.lastIndexOf('.');
+  if (dot !== -1) {
+    // A struct field: stopped through the same field name elsewhere (s.srv.Serve / a.srv.Shutdown).
+    const field = key.slice(dot + 1);
+    return sites.some((s) => s.key.includes('.') && s.key.slice(s.key.lastIndexOf('.') + 1) === field);
+  }
+  const id = unparen(recv);
+  if (!id || id.type !== 'identifier') return false;
+  const b = ctx.file.binding(id);
+  if (!b) return ctx.pkg.globals.has(key) && sites.some((s) => s.key === key);
+  const scopes = ctx.file.scopesFor(id);
+  // Handed to a same-package function that stops its parameter: `go stop(srv)`.
+  for (const use of scopes?.usesOf(b) ?? []) {
+    const args = use.parent;
+    if (args?.type !== 'argument_list' || !args.parent) continue;
+    const callee = samePackageFunc(ctx.file, args.parent);
+    const idx = callArgs(args.parent).findIndex((a) => a.id === use.id);
+    const param = callee?.params[idx]?.name;
+    if (callee && param && sites.some((s) => s.key === param && s.outer?.id === callee.node.id)) return true;
+  }
+  // A parameter: stopped by a caller that passed it in.
+  if (b.isParam && outer && (outer.type === 'function_declaration' || outer.type === 'method_declaration')) {
+    const name = outer.childForFieldName('name')?.text;
+    const fi = [...ctx.pkg.funcs.values()].find((f) => f.node.id === outer.id && f.file === ctx.file);
+    const idx = fi ? fi.params.findIndex((p) => p.name === key) : -1;
+    if (!name || !fi || idx === -1) return false;
+    for (const f of ctx.pkg.files) {
+      if (isTestFile(f.path) || f.text.indexOf(name) === -1) continue;
+      for (const call of ofType(f.tree.rootNode, 'call_expression')) {
+        if (samePackageFunc(f, call)?.node.id !== outer.id) continue;
+        const arg = callArgs(call)[idx];
+        const argKey = arg ? recvKey(arg) : null;
+        const callerFn = outerFunction(call);
+        if (argKey && sites.some((s) => s.key === argKey && s.file === f && !!callerFn && s.outer?.id === callerFn.id)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** The same-package function or method a call invokes, when we can tell. */
+function samePackageFunc(file: FileFacts, call: SyntaxNode): FuncInfo | null {
+  if (call.type !== 'call_expression') return null;
+  const fn = unparen(call.childForFieldName('function'));
+  if (!fn) return null;
+  if (fn.type === 'identifier') return file.binding(fn) ? null : (file.pkg.funcs.get(fn.text) ?? null);
+  if (fn.type === 'selector_expression') {
+    const k = file.kindOf(fn.childForFieldName('operand'));
+    if (!k || !k.replace(/^\*/, '').startsWith('local.')) return null;
+    return file.pkg.funcs.get(`${k.replace(/^\*?local\./, '')}.${fn.childForFieldName('field')?.text ?? ''}`) ?? null;
+  }
+  return null;
+}
