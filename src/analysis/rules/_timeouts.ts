@@ -151,9 +151,10 @@ export function literalKeys(lit: SyntaxNode): { keys: Map<string, SyntaxNode>; u
 }
 
 /**
- * One edit adding `key: value` as the first element of a composite literal, laid out the way gofmt
- * prints it: inline for one-line literals; for multi-line ones a new first line, with the values of
- * the alignment section it joins re-aligned. Returns null for layouts we do not reproduce safely.
+ * One edit adding `key: value` as the last element of a keyed composite literal, laid out the way
+ * gofmt prints it: inline for one-line literals; for multi-line ones a new last line, with the keys
+ * of the alignment section it joins re-padded (gofmt aligns the values of consecutive one-line
+ * `Key: value,` lines). Returns null for layouts we do not reproduce safely.
  */
 export function addFieldEdit(text: string, lit: SyntaxNode, key: string, value: string): TextEdit | null {
   const body = lit.childForFieldName('body');
@@ -161,64 +162,55 @@ export function addFieldEdit(text: string, lit: SyntaxNode, key: string, value: 
   const open = body.startIndex; // '{'
   const close = body.endIndex - 1; // '}'
   if (text[open] !== '{' || text[close] !== '}') return null;
-  const inner = text.slice(open + 1, close);
   const elems = named(body);
-  if (!inner.includes('\n')) {
+  const items = elems.filter((e) => e.type !== 'comment');
+  if (!text.slice(open + 1, close).includes('\n')) {
     if (elems.some((e) => e.type === 'comment')) return null;
-    const sep = elems.length ? ', ' : '';
-    return { start: open + 1, end: open + 1, newText: `${key}: ${value}${sep}` };
+    if (!items.length) return { start: open + 1, end: open + 1, newText: `${key}: ${value}` };
+    const last = items[items.length - 1];
+    return { start: last.endIndex, end: last.endIndex, newText: `, ${key}: ${value}` };
   }
-  // Multi-line: '{' must end its line (a trailing comment may follow it) and the elements must start
-  // on their own lines.
-  const braceRow = body.startPosition.row;
-  const afterBrace = text.slice(open + 1, lineEnd(text, open + 1)).trim();
-  if (afterBrace !== '' && !afterBrace.startsWith('//')) return null;
-  const at = afterBrace ? lineEnd(text, open + 1) : open + 1;
-  const rest = elems.filter((e) => !(e.type === 'comment' && e.startPosition.row === braceRow));
-  const items = rest.filter((e) => e.type !== 'comment');
+  // Multi-line: '}' alone on its line, every element on lines of its own.
+  if (text.slice(lineStart(text, close), close).trim() !== '') return null;
   if (!items.length) {
-    if (rest.length) return null;
-    const indent = `${indentAt(text, close)}\t`;
-    return { start: at, end: at, newText: `\n${indent}${key}: ${value},` };
+    if (elems.some((e) => e.type === 'comment' && e.startPosition.row !== body.startPosition.row)) return null;
+    return { start: lineStart(text, close) - 1, end: lineStart(text, close) - 1, newText: `\n${indentAt(text, close)}\t${key}: ${value},` };
   }
-  const first = rest[0];
-  if (first.startPosition.row === braceRow) return null;
-  const indent = indentAt(text, first.startIndex);
-  if (text.slice(lineStart(text, first.startIndex), first.startIndex) !== indent) return null;
-  // The alignment section the new first line joins: consecutive one-line `Key: value,` lines.
-  const section: { key: string; value: SyntaxNode; start: number; end: number }[] = [];
-  let prevRow = braceRow;
-  let fallback = false;
-  for (const el of rest) {
+  const last = items[items.length - 1];
+  const lastEnd = lineEnd(text, last.endIndex);
+  const indent = indentAt(text, last.startIndex);
+  if (text.slice(lineStart(text, last.startIndex), last.startIndex) !== indent) return null;
+  const tail = text.slice(last.endIndex, lastEnd).trim();
+  // Something after the last element (a comment, or a comment line before '}'): our line goes after
+  // a blank line, as a section of its own, which never disturbs the existing alignment.
+  const separate = { start: lastEnd, end: lastEnd, newText: `\n\n${indent}${key}: ${value},` };
+  if (tail !== ',' || elems[elems.length - 1].id !== last.id || body.endPosition.row !== last.endPosition.row + 1) return separate;
+  // The alignment section the new last line joins: consecutive one-line `Key: value,` lines above it.
+  const section: { key: string; value: string; start: number; end: number }[] = [];
+  let nextRow = last.endPosition.row + 1;
+  for (let i = elems.length - 1; i >= 0; i--) {
+    const el = elems[i];
+    if (el.endPosition.row !== nextRow - 1) break; // blank line above: the section starts below
     if (el.type === 'comment') {
-      // A comment line right after the section: gofmt's alignment across it is not something we model.
-      fallback = section.length > 0 || el.startPosition.row === prevRow + 1;
-      break;
+      // gofmt: a comment on a line of its own ends an alignment section (like a blank line); a
+      // trailing comment of the line above makes that line's layout ours to keep: stay apart.
+      if (el.startPosition.row === body.startPosition.row || text.slice(lineStart(text, el.startIndex), el.startIndex).trim() === '') break;
+      return separate;
     }
-    if (el.startPosition.row !== prevRow + 1) break; // blank line: new section
     if (el.type !== 'keyed_element' || el.text.includes('\n')) break; // multi-line element: new section
-    const tail = text.slice(el.endIndex, lineEnd(text, el.endIndex));
-    if (tail.trim() !== ',') {
-      fallback = true; // trailing comment or several elements on one line
-      break;
-    }
     const k = el.childForFieldName('key');
     const v = el.childForFieldName('value');
-    if (!k || !v || k.text.length > 40) {
-      fallback = true;
-      break;
+    const ls = lineStart(text, el.startIndex);
+    if (!k || !v || k.text.length > 40 || text.slice(ls, el.startIndex) !== indent || text.slice(el.endIndex, lineEnd(text, el.endIndex)).trim() !== ',') {
+      return separate;
     }
-    section.push({ key: k.text, value: v, start: lineStart(text, el.startIndex), end: lineEnd(text, el.endIndex) });
-    prevRow = el.endPosition.row;
+    section.unshift({ key: k.text, value: v.text, start: ls, end: lineEnd(text, el.endIndex) });
+    nextRow = el.startPosition.row;
   }
-  if (fallback) {
-    // Our line as its own section, separated by a blank line: never disturbs existing alignment.
-    return { start: at, end: at, newText: `\n${indent}${key}: ${value},\n` };
-  }
-  const width = Math.max(key.length, ...section.map((s) => s.key.length));
+  const width = Math.max(key.length, ...section.map((x) => x.key.length));
   const line = (k: string, v: string) => `${indent}${k}:${' '.repeat(width - k.length + 1)}${v},`;
-  const lines = [line(key, value), ...section.map((s) => line(s.key, s.value.text))];
-  if (!section.length) return { start: at, end: at, newText: `\n${lines[0]}` };
+  if (!section.length) return { start: lastEnd, end: lastEnd, newText: `\n${line(key, value)}` };
+  const lines = [...section.map((x) => line(x.key, x.value)), line(key, value)];
   return { start: section[0].start, end: section[section.length - 1].end, newText: lines.join('\n') };
 }
 
@@ -465,6 +457,30 @@ export function methodCallOn(use: SyntaxNode): { name: string; call: SyntaxNode 
   const call = sel.parent;
   if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== sel.id) return null;
   return { name: sel.childForFieldName('field')?.text ?? '', call };
+}
+
+/**
+ * Does this use hand the value to code we do not follow: passed as an argument (other than to the
+ * calls in `except`), returned, assigned or stored into something, sent on a channel, captured in a
+ * composite literal?
+ */
+export function escapes(file: FileFacts, use: SyntaxNode, except: ReadonlySet<string> = new Set()): boolean {
+  let n = use;
+  while (n.parent && (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.child(0)?.text === '&'))) n = n.parent;
+  const p = n.parent;
+  if (!p) return false;
+  if (p.type === 'argument_list') {
+    const call = p.parent;
+    const q = call?.type === 'call_expression' ? file.qualified(call.childForFieldName('function')) : null;
+    return !(q && except.has(q));
+  }
+  if (p.type === 'return_statement' || p.type === 'send_statement' || p.type === 'literal_element') return true;
+  if (p.type === 'expression_list') {
+    const stmt = p.parent;
+    if (stmt?.type === 'return_statement') return true;
+    if ((stmt?.type === 'assignment_statement' || stmt?.type === 'short_var_declaration' || stmt?.type === 'var_spec') && stmt.childForFieldName(stmt.type === 'var_spec' ? 'value' : 'right')?.id === p.id) return true;
+  }
+  return false;
 }
 
 /** `x.F = …` for a use `x`: the field assigned (`Timeout`), else null. */

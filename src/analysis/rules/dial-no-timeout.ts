@@ -6,7 +6,7 @@ import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { callArgs, named, ofType, unparen } from '../facts/syntax';
 import {
-  addFieldEdit, ctxState, fieldAssignedOn, holderOf, holderUses, isTestFile, literalKeys, methodCallOn, stringValue,
+  addFieldEdit, ctxState, escapes, fieldAssignedOn, holderOf, holderUses, isTestFile, literalKeys, methodCallOn, stringValue,
   timeoutValue, withImports, type Holder,
 } from './_timeouts';
 
@@ -44,6 +44,8 @@ function isTCP(network: SyntaxNode | undefined): boolean {
   const s = stringValue(network);
   return s !== null && /^tcp[46]?$/.test(s);
 }
+
+const TLS_DIAL = new Set(['crypto/tls.DialWithDialer']);
 
 const SYN_NOTE = 'a host that drops SYNs blocks it until the OS gives up (about 127 s on Linux with tcp_syn_retries=6)';
 
@@ -130,7 +132,7 @@ function checkDialer(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'zero
   const uses = holderUses(ctx.file, holder);
   if (uses.some((u) => ['Timeout', 'Deadline'].includes(fieldAssignedOn(u) ?? ''))) return;
   // A pointer to the dialer handed to an unknown function may get its Timeout set there.
-  if (holder.kind !== 'inline' && uses.some((u) => handedOff(ctx, u))) return;
+  if (holder.kind !== 'inline' && uses.some((u) => escapes(ctx.file, u, TLS_DIAL))) return;
   const how = uses.map((u) => untimedDial(ctx, u)).find((x) => x);
   if (!how) return;
 
@@ -151,24 +153,6 @@ function checkDialer(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'zero
   }
   const at = form === 'literal' ? node : node.childForFieldName('name')!;
   ctx.report(at, `net.Dialer without Timeout used in ${how}: the zero Timeout means no connect timeout, and ${SYN_NOTE}; set Timeout (or dial with a context that has a deadline)`, fixes);
-}
-
-/** `f(&d)` / `f(d)` where d is a *net.Dialer, to something other than the dial helpers we know. */
-function handedOff(ctx: RuleContext, use: SyntaxNode): boolean {
-  let n = use;
-  while (n.parent && (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.child(0)?.text === '&'))) n = n.parent;
-  const p = n.parent;
-  if (p?.type === 'argument_list') {
-    const call = p.parent;
-    return !(call?.type === 'call_expression' && ctx.file.qualified(call.childForFieldName('function')) === 'crypto/tls.DialWithDialer');
-  }
-  if (p?.type === 'return_statement' || p?.type === 'expression_list') {
-    // returned, or stored elsewhere (`x.d = d`)
-    const stmt = p.type === 'expression_list' ? p.parent : p;
-    if (stmt?.type === 'return_statement') return true;
-    if (stmt?.type === 'assignment_statement' && stmt.childForFieldName('right')?.id === p.id) return true;
-  }
-  return false;
 }
 
 export default rule;
