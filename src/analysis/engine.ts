@@ -42,7 +42,7 @@ export function ensureReady(): Promise<unknown> {
 }
 
 function buildFacts(sources: SourceFile[]): FileFacts[] {
-  const facts = sources.map((s) => new FileFacts(s.path, s.text, s.tree ?? parseGo(s.text)));
+  const facts = sources.map((s) => new FileFacts(s.path, s.text, s.tree ?? parseGo(s.text, null, { keepWasm: false })));
   // One package per directory and package clause (`foo` and `foo_test` are separate packages).
   const groups = new Map<string, FileFacts[]>();
   for (const f of facts) {

@@ -2,10 +2,12 @@
 // the package (dist/ when bundled, node_modules/ when running from source).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Parser, Language, type Tree, type Node as TSNode, type Edit } from 'web-tree-sitter';
+import { Parser, Language, type Edit } from 'web-tree-sitter';
+import { GoNode, GoTree } from './tree';
 
-export type SyntaxNode = TSNode;
-export type SyntaxTree = Tree;
+/** Rules work on the JavaScript mirror of the tree (see tree.ts for why). */
+export type SyntaxNode = GoNode;
+export type SyntaxTree = GoTree;
 export type { Edit };
 
 let ready: Promise<Language> | undefined;
@@ -45,11 +47,24 @@ export function createParser(): Parser {
 
 let shared: Parser | undefined;
 
-/** Parses Go source; pass the previous tree (already edited with `tree.edit`) to re-parse incrementally. */
-export function parseGo(source: string, oldTree?: Tree | null): Tree {
+export interface ParseOptions {
+  /**
+   * Keep the WASM tree for a later incremental re-parse (the editor). Batch users (CLI, workers)
+   * pass false so WASM memory is freed as soon as the mirror is built.
+   */
+  keepWasm?: boolean;
+}
+
+/**
+ * Parses Go source. Pass the previous tree, after `oldTree.edit(makeEdit(...))` for each change,
+ * to re-parse incrementally.
+ */
+export function parseGo(source: string, oldTree?: GoTree | null, opts: ParseOptions = {}): GoTree {
   shared ??= createParser();
-  const tree = shared.parse(source, oldTree ?? null);
-  if (!tree) throw new Error('tree-sitter returned no tree');
+  const wasm = shared.parse(source, oldTree?.wasm ?? null);
+  if (!wasm) throw new Error('tree-sitter returned no tree');
+  const tree = new GoTree(source, wasm, language!);
+  if (opts.keepWasm === false) tree.delete();
   return tree;
 }
 

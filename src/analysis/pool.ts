@@ -36,7 +36,7 @@ export async function analyzeDirs(groups: string[][], opts: AnalyzeOptions, pool
               w.postMessage({ id: job.i, files: job.g, opts });
             };
             w.on('message', (m: DirResult & { id: number }) => {
-              results[m.id] = { findings: m.findings, errors: m.errors, bytes: m.bytes, files: m.files };
+              results[m.id] = { findings: m.findings, errors: m.errors, bytes: m.bytes, files: m.files, parsedBytes: m.parsedBytes };
               feed();
             });
             w.on('error', reject);

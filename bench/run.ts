@@ -1,0 +1,183 @@
+// npm run bench: analyzer throughput over the Go standard library, editor-style per-file latency,
+// peak memory, our time on net/... next to go vet and bodyclose, and the socket collector figures.
+// Results are compared with a named baseline in bench/baselines/<name>.json
+// (BENCH_BASELINE=name, default "reference"; BENCH_SAVE=name writes one).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { analyzeFiles, collectGoFiles, ensureReady } from '../src/analysis/engine';
+import { analyzeDirs } from '../src/analysis/pool';
+import { groupByDir } from '../src/analysis/project';
+import { parseGo } from '../src/analysis/parser';
+
+type Numbers = Record<string, number | string | null>;
+const results: Record<string, Numbers> = {};
+
+function pct(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function time(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): number | null {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: 'ignore' });
+  if (r.error) return null;
+  return (performance.now() - t0) / 1000;
+}
+
+async function analyzerThroughput(goroot: string): Promise<void> {
+  const files = collectGoFiles([join(goroot, 'src')], true);
+  const groups = groupByDir(files);
+  const worker = join(__dirname, '..', 'dist', 'worker.js');
+  if (!existsSync(worker)) throw new Error('dist/worker.js missing: run npm run build');
+  const threads = availableParallelism();
+  const t0 = performance.now();
+  const res = await analyzeDirs(groups, {}, { threads, workerPath: worker });
+  const secs = (performance.now() - t0) / 1000;
+  const bytes = res.reduce((n, r) => n + r.bytes, 0);
+  const findings = res.reduce((n, r) => n + r.findings.length, 0);
+  const errors = res.reduce((n, r) => n + r.errors.length, 0);
+  const mb = bytes / 1048576;
+  const parsed = res.reduce((n, r) => n + (r.parsedBytes ?? 0), 0) / 1048576;
+  results.stdlib = {
+    files: res.reduce((n, r) => n + r.files, 0),
+    MB: +mb.toFixed(1),
+    'MB parsed (rest ruled out by import pre-check)': +parsed.toFixed(1),
+    seconds: +secs.toFixed(2),
+    'MB/s': +(mb / secs).toFixed(2),
+    threads,
+    findings,
+    skipped: errors,
+    'peak RSS MB': Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
+
+async function parseOnly(goroot: string): Promise<void> {
+  await ensureReady();
+  const files = collectGoFiles([join(goroot, 'src', 'net')], true).slice(0, 400);
+  const texts = files.map((f) => readFileSync(f, 'utf8'));
+  const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
+  const t0 = performance.now();
+  for (const t of texts) parseGo(t).delete();
+  const secs = (performance.now() - t0) / 1000;
+  results.parseOnly = { files: files.length, MB: +(bytes / 1048576).toFixed(1), 'MB/s (1 thread)': +(bytes / 1048576 / secs).toFixed(2) };
+}
+
+async function editorLatency(goroot: string): Promise<void> {
+  await ensureReady();
+  const dir = join(goroot, 'src', 'net', 'http');
+  const files = collectGoFiles([dir]).filter((f) => !f.includes('/testdata/') && join(f, '..') === dir);
+  const sources = files.map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
+  // The editor keeps sibling trees parsed; measure one file's parse + facts + all rules.
+  const siblings = sources.map((s) => ({ ...s, tree: parseGo(s.text) }));
+  const lat: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    for (let i = 0; i < sources.length; i++) {
+      const others = siblings.filter((_, j) => j !== i);
+      const t0 = performance.now();
+      analyzeFiles([sources[i]], others, {});
+      lat.push(performance.now() - t0);
+    }
+  }
+  lat.sort((a, b) => a - b);
+  const big = sources.reduce((m, s) => (s.text.length > m.text.length ? s : m));
+  results.editorLatency = {
+    package: 'net/http (files analysed one at a time, siblings pre-parsed)',
+    samples: lat.length,
+    'p50 ms': +pct(lat, 50).toFixed(1),
+    'p95 ms': +pct(lat, 95).toFixed(1),
+    'p99 ms': +pct(lat, 99).toFixed(1),
+    'max ms': +lat[lat.length - 1].toFixed(1),
+    'largest file': `${big.path.split('/').pop()} (${Math.round(big.text.length / 1024)} KB)`,
+  };
+  for (const s of siblings) s.tree.delete();
+}
+
+async function versusOthers(goroot: string): Promise<void> {
+  const src = join(goroot, 'src');
+  const cli = join(__dirname, '..', 'dist', 'cli.js');
+  const ours = time(process.execPath, [cli, '--format', 'json', 'net/...'], { cwd: src });
+  const cold = mkdtempSync(join(tmpdir(), 'gocache-'));
+  const vetCold = time('go', ['vet', 'net/...'], { cwd: src, env: { ...process.env, GOCACHE: cold, GOFLAGS: '' } });
+  rmSync(cold, { recursive: true, force: true });
+  time('go', ['vet', 'net/...'], { cwd: src });
+  const vetCached = time('go', ['vet', 'net/...'], { cwd: src });
+  const gobin = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim() + '/bin/bodyclose';
+  let bodyclose: number | null = null;
+  let bodycloseCold: number | null = null;
+  if (existsSync(gobin)) {
+    const cold2 = mkdtempSync(join(tmpdir(), 'gocache-'));
+    bodycloseCold = time(gobin, ['net/...'], { cwd: src, env: { ...process.env, GOCACHE: cold2 } });
+    rmSync(cold2, { recursive: true, force: true });
+    bodyclose = time(gobin, ['net/...'], { cwd: src });
+  }
+  const r = (x: number | null) => (x === null ? null : +x.toFixed(2));
+  const ratio = (x: number | null) => (x === null || ours === null ? null : +(ours / x).toFixed(2));
+  results.netVsOthers = {
+    'conndoctor s (all rules, net/...)': r(ours),
+    'go vet cold s': r(vetCold),
+    'go vet cached s': r(vetCached),
+    'bodyclose cold s': r(bodycloseCold),
+    'bodyclose cached s': r(bodyclose),
+    'ours / vet cold': ratio(vetCold),
+    'ours / vet cached': ratio(vetCached),
+    'ours / bodyclose cold': ratio(bodycloseCold),
+    'ours / bodyclose cached': ratio(bodyclose),
+  };
+}
+
+async function collector(): Promise<void> {
+  const p = join(__dirname, 'collector.ts');
+  if (!existsSync(p) || process.env.BENCH_SKIP_COLLECTOR) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require('./collector') as { runCollectorBench?: () => Promise<Record<string, unknown>> };
+  if (mod.runCollectorBench) results.collector = (await mod.runCollectorBench()) as Numbers;
+}
+
+function compare(name: string): void {
+  const file = join(__dirname, 'baselines', `${name}.json`);
+  if (!existsSync(file)) {
+    console.log(`\n(no baseline "${name}" in bench/baselines; BENCH_SAVE=${name} npm run bench writes one)`);
+    return;
+  }
+  const base = JSON.parse(readFileSync(file, 'utf8')) as { results: Record<string, Numbers>; machine?: string };
+  console.log(`\nAgainst baseline "${name}" (${base.machine ?? 'unknown machine'}):`);
+  for (const [section, nums] of Object.entries(results)) {
+    for (const [k, v] of Object.entries(nums)) {
+      const b = base.results?.[section]?.[k];
+      if (typeof v === 'number' && typeof b === 'number' && b !== 0) {
+        const d = ((v - b) / b) * 100;
+        console.log(`  ${section}.${k}: ${v} (baseline ${b}, ${d >= 0 ? '+' : ''}${d.toFixed(1)}%)`);
+      }
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+  const machine = `${cpus().length}x ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${execFileSync('go', ['version'], { encoding: 'utf8' }).trim()}`;
+  console.log(`Go Conn Doctor bench — ${machine}\n`);
+  await analyzerThroughput(goroot);
+  await parseOnly(goroot);
+  await editorLatency(goroot);
+  if (!process.env.BENCH_SKIP_OTHERS) await versusOthers(goroot);
+  await collector();
+  for (const [section, nums] of Object.entries(results)) {
+    console.log(`${section}`);
+    for (const [k, v] of Object.entries(nums)) console.log(`  ${k.padEnd(36)} ${v}`);
+  }
+  const target = results.stdlib?.['MB/s'];
+  if (typeof target === 'number') console.log(`\nstdlib throughput ${target} MB/s (target >= 6 MB/s on 2 cores): ${target >= 6 ? 'met' : 'NOT met'}`);
+  compare(process.env.BENCH_BASELINE ?? 'reference');
+  if (process.env.BENCH_SAVE) {
+    writeFileSync(join(__dirname, 'baselines', `${process.env.BENCH_SAVE}.json`), `${JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2)}\n`);
+    console.log(`saved baseline ${process.env.BENCH_SAVE}`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
