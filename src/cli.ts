@@ -203,9 +203,8 @@ export function toSarif(findings: Finding[], rel: (p: string) => string = (p) =>
 }
 
 async function runSockets(argv: string[]): Promise<number> {
-  void argv;
-  process.stderr.write('conndoctor sockets: not available in this build\n');
-  return 2;
+  const { runSocketsCli } = await import('./sockets/cli');
+  return runSocketsCli(argv);
 }
 
 if (require.main === module) {

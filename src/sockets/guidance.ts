@@ -3,7 +3,15 @@
 import { endpoint, type Text } from './model';
 import type { History, SampleSummary, TrackedSocket } from './sampler';
 
-export type SymptomId = 'close-wait' | 'established-growth' | 'time-wait-churn' | 'syn-sent' | 'send-q' | 'accept-backlog' | 'fd-usage';
+export type SymptomId =
+  | 'close-wait'
+  | 'established-growth'
+  | 'time-wait-churn'
+  | 'syn-sent'
+  | 'send-q'
+  | 'accept-backlog'
+  | 'fd-usage'
+  | 'dead-socket-fds';
 
 /** Analyzer rule ids the guidance points to (see src/analysis/rules). */
 export const GUIDANCE_RULE_IDS = [
@@ -66,6 +74,8 @@ export interface GuidanceOptions {
   backlogSamples?: number;
   /** fd usage ratio of the soft limit (default 0.8) */
   fdRatio?: number;
+  /** growth of socket fds that are in no TCP table (default 5) */
+  deadFdGrowth?: number;
 }
 
 const DEFAULTS: Required<GuidanceOptions> = {
@@ -80,12 +90,14 @@ const DEFAULTS: Required<GuidanceOptions> = {
   sendQSeconds: 5,
   backlogSamples: 3,
   fdRatio: 0.8,
+  deadFdGrowth: 5,
 };
 
-function topPeers(socks: TrackedSocket[], n = 5): string[] {
+/** Top remote endpoints. Incoming connections come from ephemeral ports, so they are grouped by address. */
+function topPeers(socks: TrackedSocket[], n = 5, byAddress = false): string[] {
   const m = new Map<string, number>();
   for (const s of socks) {
-    const k = endpoint(s.remoteAddress, s.remotePort);
+    const k = byAddress ? s.remoteAddress : endpoint(s.remoteAddress, s.remotePort);
     m.set(k, (m.get(k) ?? 0) + 1);
   }
   return [...m.entries()]
@@ -128,7 +140,15 @@ export function growth(samples: SampleSummary[], pick: (s: SampleSummary) => num
 }
 
 function evidence(socks: TrackedSocket[], text: Text, extra: Partial<Evidence> = {}): Evidence {
-  return { count: socks.length, peers: topPeers(socks), localPorts: ports(socks), keys: socks.slice(0, 50).map((s) => s.key), text, ...extra };
+  return { count: socks.length, peers: peersOf(socks), localPorts: ports(socks), keys: socks.slice(0, 50).map((s) => s.key), text, ...extra };
+}
+
+let listening = new Set<number>();
+/** Peers of a socket set: by address for incoming connections (ephemeral remote ports), by address:port otherwise. */
+function peersOf(socks: TrackedSocket[]): string[] {
+  const inc = socks.filter((s) => listening.has(s.localPort));
+  const out = socks.filter((s) => !listening.has(s.localPort));
+  return [...topPeers(inc, 5, true), ...topPeers(out, 5)].slice(0, 6);
 }
 
 /** Runs every detector on the history. Order: most severe first. */
@@ -139,6 +159,7 @@ export function analyzeHistory(h: History, options: GuidanceOptions = {}): Guida
   const now = latest.time;
   const socks = latest.sockets;
   const listenPorts = new Set(socks.filter((s) => s.state === 'LISTEN').map((s) => s.localPort));
+  listening = listenPorts;
   const incoming = (s: TrackedSocket) => listenPorts.has(s.localPort);
   const out: Guidance[] = [];
 
@@ -176,8 +197,8 @@ export function analyzeHistory(h: History, options: GuidanceOptions = {}): Guida
         evidence: evidence(
           cw,
           {
-            en: `${cw.length} CLOSE_WAIT socket(s); ${grow.en}; peers: ${topPeers(cw).join(', ')}`,
-            'zh-cn': `${cw.length} 个 CLOSE_WAIT 套接字；${grow.zh}；对端：${topPeers(cw).join('、')}`,
+            en: `${cw.length} CLOSE_WAIT socket(s); ${grow.en}; peers: ${peersOf(cw).join(', ')}`,
+            'zh-cn': `${cw.length} 个 CLOSE_WAIT 套接字；${grow.zh}；对端：${peersOf(cw).join('、')}`,
           },
           { durationS: secs(oldest), from: g?.from, to: g?.to },
         ),
@@ -205,8 +226,8 @@ export function analyzeHistory(h: History, options: GuidanceOptions = {}): Guida
       evidence: evidence(
         syn,
         {
-          en: `${syn.length} socket(s) in SYN_SENT for up to ${secs(oldest)} s to ${topPeers(syn).join(', ')}`,
-          'zh-cn': `${syn.length} 个套接字处于 SYN_SENT，最长 ${secs(oldest)} 秒，目标：${topPeers(syn).join('、')}`,
+          en: `${syn.length} socket(s) in SYN_SENT for up to ${secs(oldest)} s to ${peersOf(syn).join(', ')}`,
+          'zh-cn': `${syn.length} 个套接字处于 SYN_SENT，最长 ${secs(oldest)} 秒，目标：${peersOf(syn).join('、')}`,
         },
         { durationS: secs(oldest) },
       ),
@@ -240,8 +261,8 @@ export function analyzeHistory(h: History, options: GuidanceOptions = {}): Guida
           'Write 会永久阻塞，goroutine 和连接随之泄漏。',
       },
       evidence: evidence(sq, {
-        en: `${sq.length} socket(s) with ${fmtBytes(total)} unacknowledged; peers: ${topPeers(sq).join(', ')}`,
-        'zh-cn': `${sq.length} 个套接字共有 ${fmtBytes(total)} 未被确认；对端：${topPeers(sq).join('、')}`,
+        en: `${sq.length} socket(s) with ${fmtBytes(total)} unacknowledged; peers: ${peersOf(sq).join(', ')}`,
+        'zh-cn': `${sq.length} 个套接字共有 ${fmtBytes(total)} 未被确认；对端：${peersOf(sq).join('、')}`,
       }),
       rules: inc ? ['http-server-no-timeouts', 'read-no-deadline'] : ['http-client-no-timeout', 'read-no-deadline'],
     });
@@ -342,6 +363,38 @@ export function analyzeHistory(h: History, options: GuidanceOptions = {}): Guida
     });
   }
 
+  // 8. socket fds that left the TCP table (reset/closed by the kernel) but are still open in the program.
+  const gDead = growth(h.samples, (s) => s.otherSocketFds ?? 0, o.growthWindowSeconds, o.deadFdGrowth);
+  if (gDead) {
+    out.push({
+      id: 'dead-socket-fds',
+      severity: 'warning',
+      title: { en: 'Socket fds pile up after their connections died', 'zh-cn': '连接已失效的套接字描述符在堆积' },
+      explanation: {
+        en:
+          'These fds are sockets that are no longer in any TCP table: the connection was reset or closed by the kernel (for example after ' +
+          'writing to a peer that had hung up), but the program still holds the net.Conn (or they are UDP/UNIX sockets). Close conns on every error path.',
+        'zh-cn':
+          '这些描述符对应的套接字已不在任何 TCP 表中：连接已被内核重置或关闭（例如向已挂断的对端写入之后），' +
+          '但程序仍持有 net.Conn（或者它们是 UDP/UNIX 套接字）。请在每条错误路径上关闭连接。',
+      },
+      evidence: {
+        count: gDead.to,
+        from: gDead.from,
+        to: gDead.to,
+        durationS: gDead.overS,
+        peers: [],
+        localPorts: [],
+        keys: [],
+        text: {
+          en: `socket fds outside the TCP tables grew from ${gDead.from} to ${gDead.to} in ${gDead.overS} s`,
+          'zh-cn': `不在 TCP 表中的套接字描述符在 ${gDead.overS} 秒内从 ${gDead.from} 个增加到 ${gDead.to} 个`,
+        },
+      },
+      rules: ['conn-not-closed'],
+    });
+  }
+
   // 7. TIME_WAIT churn on our side: we actively close many short connections.
   const tw = socks.filter((s) => s.state === 'TIME_WAIT');
   if (tw.length >= o.timeWaitMin) {
@@ -367,8 +420,8 @@ export function analyzeHistory(h: History, options: GuidanceOptions = {}): Guida
             : '该服务器先关闭连接（未启用 keep-alive，或处理函数主动关闭连接）。请让客户端复用连接，或让客户端先关闭。'),
       },
       evidence: evidence(tw, {
-        en: `${tw.length} TIME_WAIT (${srv.length} on listening ports, ${cli.length} to dialed peers)${nsTw !== undefined ? `; ${nsTw} in the whole network namespace` : ''}; peers: ${topPeers(tw).join(', ')}`,
-        'zh-cn': `${tw.length} 个 TIME_WAIT（监听端口上 ${srv.length} 个，主动拨号的 ${cli.length} 个）${nsTw !== undefined ? `；整个网络命名空间共 ${nsTw} 个` : ''}；对端：${topPeers(tw).join('、')}`,
+        en: `${tw.length} TIME_WAIT (${srv.length} on listening ports, ${cli.length} to dialed peers)${nsTw !== undefined ? `; ${nsTw} in the whole network namespace` : ''}; peers: ${peersOf(tw).join(', ')}`,
+        'zh-cn': `${tw.length} 个 TIME_WAIT（监听端口上 ${srv.length} 个，主动拨号的 ${cli.length} 个）${nsTw !== undefined ? `；整个网络命名空间共 ${nsTw} 个` : ''}；对端：${peersOf(tw).join('、')}`,
       }),
       rules: cli.length >= srv.length ? ['body-not-closed', 'http-client-no-timeout'] : ['http-server-no-timeouts'],
     });

@@ -337,6 +337,15 @@ export class LinuxCollector implements Collector {
       }
       parseProcNetTcp(tcp, 4, filter, rows);
       if (tcp6) parseProcNetTcp(tcp6, 6, filter, rows);
+      // inode-less rows were filtered with the listening ports of the previous sample; when a listener is new
+      // (first sample, or the program opened one) parse again with the current set
+      const fresh = rows.filter((r) => r.inode !== 0 && r.st === 0x0a && !listen.has(r.localPort));
+      if (fresh.length) {
+        for (const r of fresh) listen.add(r.localPort);
+        rows.length = 0;
+        parseProcNetTcp(tcp, 4, filter, rows);
+        if (tcp6) parseProcNetTcp(tcp6, 6, filter, rows);
+      }
       // 3. join and attribute
       const sockets = this.attribute(rows, fdByInode, now);
       const seenInodes = new Set<number>();

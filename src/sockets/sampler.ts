@@ -26,6 +26,7 @@ export interface SampleSummary {
   opened: number;
   closed: number;
   sockstat?: Snapshot['sockstat'];
+  otherSocketFds?: number;
   elapsedMs: number;
 }
 
@@ -114,6 +115,7 @@ export function applyResult(h: History, r: CollectResult, historySize = 600): Hi
     opened: h.diff.opened.length,
     closed: closed.length,
     sockstat: snap.sockstat,
+    otherSocketFds: snap.otherSocketFds,
     elapsedMs: snap.elapsedMs,
   });
   if (h.samples.length > historySize) h.samples.splice(0, h.samples.length - historySize);

@@ -6,7 +6,8 @@
 //	                                  C: read to EOF, then keep the conn without closing it (CLOSE_WAIT leak)
 //	                                  T: write "bye" and close first (server-side TIME_WAIT)
 //	                                  S: write 64 KiB every 100 ms to a peer that never reads (Send-Q grows)
-//	                                noaccept: never Accept (accept queue backlog); tiny: raw listen(2) with backlog 0
+//	                                noaccept: never Accept (accept queue backlog); tiny: raw listen(2) with backlog 0;
+//	                                mapped: an AF_INET6 socket bound to ::ffff:127.0.0.1 (conns show up in tcp6)
 //	dial GROUP N PORT MODE [async] -> OK      dial N conns to 127.0.0.1:PORT and send MODE; T conns read to EOF
 //	                                          and then close; the rest are held. async: do not wait (SYN_SENT)
 //	closewrite GROUP / close GROUP -> OK
@@ -68,6 +69,9 @@ func do(f []string) (string, error) {
 		}
 		if mode == "tiny" {
 			return tinyListener()
+		}
+		if mode == "mapped" {
+			return mappedListener()
 		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -215,4 +219,28 @@ func tinyListener() (string, error) {
 		return "", err
 	}
 	return strconv.Itoa(sa.(*syscall.SockaddrInet4).Port), nil
+}
+
+// mappedListener: an IPv6 socket bound to the v4-mapped loopback address; 127.0.0.1 clients reach it and the
+// kernel lists its sockets in /proc/net/tcp6 as ::ffff:127.0.0.1.
+func mappedListener() (string, error) {
+	fd, err := syscall.Socket(syscall.AF_INET6, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return "", err
+	}
+	syscall.SetsockoptInt(fd, syscall.IPPROTO_IPV6, syscall.IPV6_V6ONLY, 0)
+	addr := [16]byte{10: 0xff, 11: 0xff, 12: 127, 15: 1}
+	if err := syscall.Bind(fd, &syscall.SockaddrInet6{Addr: addr}); err != nil {
+		return "", err
+	}
+	if err := syscall.Listen(fd, 128); err != nil {
+		return "", err
+	}
+	ln, err := net.FileListener(os.NewFile(uintptr(fd), "mapped"))
+	if err != nil {
+		return "", err
+	}
+	syscall.Close(fd) // FileListener dup'ed it
+	go acceptLoop(ln)
+	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port), nil
 }

@@ -1,0 +1,3 @@
+module example.com/leaky-server
+
+go 1.22
