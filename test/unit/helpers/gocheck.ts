@@ -1,0 +1,100 @@
+// Compiles Go text with the machine's toolchain: gofmt -l and go vet in a throwaway module.
+// Used by the knowledge-card and snippet tests (the code we show users must be real Go).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Package names the examples use, by the name they are referenced with. */
+export const STD_IMPORTS: Record<string, string> = {
+  bufio: 'bufio',
+  context: 'context',
+  errors: 'errors',
+  fmt: 'fmt',
+  http: 'net/http',
+  io: 'io',
+  log: 'log',
+  net: 'net',
+  os: 'os',
+  signal: 'os/signal',
+  strings: 'strings',
+  sync: 'sync',
+  syscall: 'syscall',
+  time: 'time',
+  tls: 'crypto/tls',
+};
+
+/** Go text without comments and string/rune literals (for finding package references). */
+export function stripCommentsAndStrings(code: string): string {
+  return code
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/"(?:[^"\\\n]|\\.)*"|`[^`]*`|'(?:[^'\\\n]|\\.)*'/g, '""')
+    .replace(/\/\/[^\n]*/g, '');
+}
+
+/** Import paths a piece of Go code needs, judged by `pkg.` references. */
+export function importsFor(code: string): string[] {
+  const body = stripCommentsAndStrings(code);
+  const out = new Set<string>();
+  for (const [name, path] of Object.entries(STD_IMPORTS)) {
+    if (new RegExp(`(?<![\\w.])${name}\\.[A-Z]`).test(body)) out.add(path);
+  }
+  return [...out].sort();
+}
+
+/** A gofmt-clean file: package clause, sorted import block, then `code`. */
+export function goFile(code: string, pkg = 'p', imports = importsFor(code)): string {
+  let head = `package ${pkg}\n\n`;
+  if (imports.length === 1) head += `import "${imports[0]}"\n\n`;
+  else if (imports.length > 1) head += `import (\n${imports.map((p) => `\t"${p}"`).join('\n')}\n)\n\n`;
+  return head + code.replace(/\s*$/, '\n');
+}
+
+export interface GoCheck {
+  /** Keys whose file gofmt would change. */
+  gofmt: string[];
+  /** go vet (and compiler) output by key; absent when clean. */
+  vet: Map<string, string>;
+}
+
+/**
+ * Writes each file into its own package of one module (`go <goVersion>`), then runs `gofmt -l` and
+ * `go vet ./...`. Keys must be usable as directory names after sanitising.
+ */
+export function checkGo(files: Record<string, string>, goVersion = '1.26'): GoCheck {
+  const dir = mkdtempSync(join(tmpdir(), 'cd-gocheck-'));
+  const keys = Object.keys(files);
+  const dirOf = (i: number) => `p${i}`;
+  try {
+    writeFileSync(join(dir, 'go.mod'), `module cdcheck\n\ngo ${goVersion}\n`);
+    keys.forEach((k, i) => {
+      mkdirSync(join(dir, dirOf(i)));
+      writeFileSync(join(dir, dirOf(i), 'x.go'), files[k]);
+    });
+    const fmtOut = execFileSync('gofmt', ['-l', '.'], { cwd: dir, encoding: 'utf8' });
+    const gofmt = fmtOut
+      .split('\n')
+      .filter(Boolean)
+      .map((p) => keys[Number(/p(\d+)/.exec(p)![1])]);
+    const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOWORK: 'off', GO111MODULE: 'on' };
+    const res = spawnSync('go', ['vet', './...'], { cwd: dir, encoding: 'utf8', env });
+    const vet = new Map<string, string>();
+    const text = `${res.stdout}\n${res.stderr}`;
+    if (res.status !== 0) {
+      for (const line of text.split('\n')) {
+        const m = /(?:^|[\s./])p(\d+)[/:]/.exec(line) ?? /cdcheck\/p(\d+)/.exec(line);
+        if (!m) continue;
+        const k = keys[Number(m[1])];
+        vet.set(k, `${vet.get(k) ?? ''}${line}\n`);
+      }
+      if (vet.size === 0) vet.set('(module)', text);
+    }
+    return { gofmt, vet };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function haveGo(): boolean {
+  return spawnSync('go', ['version'], { encoding: 'utf8' }).status === 0;
+}
