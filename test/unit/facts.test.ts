@@ -1,0 +1,111 @@
+// Facts the rules share: imports and aliases, go.mod versions, "what is this value", the mirror tree.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureReady } from '../../src/analysis/engine';
+import { makeEdit, parseGo } from '../../src/analysis/parser';
+import { FileFacts, PackageFacts } from '../../src/analysis/facts/package';
+import { compareGo, findGoMod, goAtLeast, parseGoMod, clearGoModCache } from '../../src/analysis/facts/gomod';
+import { addImportsEdit } from '../../src/analysis/facts/imports';
+import { applyEdits } from '../../src/analysis/engine';
+
+function facts(files: Record<string, string>): FileFacts[] {
+  const fs = Object.entries(files).map(([p, t]) => new FileFacts(`/virtual/${p}`, t, parseGo(t)));
+  new PackageFacts(fs);
+  return fs;
+}
+
+function find(f: FileFacts, text: string, type?: string) {
+  const i = f.text.indexOf(text);
+  assert.ok(i >= 0, `no ${text}`);
+  let n = f.tree.rootNode.descendantForIndex(i, i + text.length);
+  while (n.parent && (n.text !== text || (type && n.type !== type))) n = n.parent;
+  return n;
+}
+
+describe('facts', () => {
+  before(async () => {
+    await ensureReady();
+  });
+
+  it('resolves aliased and dot imports, and a local variable named like a package is not the package', () => {
+    const [f] = facts({
+      'a.go': 'package p\n\nimport (\n\tstdnet "net"\n\t. "net/http"\n)\n\nfunc f() {\n\tstdnet.Dial("tcp", "x")\n\tGet("u")\n\tnet := struct{ Dial func() }{}\n\tnet.Dial()\n}\n',
+    });
+    assert.equal(f.qualified(find(f, 'stdnet.Dial', 'selector_expression')), 'net.Dial');
+    assert.equal(f.qualified(find(f, 'Get', 'identifier')), 'net/http.Get');
+    assert.equal(f.qualified(find(f, 'net.Dial', 'selector_expression')), null);
+  });
+
+  it('knows what values are: constructors, declared types, assertions, fields across files, results of package functions', () => {
+    const [a] = facts({
+      'a.go': 'package p\n\nimport (\n\t"crypto/tls"\n\t"net"\n\t"net/http"\n)\n\nfunc f(ln net.Listener, cl *http.Client, s *srv) {\n\tc, err := ln.Accept()\n\ttc := c.(*net.TCPConn)\n\tr, _ := cl.Get("u")\n\tt := tls.Client(c, nil)\n\td, _ := dial()\n\t_ = s.conn\n\t_, _, _, _, _, _ = err, tc, r, t, d, s\n}\n',
+      'b.go': 'package p\n\nimport "net"\n\ntype srv struct{ conn net.Conn }\n\nfunc dial() (net.Conn, error) { return net.Dial("tcp", "x") }\n',
+    });
+    const k = (t: string) => a.kindOf(find(a, t, 'identifier'));
+    const at = (t: string) => a.kindOf(find(a, t));
+    assert.equal(at('ln.Accept()'), 'net.Conn');
+    assert.equal(at('c.(*net.TCPConn)'), '*net.TCPConn');
+    assert.equal(at('cl.Get("u")'), '*net/http.Response');
+    assert.equal(at('tls.Client(c, nil)'), '*crypto/tls.Conn');
+    assert.equal(at('dial()'), 'net.Conn');
+    assert.equal(at('s.conn'), 'net.Conn');
+    assert.equal(k('ln'), 'net.Listener');
+    assert.equal(k('cl'), '*net/http.Client');
+  });
+
+  it('scopes: shadowed names resolve to the right declaration', () => {
+    const [f] = facts({ 'a.go': 'package p\n\nimport "net"\n\nfunc f(x int) {\n\tc := x\n\t{\n\t\tc, _ := net.Dial("tcp", "y")\n\t\t_ = c\n\t}\n\t_ = c\n}\n' });
+    const uses = f.tree.rootNode.descendantsOfType('identifier').filter((n) => n.text === 'c' && n.parent?.type === 'expression_list' && n.parent.parent?.type === 'assignment_statement');
+    assert.equal(uses.length, 2);
+    assert.equal(f.kindOf(uses[0]), 'net.Conn');
+    assert.equal(f.kindOf(uses[1]), null);
+  });
+
+  it('go.mod: go and toolchain lines, nearest file wins, version comparison', () => {
+    assert.deepEqual(parseGoMod('module a/b\n\ngo 1.21.3 // comment\n\ntoolchain go1.22.1\n'), { file: 'go.mod', module: 'a/b', go: '1.21.3', toolchain: '1.22.1' });
+    const d = mkdtempSync(join(tmpdir(), 'cd-gomod-'));
+    try {
+      writeFileSync(join(d, 'go.mod'), 'module x\n\ngo 1.14\n');
+      mkdirSync(join(d, 'sub', 'deeper'), { recursive: true });
+      writeFileSync(join(d, 'sub', 'go.mod'), 'module y\n\ngo 1.22\n');
+      clearGoModCache();
+      assert.equal(findGoMod(join(d, 'sub', 'deeper'))?.go, '1.22');
+      assert.equal(findGoMod(d)?.go, '1.14');
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+    assert.ok(compareGo('1.9', '1.16') < 0);
+    assert.ok(compareGo('1.22rc1', '1.22') === 0);
+    assert.ok(goAtLeast('1.16.2', '1.16'));
+    assert.ok(!goAtLeast('1.15', '1.16'));
+    assert.ok(goAtLeast(undefined, '1.99'));
+  });
+
+  it('adds imports gofmt-style: into the std group, sorted; from a single import; with none', () => {
+    const cases: [string, string[], string][] = [
+      ['package p\n\nimport (\n\t"net"\n\t"os"\n\n\t"example.com/x"\n)\n', ['errors', 'time'], 'package p\n\nimport (\n\t"errors"\n\t"net"\n\t"os"\n\t"time"\n\n\t"example.com/x"\n)\n'],
+      ['package p\n\nimport "net"\n', ['time'], 'package p\n\nimport (\n\t"net"\n\t"time"\n)\n'],
+      ['package p\n\nfunc f() {}\n', ['time'], 'package p\n\nimport "time"\n\nfunc f() {}\n'],
+    ];
+    for (const [src, add, want] of cases) {
+      const [f] = facts({ 'a.go': src });
+      const e = addImportsEdit(src, f.tree, f.imports, add);
+      assert.ok(e);
+      assert.equal(applyEdits(src, [e]), want);
+    }
+  });
+
+  it('incremental re-parse gives the same tree as a fresh parse', () => {
+    const src = 'package p\n\nimport "net"\n\nfunc f() {\n\tc, _ := net.Dial("tcp", "x")\n\t_ = c\n}\n';
+    const t1 = parseGo(src);
+    const at = src.indexOf('_ = c');
+    const next = src.slice(0, at) + 'c.Close()\n\t' + src.slice(at);
+    t1.edit(makeEdit(src, at, at, 'c.Close()\n\t'));
+    const t2 = parseGo(next, t1);
+    assert.equal(t2.rootNode.toString(), parseGo(next).rootNode.toString());
+    assert.ok(!t2.rootNode.hasError);
+    assert.ok(parseGo('package p\nfunc f() {').rootNode.hasError);
+  });
+});
