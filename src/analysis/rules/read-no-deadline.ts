@@ -1,0 +1,151 @@
+// A server-side connection (accepted, or a net.Conn parameter) read in an open-ended loop with no
+// read deadline: a peer that stays connected and sends nothing parks the goroutine forever.
+import type { Fix, Rule } from '../model';
+import type { RuleContext } from '../context';
+import type { SyntaxNode } from '../parser';
+import type { Binding } from '../facts/scope';
+import { errNotNil, indentAt, lineEnd, lineStart, named, ofType, statementsOf } from '../facts/syntax';
+import {
+  callsIn, closedConcurrently, connRead, deadlineCall, durationSetting, enclosingLoops, errorReturn, helperSetsDeadline,
+  innermostFunction, isMessageLoop, isOpenEndedLoop, isStreamConn, jumpTargets, loopBody, loopCondition, originOf,
+  outerFunctionOf, packageHasDeadlineWrapper, paramVerdict, passesToUnknown, resultTypes, setsDeadlineIn, walkNoFunc,
+} from './_deadlines';
+
+const rule: Rule = {
+  meta: {
+    id: 'read-no-deadline',
+    title: 'Connection read in a loop without a read deadline',
+    severity: 'warning',
+    category: 'deadline',
+    description:
+      'A server reads a connection in a loop and never sets a read deadline: a client that stays connected but sends nothing (or sends one byte a minute) keeps the goroutine, the socket and its buffers forever — TCP keep-alive only detects peers that are gone. Call SetReadDeadline(time.Now().Add(d)) at the top of each iteration.',
+    zh: {
+      title: '循环读取连接但没有设置读超时',
+      description:
+        '服务器在循环中读取连接却从不设置读截止时间：客户端保持连接但不发送数据（或每分钟只发一个字节）时，goroutine、socket 及其缓冲区会被永远占用——TCP keep-alive 只能发现已经消失的对端。应在每次迭代开始时调用 SetReadDeadline(time.Now().Add(d))。',
+    },
+    docs: 'read-no-deadline',
+  },
+  check(ctx) {
+    const text = ctx.text;
+    if (!/Read|Scan|Decode|Token|More/.test(text)) return;
+    const done = new Set<number>();
+    for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
+      const cr = connRead(ctx.file, call);
+      if (!cr || cr.read.copy) continue;
+      const { chain } = cr;
+      const root = chain.root;
+      if (!root || !isStreamConn(chain.rootKind)) continue;
+      const loops = enclosingLoops(call);
+      const open = loops.filter(isOpenEndedLoop);
+      if (!open.length) continue;
+      const outermost = loops[loops.length - 1];
+      if (done.has(outermost.id)) continue;
+      // A deadline (or a helper that sets one) anywhere in an enclosing loop refreshes it per iteration.
+      if (loops.some((l) => loopRefreshesDeadline(ctx, l))) {
+        done.add(outermost.id);
+        continue;
+      }
+      const origin = originOf(ctx.file, root);
+      if (origin !== 'accepted' && origin !== 'param') continue;
+      const outerFn = outerFunctionOf(call);
+      const fn = innermostFunction(call);
+      if (!outerFn || !fn) continue;
+      // Some deadline on this connection elsewhere in the function (once before the loop is
+      // deadline-outside-loop's finding; an explicit clear is a decision), or a goroutine/callback
+      // that closes it on cancel: the read is bounded, or the author decided.
+      if (setsDeadlineIn(ctx.file, outerFn, chain.keys, null)) continue;
+      if (closedConcurrently(ctx.file, outerFn, chain.keys, call)) continue;
+      // Handed to code we cannot see inside the loop (another package, an interface): it may set deadlines.
+      if (loops.some((l) => callsIn(l).some((c) => passesToUnknown(ctx.file, c, chain.keys)))) continue;
+      // A wrapper type in this package whose Read sets deadlines may be what this net.Conn holds.
+      if (chain.rootKind === 'net.Conn' && packageHasDeadlineWrapper(ctx.file)) continue;
+      if (origin === 'param') {
+        const v = paramVerdict(ctx.file, root);
+        if (v.managed || v.allDialed) continue;
+        // Nobody in the package calls it: a function that reads one message and returns it leaves the
+        // deadline to its caller.
+        if (v.sites === 0 && (resultTypes(fn).some((t) => t.text !== 'error') || isMessageLoop(open[0], fn))) continue;
+      }
+      done.add(outermost.id);
+      const what = origin === 'accepted' ? `accepted connection ${root.name}` : `connection parameter ${root.name}`;
+      const message =
+        `${what} is read in a loop with no read deadline: a client that stays connected but sends nothing blocks ` +
+        `this read forever, holding the goroutine and the socket (TCP keep-alive only notices peers that are gone); ` +
+        `set ${root.name}.SetReadDeadline(time.Now().Add(d)) at the top of each iteration`;
+      ctx.report(call, message, fixes(ctx, open[0], chain.conns, call, fn));
+    }
+  },
+};
+
+function loopRefreshesDeadline(ctx: RuleContext, loop: SyntaxNode): boolean {
+  for (const c of callsIn(loop)) {
+    if (deadlineCall(c)) return true;
+    if (helperSetsDeadline(ctx.file, c)) return true;
+  }
+  return false;
+}
+
+function fixes(ctx: RuleContext, loop: SyntaxNode, conns: Binding[], read: SyntaxNode, fn: SyntaxNode): Fix[] {
+  const body = loopBody(loop);
+  if (!body) return [];
+  // The connection to set the deadline on: the outermost conn visible before the loop.
+  const conn = conns.find((b) => b.isParam || b.decl.startIndex < loop.startIndex);
+  if (!conn) return [];
+  let ret = errorReturn(ctx, fn, 'err');
+  let preferred = true;
+  if (!ret) {
+    ret = mirrorErrorExit(ctx, loop);
+    preferred = false;
+  }
+  if (!ret) return [];
+  const text = ctx.text;
+  const indent = indentAt(text, loop.startIndex);
+  const timeout = durationSetting(ctx, ctx.fix.readTimeout);
+  const stmt = (ind: string) =>
+    `if err := ${conn.name}.SetReadDeadline(${ctx.ref('time', 'Now')}().Add(${timeout})); err != nil {\n${ind}\t${ret}\n${ind}}`;
+  // After the `{` line (it may end with a comment).
+  const rest = text.slice(body.startIndex + 1, lineEnd(text, body.startIndex));
+  if (rest.trim() !== '' && !rest.trim().startsWith('//')) return [];
+  const at = lineEnd(text, body.startIndex);
+  const edits = [{ start: at, end: at, newText: `\n${indent}\t${stmt(`${indent}\t`)}` }];
+  // `for sc.Scan() {…}` reads before the body runs: the first read needs a deadline too.
+  const cond = loopCondition(loop);
+  if (cond && cond.startIndex <= read.startIndex && read.endIndex <= cond.endIndex) {
+    const top = loop.parent?.type === 'labeled_statement' ? loop.parent : loop;
+    const at = lineStart(text, top.startIndex);
+    if (text.slice(at, top.startIndex).trim() !== '') return [];
+    edits.push({ start: at, end: at, newText: `${indent}${stmt(indent)}\n` });
+  }
+  const imp = ctx.importEdit(['time']);
+  if (imp) edits.push(imp);
+  return [{ title: `Set a read deadline (${ctx.fix.readTimeout}) at the top of each iteration`, edits, preferred }];
+}
+
+/**
+ * When the function's results have no certain zero values, reuse the loop's own exit on a read
+ * error (`if err != nil { return false }` / `break`) if it only names values visible at the top of
+ * the loop.
+ */
+function mirrorErrorExit(ctx: RuleContext, loop: SyntaxNode): string | null {
+  const body = loopBody(loop);
+  if (!body) return null;
+  for (const d of walkNoFunc(body)) {
+    if (d.type !== 'if_statement' || !errNotNil(d.childForFieldName('condition'))) continue;
+    const stmts = statementsOf(d.childForFieldName('consequence'));
+    if (stmts.length !== 1) continue;
+    const s = stmts[0];
+    if (s.type === 'break_statement' && !named(s).length && jumpTargets(s, loop)) return 'break';
+    if (s.type !== 'return_statement') continue;
+    const ok = ofType(s, 'identifier').every((id) => {
+      if (id.text === 'err' || id.text === 'nil' || id.text === 'true' || id.text === 'false') return true;
+      const b = ctx.file.binding(id);
+      if (!b) return true;
+      return b.decl.startIndex < loop.startIndex;
+    });
+    if (ok && !ofType(s, 'call_expression').length) return s.text;
+  }
+  return null;
+}
+
+export default rule;
