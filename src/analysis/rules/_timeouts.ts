@@ -128,6 +128,36 @@ export function withImports(ctx: RuleContext, edits: TextEdit[], paths: string[]
   return imp ? [...edits, imp] : edits;
 }
 
+/**
+ * Like withImports, and also drops the import of `drop` (a fix removing the file's last use of it).
+ * When the added imports rewrite the group holding it, the line is taken out of that rewrite.
+ */
+export function withImportsDropping(ctx: RuleContext, edits: TextEdit[], paths: string[], drop: string): TextEdit[] {
+  const spec = ctx.file.imports.specs.find((x) => x.path === drop && !x.explicit);
+  const imp = paths.length ? ctx.importEdit(paths) : null;
+  if (!spec) return imp ? [...edits, imp] : edits;
+  const ls = lineStart(ctx.text, spec.node.startIndex);
+  const le = lineEnd(ctx.text, spec.node.endIndex);
+  const list = spec.node.parent;
+  if (imp && imp.start <= ls && le <= imp.end) {
+    const lines = imp.newText.split('\n').filter((l) => l.trim() !== `"${drop}"`);
+    return [...edits, { ...imp, newText: lines.join('\n') }];
+  }
+  const out = imp ? [...edits, imp] : [...edits];
+  if (list?.type === 'import_spec_list' && named(list).filter((x) => x.type === 'import_spec').length > 1) {
+    out.push({ start: ls, end: Math.min(le + 1, ctx.text.length), newText: '' });
+  } else {
+    // The only spec of its declaration: remove the declaration (and the blank line after it).
+    const decl = list?.type === 'import_spec_list' ? list.parent : list;
+    if (!decl || decl.type !== 'import_declaration') return imp ? [...edits, imp] : edits;
+    let end = lineEnd(ctx.text, decl.endIndex);
+    if (ctx.text[end] === '\n') end++;
+    if (ctx.text[end] === '\n') end++;
+    out.push({ start: lineStart(ctx.text, decl.startIndex), end, newText: '' });
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Composite literals.
 
