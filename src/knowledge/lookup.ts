@@ -64,7 +64,8 @@ const BY_QUALIFIED: Record<string, string> = {
 const base = (k: Kind | null | undefined): string => (k ?? '').replace(/^\*/, '');
 const set = (...xs: string[]) => new Set(xs);
 
-const CONN = set('net.Conn', 'net.TCPConn', 'net.UnixConn', 'net.UDPConn', 'net.IPConn', 'crypto/tls.Conn', 'net.PacketConn');
+// Stream conns only: the Close and deadline cards talk about TCP (CLOSE_WAIT, keep-alive), not UDP.
+const CONN = set('net.Conn', 'net.TCPConn', 'net.UnixConn', 'crypto/tls.Conn');
 const HALF_CLOSE = set('net.TCPConn', 'net.UnixConn', 'crypto/tls.Conn');
 const CLOSE_READ = set('net.TCPConn', 'net.UnixConn');
 const RAW = set('net.TCPConn', 'net.UnixConn', 'net.UDPConn', 'net.IPConn', 'net.TCPListener', 'net.UnixListener');

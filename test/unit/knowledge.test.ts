@@ -237,6 +237,8 @@ func f(c Conn, srv *stdhttp.Server) {
       assert.equal(cardFor({ field: 'Timeout', recvKind: '*net/http.Client' })?.id, 'client.Timeout');
       assert.equal(cardFor({ field: 'Body', recvKind: '*net/http.Response' })?.id, 'response.Body');
       assert.equal(cardFor({ method: 'SetReadDeadline', recvKind: null }), null);
+      assert.equal(cardFor({ method: 'Close', recvKind: '*net.UDPConn' }), null, 'UDP: the TCP-centric Close card does not apply');
+      assert.equal(cardFor({ method: 'SetReadDeadline', recvKind: 'net.PacketConn' }), null);
     });
   });
 
