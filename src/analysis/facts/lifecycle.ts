@@ -92,6 +92,10 @@ export class LifecycleAnalyzer {
 
   analyze(t: Tracked, acq: SyntaxNode, fnNode: SyntaxNode): LifecycleResult {
     this.prepare(t, fnNode);
+    if (this.closedByEarlierDefer(acq)) {
+      this.res.deferredClose = true;
+      return this.res;
+    }
     // Uses inside the acquiring statement itself (e.g. `c, err := wrap(net.Dial(...))`) are not ours.
     let node: SyntaxNode = acq;
     let state: State = 'OPEN';
@@ -141,8 +145,30 @@ export class LifecycleAnalyzer {
     return this.res;
   }
 
+  /** Leaving `n` loses the value: every name that denotes it (aliases included) is scoped inside `n`. */
   private isScopeOfValue(n: SyntaxNode): boolean {
-    for (const b of this.t.bindings) if (b.scope.id === n.id) return true;
+    let any = false;
+    for (const b of this.t.bindings) {
+      if (b.scope.startIndex < n.startIndex || b.scope.endIndex > n.endIndex) return false;
+      if (b.scope.id === n.id) any = true;
+    }
+    return any;
+  }
+
+  /** A `defer` before the acquisition (on every path to it) that closes the value. */
+  private closedByEarlierDefer(acq: SyntaxNode): boolean {
+    for (let list = acq.parent; list && list.id !== this.fnNode.id; list = list.parent) {
+      if (list.type !== 'statement_list') continue;
+      for (const st of statementsOf(list)) {
+        if (st.startIndex >= acq.startIndex) break;
+        if (st.type !== 'defer_statement') continue;
+        const call = unparen(st.namedChild(0));
+        if (!call) continue;
+        if (this.closesValue(call)) return true;
+        const fn = unparen(call.childForFieldName('function'));
+        if (fn?.type === 'func_literal' && this.scanClosure(fn) === 'close') return true;
+      }
+    }
     return false;
   }
 
@@ -259,14 +285,22 @@ export class LifecycleAnalyzer {
       const r = unparen(c.childForFieldName('right'));
       if (!l || !r) return null;
       if (op === '||') {
+        // then: a || b; else: !a && !b.
         const a = this.guardOf(l);
         const b = this.guardOf(r);
-        return a === 'nil-then' && b === 'nil-then' ? 'nil-then' : null;
+        if (a === 'nil-then' && b === 'nil-then') return 'nil-then';
+        return a === 'nil-else' || b === 'nil-else' ? 'nil-else' : null;
       }
       if (op === '&&') {
+        // then: a && b (either guard holds); else: unknown.
         const a = this.guardOf(l);
         const b = this.guardOf(r);
-        return a === 'nil-else' && b === 'nil-else' ? 'nil-else' : null;
+        return a === 'nil-then' || b === 'nil-then' ? 'nil-then' : null;
+      }
+      if (op === '==' && this.t.err) {
+        // `err == io.EOF`, `err == ErrX`: true only for a non-nil err.
+        const e = l.type === 'identifier' && this.file.binding(l) === this.t.err ? r : r.type === 'identifier' && this.file.binding(r) === this.t.err ? l : null;
+        if (e && e.type !== 'nil') return 'nil-then';
       }
       if (op !== '==' && op !== '!=') return null;
       const other = l.type === 'nil' ? r : r.type === 'nil' ? l : null;
@@ -275,6 +309,13 @@ export class LifecycleAnalyzer {
       if (!b) return null;
       if (this.t.err && b === this.t.err) return op === '!=' ? 'nil-then' : 'nil-else';
       if (this.t.bindings.has(b)) return op === '==' ? 'nil-then' : 'nil-else';
+    }
+    if (c.type === 'call_expression' && this.t.err) {
+      // `isTemporary(err)`, `errors.Is(err, x)`, `os.IsTimeout(err)`: classifiers of a non-nil error.
+      for (const a of callArgs(c)) {
+        const u = unparen(a);
+        if (u?.type === 'identifier' && this.file.binding(u) === this.t.err) return 'nil-then';
+      }
     }
     return null;
   }
@@ -727,6 +768,7 @@ export function acquisitions(file: FileFacts, shape: ValueShape, isKind: (k: str
     if (!call || call.type !== 'call_expression') continue;
     const kind = file.callResults(call)?.[0] ?? null;
     if (!isKind(kind)) continue;
+    if (!isFreshCall(file, call, shape)) continue;
     const fn = enclosingFn(n);
     if (!fn) continue;
     const first = left[0];
@@ -741,15 +783,70 @@ export function acquisitions(file: FileFacts, shape: ValueShape, isKind: (k: str
     const wrapped: Binding[] = [];
     const q = file.qualified(call.childForFieldName('function'));
     if (q && WRAPPERS.has(q)) {
+      // Wrapping a connection someone else owns (a parameter, a field) creates no new resource.
       const arg = unparen(callArgs(call)[0]);
       const wb = arg?.type === 'identifier' ? file.binding(arg) : null;
-      if (wb) wrapped.push(wb);
+      if (!wb || wb.isParam) continue;
+      wrapped.push(wb);
     }
     out.push({ stmt: n, call, ident, binding, err, fn, kind: kind!, wrapped });
   }
   out.sort((a, b) => a.stmt.startIndex - b.stmt.startIndex);
   void shape;
   return out;
+}
+
+/**
+ * Does this call hand the caller a new resource it must close? Standard constructors do; a
+ * function of this package does when it returns such a value without closing it (a dial helper),
+ * not when it returns a stored one (a getter) or an already-closed response (a "Do" that reads
+ * the body for you).
+ */
+export function isFreshCall(file: FileFacts, call: SyntaxNode, shape: ValueShape, depth = 0): boolean {
+  const fn = unparen(call.childForFieldName('function'));
+  if (!fn) return false;
+  const q = file.qualified(fn);
+  if (q) return true; // a standard constructor (callResults already matched it)
+  let key: string | null = null;
+  if (fn.type === 'identifier' && !file.binding(fn)) key = fn.text;
+  else if (fn.type === 'selector_expression') {
+    const recvKind = file.kindOf(fn.childForFieldName('operand'));
+    const name = fn.childForFieldName('field')?.text ?? '';
+    if (recvKind && !recvKind.replace(/^\*/, '').startsWith('local.')) return true; // std method (Accept, Do, ...)
+    if (recvKind) key = `${recvKind.replace(/^\*?local\./, '')}.${name}`;
+  }
+  if (!key || depth > 4) return false;
+  const memoKey = `lifecycle:fresh:${key}:${shape}`;
+  const memo = file.pkg.memo;
+  if (memo.has(memoKey)) return memo.get(memoKey) as boolean;
+  memo.set(memoKey, false);
+  const f = file.pkg.funcs.get(key);
+  let fresh = false;
+  const body = f?.node.childForFieldName('body');
+  if (f && body) {
+    for (const ret of body.descendantsOfType('return_statement')) {
+      if (enclosingFn(ret)?.id !== f.node.id) continue;
+      const first = unparen(exprList(named(ret)[0])[0]);
+      if (!first) continue;
+      if (first.type === 'call_expression') {
+        const k = f.file.callResults(first)?.[0] ?? null;
+        if (k && isFreshCall(f.file, first, shape, depth + 1)) fresh = true;
+      } else if (first.type === 'identifier') {
+        const b = f.file.binding(first);
+        const v = b?.value ? unparen(b.value.expr) : null;
+        if (b && v?.type === 'call_expression' && f.file.callResults(v)?.[b.value!.index] && isFreshCall(f.file, v, shape, depth + 1)) {
+          // Returned as it came, unless the function closes it first (e.g. reads and closes the body).
+          const scopes = f.file.scopesFor(first);
+          const an = new LifecycleAnalyzer(f.file);
+          an.prepare({ shape, bindings: new Set([b]), err: null }, f.node);
+          if (!scopes?.usesOf(b).some((u) => an.classifyUse(u) === 'close')) fresh = true;
+        }
+      }
+      if (fresh) break;
+    }
+  }
+  memo.set(memoKey, fresh);
+  return fresh;
 }
 
 function enclosingFn(n: SyntaxNode): SyntaxNode | null {
