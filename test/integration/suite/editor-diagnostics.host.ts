@@ -1,0 +1,227 @@
+// Diagnostics in the real extension host (issue 4, item 1): what each file of the workspace
+// reports matches the CLI, updates on typing (debounced, incremental re-parse), clears on close,
+// follows sibling files of the package (open buffers and disk), and steps aside for gopls.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { closeAll, cliFindings, keyOfCli, setText, waitForKeys, writeScratch, api, idle } from './editor-helpers';
+import { codeActions, diagnostics, extension, revert, sleep, SOURCE, waitFor, workspaceRoot } from './helpers';
+
+const DEFER_BEFORE_CHECK = `package change
+
+import (
+	"io"
+	"net/http"
+)
+
+func fetch(c *http.Client, url string) ([]byte, error) {
+	resp, err := c.Get(url)
+	defer resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(resp.Body)
+}
+`;
+
+const SIB_A = `package sib
+
+import "net/http"
+
+func fetch(c *http.Client, url string) error {
+	resp, err := c.Get(url)
+	if err != nil {
+		return err
+	}
+	consume(resp)
+	return nil
+}
+`;
+const SIB_B_LEAKS = `package sib
+
+import "net/http"
+
+func consume(resp *http.Response) {
+	_ = resp.StatusCode
+}
+`;
+const SIB_B_CLOSES = SIB_B_LEAKS.replace('_ = resp.StatusCode', 'resp.Body.Close()');
+
+/** CLI keys for one workspace-relative file (named explicitly, so `_` folders are analyzed too). */
+const cliKeys = (rel: string) => cliFindings([rel]).map(keyOfCli).sort();
+/** CLI keys for `text` saved as a scratch file. */
+const cliKeysOfText = (rel: string, text: string) => {
+  writeScratch(rel, text);
+  return cliKeys(rel);
+};
+
+describe('editor: diagnostics', function () {
+  before(async () => {
+    await api();
+  });
+  afterEach(async () => {
+    await closeAll();
+  });
+
+  it('reports what `conndoctor` reports for every Go file of the workspace, with docs links', async function () {
+    this.timeout(120_000);
+    const expected = cliFindings();
+    const byFile = new Map<string, string[]>();
+    for (const f of expected) byFile.set(f.file, [...(byFile.get(f.file) ?? []), keyOfCli(f)]);
+    const root = workspaceRoot();
+    const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(root, '**/*.go'), '**/{vendor,testdata}/**');
+    const rels = uris
+      .map((u) => vscode.workspace.asRelativePath(u, false))
+      .filter((r) => !r.endsWith('_test.go') && !r.split('/').some((p) => p.startsWith('_') || p.startsWith('.')))
+      .sort();
+    assert.ok(rels.length > 0, 'the workspace has Go files');
+    for (const f of byFile.keys()) assert.ok(rels.includes(f), `CLI file ${f} is a workspace file`);
+    console.log(`    ${expected.length} finding(s) expected in ${byFile.size} of ${rels.length} file(s): ${[...new Set(expected.map((f) => f.rule))].sort().join(', ')}`);
+    for (const rel of rels) {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(root, rel));
+      const ds = await waitForKeys(doc.uri, byFile.get(rel) ?? [], rel, 30_000);
+      for (const d of ds) {
+        assert.equal(d.source, SOURCE);
+        const code = d.code as { value: string; target: vscode.Uri };
+        assert.equal(typeof code, 'object', 'code carries a docs link');
+        assert.match(code.target.toString(), new RegExp(`/docs/rules/${code.value}\\.md$`));
+        const cli = expected.find((f) => f.file === rel && keyOfCli(f) === `${code.value}@${d.range.start.line + 1}:${d.range.start.character + 1}`)!;
+        assert.equal(d.message, cli.message);
+        assert.equal(`${d.range.end.line + 1}:${d.range.end.character + 1}`, `${cli.endLine}:${cli.endColumn}`);
+        const sev = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information, hint: vscode.DiagnosticSeverity.Hint }[cli.severity];
+        assert.equal(d.severity, sev);
+      }
+    }
+    const t = await (await api()).timings();
+    console.log(`    activation ${t.activateMs} ms (+ bundle ${t.bundleLoadMs} ms); parser init ${t.parserInitMs} ms; first open -> diagnostics ${t.firstOpenToDiagnosticsMs} ms; open -> diagnostics ${JSON.stringify(t.openToDiagnosticsMs)}`);
+  });
+
+  it('updates while typing (debounced, incremental re-parse), clears when the document closes', async function () {
+    this.timeout(60_000);
+    const rel = '_conndoctor_it/change/main.go';
+    const uri = writeScratch(rel, DEFER_BEFORE_CHECK);
+    const before = cliKeys(rel);
+    assert.ok(before.includes('defer-before-errcheck@10:2'), `CLI reports the planted bug: ${before}`);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    await waitForKeys(uri, before, 'initial findings');
+
+    const a = await api();
+    const inc0 = (await a.timings()).incrementalParses;
+    const analyses0 = (await a.timings()).onTypeMs.length;
+    // Type a comment on the blank line 7, one character at a time, faster than the debounce.
+    for (const ch of '// typing') {
+      const end = editor.document.lineAt(6).range.end;
+      assert.ok(await editor.edit((b) => b.insert(end, ch), { undoStopBefore: false, undoStopAfter: false }));
+      await sleep(15);
+    }
+    await idle();
+    const analyses = (await a.timings()).onTypeMs.length - analyses0;
+    assert.ok(analyses >= 1 && analyses <= 3, `debounced: ${analyses} analyses for 9 keystrokes`);
+    assert.ok((await a.timings()).incrementalParses > inc0, 'the re-parse was incremental');
+
+    // Move the defer below the error check with two edits in one change event.
+    const text = doc.getText();
+    const deferLine = text.indexOf('\tdefer resp.Body.Close()\n');
+    const checkEnd = text.indexOf('\t}\n', deferLine) + 3;
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, doc.positionAt(checkEnd), '\tdefer resp.Body.Close()\n');
+    edit.delete(uri, new vscode.Range(doc.positionAt(deferLine), doc.positionAt(deferLine + '\tdefer resp.Body.Close()\n'.length)));
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const fixed = cliKeysOfText('_conndoctor_it/expect-change/main.go', doc.getText());
+    assert.ok(!fixed.some((k) => k.startsWith('defer-before-errcheck@')), `CLI: fixed text is clean of it: ${fixed}`);
+    await waitForKeys(uri, fixed, 'finding gone after the edit');
+
+    await revert(doc);
+    await waitForKeys(uri, before, 'finding back after revert');
+    // Closing: VS Code disposes a closed editor's document whenever it likes; switching the
+    // language away from Go fires the same onDidCloseTextDocument at once.
+    const closed = new Promise<void>((r) => vscode.workspace.onDidCloseTextDocument((d) => d.uri.toString() === uri.toString() && r()));
+    await vscode.languages.setTextDocumentLanguage(doc, 'plaintext');
+    await closed;
+    await waitFor(() => diagnostics(uri).length === 0, 'diagnostics cleared on close');
+  });
+
+  it('keeps package facts fresh: a sibling edited in an editor, then on disk', async function () {
+    this.timeout(60_000);
+    const a = writeScratch('_conndoctor_it/sib/a.go', SIB_A);
+    const b = writeScratch('_conndoctor_it/sib/b.go', SIB_B_LEAKS);
+    const leaking = cliKeys('_conndoctor_it/sib/a.go');
+    assert.ok(leaking.some((k) => k.startsWith('body-not-closed@6:')), `CLI: body-not-closed while consume() leaks: ${leaking}`);
+    const docA = await vscode.workspace.openTextDocument(a);
+    await vscode.window.showTextDocument(docA);
+    await waitForKeys(a, leaking, 'a.go with the leaking helper');
+
+    // Edit b.go in an editor, unsaved: the open buffer wins over the disk copy.
+    const docB = await vscode.workspace.openTextDocument(b);
+    await vscode.window.showTextDocument(docB, { preview: false });
+    await setText(docB, SIB_B_CLOSES);
+    const closed = leaking.filter((k) => !k.startsWith('body-not-closed@'));
+    await waitForKeys(a, closed, 'a.go after b.go closes the body (unsaved buffer)');
+    await revert(docB);
+    await waitForKeys(a, leaking, 'a.go after b.go is reverted');
+    await closeAll();
+
+    // Change b.go on disk only.
+    await sleep(50);
+    fs.writeFileSync(b.fsPath, SIB_B_CLOSES);
+    const docA2 = await vscode.workspace.openTextDocument(a);
+    await vscode.window.showTextDocument(docA2);
+    await waitForKeys(a, closed, 'a.go after b.go changed on disk');
+  });
+
+  it('does not duplicate a problem gopls already reports, and puts our fix on its diagnostic', async function () {
+    this.timeout(60_000);
+    const rel = '_conndoctor_it/gopls/main.go';
+    const uri = writeScratch(rel, DEFER_BEFORE_CHECK.replace('package change', 'package gopls'));
+    const all = cliKeys(rel);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    await waitForKeys(uri, all, 'initial findings');
+    // What gopls' httpresponse analyzer publishes: source = analyzer name, an empty range at `resp`.
+    const fake = vscode.languages.createDiagnosticCollection('fake-gopls');
+    try {
+      const at = new vscode.Position(9, 7);
+      const g = new vscode.Diagnostic(new vscode.Range(at, at), 'using resp before checking for errors', vscode.DiagnosticSeverity.Warning);
+      g.source = 'httpresponse';
+      g.code = 'default';
+      fake.set(uri, [g]);
+      await waitForKeys(uri, all.filter((k) => !k.startsWith('defer-before-errcheck@')), 'ours hidden behind gopls');
+      const actions = await codeActions(uri, new vscode.Range(at, at), vscode.CodeActionKind.QuickFix);
+      const fix = actions.find((x) => x.title.startsWith('Move defer resp.Body.Close()'));
+      // Ours is hidden, so gopls' diagnostic is the only one there: the fix can only come through it.
+      assert.ok(!diagnostics(uri).some((d) => d.range.contains(at)), 'no diagnostic of ours at that spot');
+      assert.ok(fix, `our fix is offered on gopls' diagnostic: ${actions.map((x) => x.title).join(' | ')}`);
+      assert.ok(fix.isPreferred);
+      fake.clear();
+      await waitForKeys(uri, all, 'ours back when gopls no longer reports it');
+    } finally {
+      fake.dispose();
+    }
+  });
+
+  it('follows the settings: rule severity, rule off, enable', async function () {
+    this.timeout(60_000);
+    const contributes = (extension().packageJSON as { contributes?: { configuration?: unknown } }).contributes;
+    if (!JSON.stringify(contributes?.configuration ?? '').includes('conndoctor.rules')) this.skip();
+    const rel = '_conndoctor_it/settings/main.go';
+    const uri = writeScratch(rel, DEFER_BEFORE_CHECK.replace('package change', 'package settings'));
+    const all = cliKeys(rel);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    await waitForKeys(uri, all, 'initial findings');
+    const cfg = () => vscode.workspace.getConfiguration('conndoctor');
+    try {
+      await cfg().update('rules', { 'defer-before-errcheck': 'error' }, vscode.ConfigurationTarget.Workspace);
+      await waitFor(() => diagnostics(uri).find((d) => d.severity === vscode.DiagnosticSeverity.Error), 'severity error');
+      await cfg().update('rules', { 'defer-before-errcheck': 'off' }, vscode.ConfigurationTarget.Workspace);
+      await waitForKeys(uri, all.filter((k) => !k.startsWith('defer-before-errcheck@')), 'rule off');
+      await cfg().update('enable', false, vscode.ConfigurationTarget.Workspace);
+      await waitForKeys(uri, [], 'disabled');
+    } finally {
+      await cfg().update('rules', undefined, vscode.ConfigurationTarget.Workspace);
+      await cfg().update('enable', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await waitForKeys(uri, all, 'back to defaults');
+  });
+});
