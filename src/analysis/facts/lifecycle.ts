@@ -12,7 +12,7 @@
 import type { SyntaxNode } from '../parser';
 import type { FileFacts } from './package';
 import type { Binding } from './scope';
-import { isNoReturnCall } from './flow';
+import { isNoReturnCall, terminates } from './flow';
 import { callArgs, exprList, named, statementsOf, unparen } from './syntax';
 
 export type ValueShape = 'closer' | 'response';
@@ -304,6 +304,8 @@ export class LifecycleAnalyzer {
       }
       if (op !== '==' && op !== '!=') return null;
       const other = l.type === 'nil' ? r : r.type === 'nil' ? l : null;
+      // `resp.Body != nil`: a nil Body has nothing to close.
+      if (other && this.t.shape === 'response' && other.type === 'selector_expression' && this.isValueRef(other, true)) return op === '==' ? 'nil-then' : 'nil-else';
       if (!other || other.type !== 'identifier') return null;
       const b = this.file.binding(other);
       if (!b) return null;
@@ -868,7 +870,7 @@ export function analyzeAcquisition(file: FileFacts, a: Acquisition, shape: Value
 }
 
 /** The `if err != nil { ... }` right after the acquisition (same list) that guards it, if any. */
-export function guardAfter(a: Acquisition): SyntaxNode | null {
+export function guardAfter(a: Acquisition, file?: FileFacts): SyntaxNode | null {
   const list = a.stmt.parent;
   if (!list || list.type !== 'statement_list' || !a.err) return null;
   const stmts = statementsOf(list);
@@ -879,6 +881,10 @@ export function guardAfter(a: Acquisition): SyntaxNode | null {
   if (!c || c.type !== 'binary_expression' || c.childForFieldName('operator')?.text !== '!=') return null;
   const l = unparen(c.childForFieldName('left'));
   const r = unparen(c.childForFieldName('right'));
-  if (l?.type === 'identifier' && l.text === a.err.name && r?.type === 'nil') return next;
+  if (l?.type === 'identifier' && l.text === a.err.name && r?.type === 'nil') {
+    // Only a check that leaves the flow makes the value non-nil afterwards.
+    if (file && !terminates(next.childForFieldName('consequence'), file)) return null;
+    return next;
+  }
   return null;
 }

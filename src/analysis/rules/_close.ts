@@ -20,10 +20,12 @@ export function describeExit(ctx: RuleContext, e: LeakExit): string {
 export function closeFixes(ctx: RuleContext, a: Acquisition, res: LifecycleResult, closeExpr: string): Fix[] {
   const text = ctx.text;
   const fixes: Fix[] = [];
+  // Without an immediate `if err != nil` exit, the value may be nil on the paths we would touch.
+  if (a.err && !guardAfter(a, ctx.file)) return fixes;
   const inLoop = a.binding ? loopAround(a.stmt, a.fn) : null;
   if (!res.handedOff && !res.closedExplicitly && !res.deferredClose && res.borrowers.length === 0 && !inLoop) {
     // Nobody else ever gets the value: close it when the function returns.
-    const guard = guardAfter(a);
+    const guard = guardAfter(a, ctx.file);
     const after = guard ?? a.stmt;
     if (isOwnLine(text, after)) {
       const indent = indentAt(text, a.stmt.startIndex);
