@@ -1,0 +1,86 @@
+// Packaging checks: build the VSIX with the project's own `npm run package` script, list and read
+// its entries (a VSIX is a zip; read here without extra dependencies) and check it holds only
+// what runs.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { cleanEnv, mustRun, REPO_ROOT } from './util';
+
+export const MAX_VSIX_BYTES = 3 * 1024 * 1024;
+
+export interface ZipEntry { name: string; size: number; compressedSize: number; method: number; offset: number }
+
+/** Entries of a zip file (central directory). */
+export function listZip(file: string): ZipEntry[] {
+  const buf = fs.readFileSync(file);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  }
+  if (eocd < 0) throw new Error(`${file}: not a zip file (no end of central directory)`);
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const out: ZipEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error(`${file}: bad central directory entry ${i}`);
+    const method = buf.readUInt16LE(p + 10);
+    const compressedSize = buf.readUInt32LE(p + 20);
+    const size = buf.readUInt32LE(p + 24);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    const offset = buf.readUInt32LE(p + 42);
+    out.push({ name: buf.toString('utf8', p + 46, p + 46 + nameLen), size, compressedSize, method, offset });
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return out;
+}
+
+/** Content of one entry (stored or deflated). */
+export function readZipEntry(file: string, name: string): Buffer {
+  const e = listZip(file).find((x) => x.name === name);
+  if (!e) throw new Error(`${file}: no entry ${name}`);
+  const buf = fs.readFileSync(file);
+  const start = e.offset + 30 + buf.readUInt16LE(e.offset + 26) + buf.readUInt16LE(e.offset + 28);
+  const data = buf.subarray(start, start + e.compressedSize);
+  return e.method === 0 ? Buffer.from(data) : zlib.inflateRawSync(data);
+}
+
+/** What may be inside the VSIX's extension/ folder (everything else is a packaging mistake). */
+export const ALLOWED_IN_VSIX: RegExp[] = [
+  /^package\.json$/,
+  /^package\.nls(\.[\w-]+)?\.json$/,
+  /^readme\.md$/i,
+  /^changelog\.md$/i,
+  /^license(\.(md|txt))?$/i,
+  /^dist\/[\w.-]+\.(js|wasm)$/,
+  /^snippets\/[\w.-]+\.json$/,
+  /^media\/.+\.(png|svg|css|js|json|woff2?|ttf)$/,
+  /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
+];
+/** Must be inside for the extension to work without the development tree. */
+export const REQUIRED_IN_VSIX = ['package.json', 'dist/extension.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-go.wasm'];
+
+/** Problems with a VSIX's contents (empty = fine). */
+export function vsixProblems(entries: ZipEntry[], bytes: number): string[] {
+  const problems: string[] = [];
+  if (bytes > MAX_VSIX_BYTES) problems.push(`VSIX is ${bytes} bytes, more than ${MAX_VSIX_BYTES}`);
+  const inside = entries.map((e) => e.name).filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)).filter((n) => n && !n.endsWith('/'));
+  for (const n of inside) if (!ALLOWED_IN_VSIX.some((re) => re.test(n))) problems.push(`unexpected file in VSIX: extension/${n}`);
+  for (const n of REQUIRED_IN_VSIX) if (!inside.includes(n)) problems.push(`missing from VSIX: extension/${n}`);
+  for (const e of entries) if (!e.name.startsWith('extension/') && !['extension.vsixmanifest', '[Content_Types].xml'].includes(e.name)) problems.push(`unexpected top-level entry: ${e.name}`);
+  return problems;
+}
+
+/**
+ * `npm run package -- --out <outFile>` (the script is `vsce package --no-dependencies`; the
+ * extra --out wins). stdin is closed so a vsce prompt fails instead of hanging.
+ */
+export async function packageVsix(outFile: string): Promise<{ file: string; bytes: number; ms: number; output: string }> {
+  if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.rmSync(outFile, { force: true });
+  const r = await mustRun('npm run package', 'npm', ['run', '--silent', 'package', '--', '--out', outFile], { cwd: REPO_ROOT, env: cleanEnv(), timeoutMs: 120_000 });
+  if (!fs.existsSync(outFile)) throw new Error(`npm run package did not write ${outFile}:\n${r.output}`);
+  return { file: outFile, bytes: fs.statSync(outFile).size, ms: r.ms, output: r.output };
+}
