@@ -1,5 +1,6 @@
 // Process discovery: which running processes belong to a workspace folder. Each candidate says why it matched.
-//   - `go run` children: exe under the Go build cache temp dir (…/go-build123/b001/exe/name), cwd inside the workspace;
+//   - `go run` children: exe under the go-build temp dir (…/go-build123/b001/exe/name) or, since Go 1.24, in the build
+//     cache ($GOCACHE/xx/<hash>-d/name) with `go run` as parent; cwd inside the workspace;
 //   - binaries built from the workspace: exe inside it, or a Go binary whose main module is one of the workspace's;
 //   - Delve debuggees: `__debug_bin*` or a child of `dlv`, and the PID from the DAP `process` event (Delve ≥ 1.24.1);
 //   - any PID the user picked.
@@ -41,6 +42,9 @@ export interface GoBuildInfo {
   /** main module path */
   module?: string;
 }
+
+const GO_RUN_TMP = /[\\/]go-build\d+[\\/]b\d+[\\/]exe[\\/]/;
+const GO_RUN_CACHE = /[\\/][0-9a-f]{2}[\\/][0-9a-f]{64}-d[\\/][^\\/]+$/;
 
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
 const buildInfoCache = new Map<string, GoBuildInfo | null>();
@@ -360,7 +364,10 @@ export async function discover(opts: DiscoverOptions): Promise<ProcessCandidate[
     const exeBase = basename(p.exe);
     const parent = p.ppid ? byPid.get(p.ppid) : undefined;
     const parentBase = parent?.exe ? basename(parent.exe) : parent?.name;
-    const goRun = /[\\/]go-build\d+[\\/]b\d+[\\/]exe[\\/]/.test(p.exe);
+    // `go run` builds into $GOTMPDIR/go-build<N>/b001/exe/<name>, and since Go 1.24 it caches the executable in
+    // the build cache ($GOCACHE/<xx>/<hash>-d/<name>) and runs it from there; either way its parent is `go run`
+    const parentGoRun = (parentBase === 'go' || parentBase === 'go.exe') && parent!.cmdline.includes('run');
+    const goRun = GO_RUN_TMP.test(p.exe) || (parentGoRun && GO_RUN_CACHE.test(p.exe));
     const debugBin = exeBase.startsWith('__debug_bin');
     const tracer = p.tracerPid ? byPid.get(tgidOf(root, p.tracerPid) ?? -1) : undefined;
     const dlvParent = parentBase === 'dlv' || parentBase === 'dlv-dap' ? parent : tracer && basename(tracer.exe ?? tracer.name) === 'dlv' ? tracer : undefined;

@@ -265,6 +265,10 @@ export interface LinuxCollectorOptions {
   procRoot?: string;
   /** skip namespace-wide counters and limits (bench of the pure socket path) */
   socketsOnly?: boolean;
+  /** cache fd -> socket inode between samples (default true) */
+  fdCache?: boolean;
+  /** with the cache, re-read every fd link every N samples (default 10) */
+  fullScanEvery?: number;
 }
 
 /**
@@ -275,6 +279,8 @@ export class LinuxCollector implements Collector {
   private listenPorts = new Set<number>();
   private knownTuples = new Map<string, number>();
   private knownPeers = new Map<string, number>();
+  private fdCache = new Map<string, number>();
+  private sampleNo = 0;
   private readonly root: string;
 
   constructor(
@@ -303,17 +309,32 @@ export class LinuxCollector implements Collector {
       } catch (e) {
         classify(e, 'fd');
       }
+      // readlink is the most expensive step at 10k fds, so socket fds are cached (fd -> inode) between samples and
+      // only new fds are read. A cached fd whose inode is no longer in the TCP tables is read again below (it
+      // was closed and its number reused), and every `fullScanEvery` samples everything is read again.
+      const full = this.opts.fdCache === false || this.sampleNo % (this.opts.fullScanEvery ?? 10) === 0;
+      this.sampleNo++;
+      const cache = new Map<string, number>();
       const fdByInode = new Map<number, number>();
-      for (const name of names) {
+      const cachedUsed: string[] = [];
+      const readFd = (name: string): number | undefined => {
         let l: string;
         try {
           l = readlinkSync(`${base}/fd/${name}`);
         } catch (e) {
-          const c = code(e);
-          if (c === 'ENOENT') continue; // closed meanwhile
+          if (code(e) === 'ENOENT') return undefined; // closed meanwhile
           classify(e, 'fd');
         }
-        if (l.charCodeAt(0) === 115 /* s */ && l.startsWith('socket:[')) fdByInode.set(Number(l.slice(8, -1)), Number(name));
+        return l.charCodeAt(0) === 115 /* s */ && l.startsWith('socket:[') ? Number(l.slice(8, -1)) : 0;
+      };
+      for (const name of names) {
+        let ino = full ? undefined : this.fdCache.get(name);
+        if (ino === undefined) ino = readFd(name);
+        else cachedUsed.push(name);
+        if (ino) {
+          cache.set(name, ino);
+          fdByInode.set(ino, Number(name));
+        }
       }
       // 2. TCP tables of the process's namespace
       const now = Date.now();
@@ -346,6 +367,31 @@ export class LinuxCollector implements Collector {
         parseProcNetTcp(tcp, 4, filter, rows);
         if (tcp6) parseProcNetTcp(tcp6, 6, filter, rows);
       }
+      // verify cached fds: an inode missing from the tables means the fd may now be another socket
+      if (cachedUsed.length) {
+        const found = new Set<number>();
+        for (const r of rows) if (r.inode) found.add(r.inode);
+        let changed = false;
+        for (const name of cachedUsed) {
+          const old = cache.get(name)!;
+          if (found.has(old)) continue;
+          const ino = readFd(name);
+          if (ino === old) continue; // a UDP/UNIX socket or one the kernel closed: same fd, same inode
+          changed = true;
+          fdByInode.delete(old);
+          cache.delete(name);
+          if (ino) {
+            cache.set(name, ino);
+            fdByInode.set(ino, Number(name));
+          }
+        }
+        if (changed) {
+          rows.length = 0;
+          parseProcNetTcp(tcp, 4, filter, rows);
+          if (tcp6) parseProcNetTcp(tcp6, 6, filter, rows);
+        }
+      }
+      this.fdCache = cache;
       // 3. join and attribute
       const sockets = this.attribute(rows, fdByInode, now);
       const seenInodes = new Set<number>();

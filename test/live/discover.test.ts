@@ -89,10 +89,15 @@ class Dap {
   it('finds a `go run` child (not the go tool) by its go-build exe and cwd', async function () {
     this.timeout(120000);
     const cp = startProcess('go', ['run', '.', '-addr', '127.0.0.1:0'], { cwd: WS });
-    const cand = await waitFor(async () => (await discover({ workspace: WS })).find((c) => c.kind === 'go-run'), 90000, 200);
+    let log = '';
+    cp.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const cand = await waitFor(async () => (await discover({ workspace: WS })).find((c) => c.kind === 'go-run'), 90000, 200).catch((e: Error) => {
+      throw new Error(`${e.message}; go run said: ${log}`);
+    });
     assert.notEqual(cand.pid, cp.pid, 'the go tool itself must not be the candidate');
     assert.equal(cand.ppid, cp.pid);
-    assert.match(cand.exe!, /go-build\d+\/b\d+\/exe\/leaky-server$/);
+    // first run: $GOTMPDIR/go-build*/b001/exe/; Go ≥ 1.24 then runs the cached copy from $GOCACHE/xx/<hash>-d/
+    assert.match(cand.exe!, /(go-build\d+\/b\d+\/exe|\/[0-9a-f]{2}\/[0-9a-f]{64}-d)\/leaky-server$/);
     assert.deepEqual(
       cand.reasons.map((r) => r.code),
       ['go-build-exe', 'cwd-in-workspace', 'module-matches'],

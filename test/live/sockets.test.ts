@@ -18,7 +18,7 @@ function collect(c: LinuxCollector): SocketInfo[] {
   return r.kind === 'ok' ? r.snapshot.sockets : [];
 }
 
-function only(socks: SocketInfo[], state: TcpState): SocketInfo[] {
+function only<T extends SocketInfo>(socks: T[], state: TcpState): T[] {
   return socks.filter((s) => s.state === state);
 }
 
@@ -121,7 +121,11 @@ function find(gs: Guidance[], id: Guidance['id']): Guidance {
     const peer = scenario();
     const port = await target.port('listen m mapped');
     await peer.cmd(`dial e 2 ${port} E`);
-    const socks = collect(new LinuxCollector(target.pid));
+    const c = new LinuxCollector(target.pid);
+    const socks = await waitFor(() => {
+      const s = collect(c);
+      return s.filter((x) => x.attribution === 'fd').length === 3 && s; // both accepted
+    });
     assert.deepEqual(counts(socks), { LISTEN: 1, ESTABLISHED: 2 });
     for (const s of socks) {
       assert.equal(s.family, 6);
@@ -242,7 +246,8 @@ function find(gs: Guidance[], id: Guidance['id']): Guidance {
     await target2.cmd(`dial g 30 ${peerPort} E`);
     const s2 = new Sampler(new LinuxCollector(target2.pid));
     await s2.sampleNow();
-    assert.equal(s2.history.latest!.sockets.length, 30);
+    const mine = s2.history.latest!.sockets;
+    assert.equal(mine.length, 30, JSON.stringify(mine.map((x) => `${x.state} ${x.key} ${x.attribution} ${x.fd}`)));
     await target2.cmd('close g');
     await waitFor(() => only(collect(new LinuxCollector(peer.pid)), 'ESTABLISHED').length <= 25); // peer closed its sides
     await sleep(100);
