@@ -46,6 +46,8 @@ interface DocEntry {
   /** performance.now() at open, until its first diagnostics are out. */
   openedAt?: number;
   skipped?: string;
+  /** Duration of this document's last analysis (ms): big files get a longer debounce. */
+  lastMs?: number;
 }
 
 export interface Timings {
@@ -79,6 +81,14 @@ export function toDiagnostic(f: Finding): vscode.Diagnostic {
 export function pathOf(uri: vscode.Uri): string {
   if (uri.scheme === 'file') return uri.fsPath;
   return join('/__untitled__', `${basename(uri.path) || 'untitled'}${uri.path.endsWith('.go') ? '' : '.go'}`);
+}
+
+/**
+ * The on-type debounce: 300 ms, longer for documents whose analysis is slow (a 4000-line file in
+ * a big package), so typing is not interrupted by back-to-back synchronous analyses.
+ */
+function debounceFor(e: { lastMs?: number }): number {
+  return Math.min(3000, Math.max(DEBOUNCE_MS, Math.round((e.lastMs ?? 0) * 2)));
 }
 
 const push = (a: number[], v: number, max = 50) => {
@@ -207,7 +217,7 @@ export class DiagnosticsManager implements vscode.Disposable {
       e.parsed.dispose();
     }
     if (this.settings.run === 'onType' && this.settings.enable) {
-      this.schedule(e, DEBOUNCE_MS);
+      this.schedule(e, debounceFor(e));
       this.scheduleSiblings(e, SIBLING_DEBOUNCE_MS);
     }
   }
@@ -289,7 +299,7 @@ export class DiagnosticsManager implements vscode.Disposable {
   private scheduleSiblings(e: DocEntry, ms: number): void {
     if (e.doc.uri.scheme !== 'file') return;
     const dir = dirname(e.path);
-    for (const o of this.byPath.values()) if (o !== e && dirname(o.path) === dir) this.schedule(o, ms);
+    for (const o of this.byPath.values()) if (o !== e && dirname(o.path) === dir) this.schedule(o, ms && Math.max(ms, debounceFor(o)));
   }
 
   private cancel(e: DocEntry): void {
@@ -342,6 +352,7 @@ export class DiagnosticsManager implements vscode.Disposable {
       if (!findings) return;
       this.setPublished(e, e.doc.version, findings);
       const ms = performance.now() - t0;
+      e.lastMs = ms;
       if (e.openedAt !== undefined) {
         const total = performance.now() - e.openedAt;
         e.openedAt = undefined;
@@ -584,10 +595,9 @@ export class DiagnosticsManager implements vscode.Disposable {
     const key = uri.toString();
     const findings = this.findingsOf(uri);
     if (!findings.length) {
-      if (this.signatures.get(key) !== '') {
-        this.collection.delete(uri);
-        this.signatures.set(key, '');
-      }
+      // Nothing set before (undefined) or already cleared (''): no call, no change event.
+      if (this.signatures.get(key)) this.collection.delete(uri);
+      this.signatures.set(key, '');
       return;
     }
     const others = vscode.languages.getDiagnostics(uri).filter((d) => d.source !== SOURCE);

@@ -200,6 +200,27 @@ describe('editor: diagnostics', function () {
     }
   });
 
+  it('survives broken Go, binary and huge files (no diagnostics for them, the next file still works)', async function () {
+    this.timeout(60_000);
+    const broken = writeScratch('_conndoctor_it/robust/broken.go', 'package robust\n\nfunc f( {\n\tresp, err := http.Get(\n\tdefer resp.Body.Close()\n}}}\n\x60unterminated\n');
+    const binary = writeScratch('_conndoctor_it/robust/bin.go', 'package robust\n\x00\x01\x02\x00garbage\n');
+    const huge = writeScratch('_conndoctor_it/robust/huge.go', `package robust\n\n// ${'x'.repeat(3 * 1024 * 1024)}\n`);
+    // VS Code refuses to open the binary one as text: it is a sibling on disk of the others.
+    for (const u of [broken, huge]) {
+      const d = await vscode.workspace.openTextDocument(u);
+      await vscode.window.showTextDocument(d, { preview: false });
+    }
+    await idle();
+    assert.deepEqual(diagnostics(binary), []);
+    assert.deepEqual(diagnostics(huge), []);
+    assert.ok(diagnostics(broken).every((d) => d.source === SOURCE));
+    // The extension is still working: a fresh file gets its findings.
+    const ok = writeScratch('_conndoctor_it/robust2/main.go', DEFER_BEFORE_CHECK.replace('package change', 'package robust2'));
+    const doc = await vscode.workspace.openTextDocument(ok);
+    await vscode.window.showTextDocument(doc);
+    await waitForKeys(ok, cliKeys('_conndoctor_it/robust2/main.go'), 'a healthy file after the broken ones');
+  });
+
   it('follows the settings: rule severity, rule off, enable', async function () {
     this.timeout(60_000);
     const contributes = (extension().packageJSON as { contributes?: { configuration?: unknown } }).contributes;
