@@ -87,9 +87,20 @@ export async function runCollectorBench(): Promise<Record<string, unknown>> {
     if (first.kind !== 'ok') throw new Error(`collector: ${first.kind}`);
     rows.push(
       await measure(
-        'ours: /proc fd scan + net/tcp{,6} (sync, in-process)',
+        'ours: /proc fd scan (cached) + net/tcp{,6}, in-process',
         () => {
           const r = ours.collectSync();
+          return r.kind === 'ok' ? r.snapshot.sockets.length : -1;
+        },
+        selfCpuMs,
+      ),
+    );
+    const uncached = new LinuxCollector(pid, { fdCache: false });
+    rows.push(
+      await measure(
+        'ours without the fd cache (readlink every fd, every sample)',
+        () => {
+          const r = uncached.collectSync();
           return r.kind === 'ok' ? r.snapshot.sockets.length : -1;
         },
         selfCpuMs,
@@ -161,10 +172,10 @@ export async function runCollectorBench(): Promise<Record<string, unknown>> {
     const ssRow = rows.find((r) => r.method === 'ss -tanp')!;
     const lsofRow = rows.find((r) => r.method === 'lsof -p PID -a -iTCP');
 
-    console.log(`\ncollector: target pid ${pid} holds ${first.snapshot.sockets.length} TCP sockets in ${first.snapshot.fds?.open} fds; namespace: ${sockstat.trim()}; setup ${(setupMs / 1000).toFixed(1)} s`);
-    console.log(`${'method'.padEnd(56)}${'median ms'.padStart(11)}${'min–max ms'.padStart(16)}${'CPU ms/sample'.padStart(15)}${'rows'.padStart(8)}`);
+    console.log(`\ncollector (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}, ${require('node:os').cpus().length} CPUs): target pid ${pid} holds ${first.snapshot.sockets.length} TCP sockets in ${first.snapshot.fds?.open} fds; namespace: ${sockstat.trim()}; setup ${(setupMs / 1000).toFixed(1)} s`);
+    console.log(`${'method'.padEnd(62)}${'median ms'.padStart(11)}${'min–max ms'.padStart(16)}${'CPU ms/sample'.padStart(15)}${'rows'.padStart(8)}`);
     for (const r of rows) {
-      console.log(`${r.method.padEnd(56)}${r.medianMs.toFixed(1).padStart(11)}${`${r.minMs.toFixed(0)}–${r.maxMs.toFixed(0)}`.padStart(16)}${r.cpuMsPerSample.toFixed(1).padStart(15)}${String(r.sockets ?? '').padStart(8)}`);
+      console.log(`${r.method.padEnd(62)}${r.medianMs.toFixed(1).padStart(11)}${`${r.minMs.toFixed(0)}–${r.maxMs.toFixed(0)}`.padStart(16)}${r.cpuMsPerSample.toFixed(1).padStart(15)}${String(r.sockets ?? '').padStart(8)}`);
     }
     console.log(
       `ours, phases: fd scan (readdir + ${inodes.size} readlink) ${fdScanMs.toFixed(1)} ms, read net/tcp+tcp6 (${((tcp.length + tcp6.length) / 1e6).toFixed(1)} MB) ${readMs.toFixed(1)} ms, parse+join ${parseMs.toFixed(1)} ms`,
