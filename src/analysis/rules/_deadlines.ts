@@ -174,11 +174,12 @@ export function readOf(file: FileFacts, call: SyntaxNode): Read | null {
 }
 
 /** A read whose chain reaches a connection, with the chain. Method names are checked against the kind. */
-export function connRead(file: FileFacts, call: SyntaxNode, opts: { packet?: boolean } = {}): { read: Read; chain: Chain } | null {
+export function connRead(file: FileFacts, call: SyntaxNode, opts: { packet?: boolean; anyKind?: boolean } = {}): { read: Read; chain: Chain } | null {
   const r = readOf(file, call);
   if (!r) return null;
   const chain = chainOf(file, r.source);
-  if (!chain.conns.length && !chain.connPaths.length) return null;
+  // anyKind: the caller matches the chain against a receiver it already knows has deadlines.
+  if (!opts.anyKind && !chain.conns.length && !chain.connPaths.length) return null;
   const direct = unparen(r.source);
   const directKind = direct ? file.kindOf(direct) : null;
   if (!r.method.includes('.') && isConn(directKind)) {
@@ -186,7 +187,9 @@ export function connRead(file: FileFacts, call: SyntaxNode, opts: { packet?: boo
     const packet = PACKET_KINDS.has(directKind!);
     if (packet && !opts.packet && directKind !== '*net.UnixConn') return null;
     if (!(CONN_READ_METHODS.has(r.method) || (packet && PACKET_READ_METHODS.has(r.method)))) return null;
-  } else if (!r.method.includes('.') && !READER_METHODS.has(r.method)) return null;
+  } else if (!r.method.includes('.') && !READER_METHODS.has(r.method) && !(opts.anyKind && opts.packet && PACKET_READ_METHODS.has(r.method))) {
+    return null;
+  }
   return { read: r, chain };
 }
 
@@ -533,12 +536,14 @@ export interface ParamVerdict {
   allDialed: boolean;
   /** Number of call sites found in the package. */
   sites: number;
+  /** A caller that passes a connection it accepted (its name), if any. */
+  acceptedIn: string | null;
 }
 
 /** What the package's callers do with the connection passed as this parameter. */
 export function paramVerdict(file: FileFacts, b: Binding, depth = 0): ParamVerdict {
   const fn = b.scope;
-  const none: ParamVerdict = { managed: false, allDialed: false, sites: 0 };
+  const none: ParamVerdict = { managed: false, allDialed: false, sites: 0, acceptedIn: null };
   const name = declName(fn);
   if (!name || depth > 3) return none;
   const idx = paramIndex(fn, b);
@@ -550,6 +555,7 @@ export function paramVerdict(file: FileFacts, b: Binding, depth = 0): ParamVerdi
   const sites = callSites(file, name, fn.type === 'method_declaration');
   let managed = false;
   let dialed = 0;
+  let acceptedIn: string | null = null;
   for (const s of sites) {
     const arg = callArgs(s.call)[idx];
     if (!arg) continue;
@@ -564,9 +570,10 @@ export function paramVerdict(file: FileFacts, b: Binding, depth = 0): ParamVerdi
         if (v.allDialed) o = 'dialed';
       }
       if (o === 'dialed') dialed++;
+      if (o === 'accepted' && caller) acceptedIn ??= declName(caller) ?? 'a function literal';
     }
   }
-  const verdict = { managed, allDialed: sites.length > 0 && dialed === sites.length, sites: sites.length };
+  const verdict = { managed, allDialed: sites.length > 0 && dialed === sites.length, sites: sites.length, acceptedIn };
   file.pkg.memo.set(memoKey, verdict);
   return verdict;
 }

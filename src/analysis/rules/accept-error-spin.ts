@@ -67,7 +67,9 @@ function checkAccept(ctx: RuleContext, call: SyntaxNode): void {
     if (waits(ctx, n)) return;
   }
   if (!cont) return;
-  if (checksClosed(branch)) return;
+  // Checking net.ErrClosed (or Temporary()) only helps when it leads out of the loop; reaching here,
+  // nothing in the branch does (`if !errors.Is(err, net.ErrClosed) { log… }; continue` still spins).
+  const checked = checksClosed(branch);
   // A shutdown check earlier in the loop body (`select { case <-quit: return; default: }`).
   for (const s of stmts.slice(0, i)) for (const n of walkNoFunc(s)) if (leaves(ctx, n, loop)) return;
 
@@ -75,8 +77,9 @@ function checkAccept(ctx: RuleContext, call: SyntaxNode): void {
   const ln = callee?.childForFieldName('operand')?.text ?? 'the listener';
   const method = callee?.childForFieldName('field')?.text ?? 'Accept';
   const closedCheck = ctx.goAtLeast('1.16') ? 'net.ErrClosed' : 'a closed listener ("use of closed network connection"; net.ErrClosed needs Go 1.16)';
+  const what = checked ? `it looks at the error but never leaves the loop, and has no back-off` : `no check for ${closedCheck} and no back-off`;
   const message =
-    `continue after a failed ${ln}.${method}() with no check for ${closedCheck} and no back-off: once ${ln} is closed ` +
+    `continue after a failed ${ln}.${method}() with ${what}: once ${ln} is closed ` +
     `every Accept fails at once and this loop spins a CPU core at 100% (and floods the log); on "too many open files" ` +
     `it busy-loops too. Return when the listener is closed and sleep before retrying other errors`;
   ctx.report(cont, message, fixes(ctx, loop, check, branch, cont, err));

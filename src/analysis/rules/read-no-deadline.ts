@@ -28,6 +28,8 @@ const rule: Rule = {
   },
   check(ctx) {
     const text = ctx.text;
+    // Tests provoke timeouts on purpose and run under `go test -timeout`: stay quiet there.
+    if (ctx.path.endsWith('_test.go')) return;
     if (!/Read|Scan|Decode|Token|More/.test(text)) return;
     const done = new Set<number>();
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
@@ -60,15 +62,21 @@ const rule: Rule = {
       if (loops.some((l) => callsIn(l).some((c) => passesToUnknown(ctx.file, c, chain.keys)))) continue;
       // A wrapper type in this package whose Read sets deadlines may be what this net.Conn holds.
       if (chain.rootKind === 'net.Conn' && packageHasDeadlineWrapper(ctx.file)) continue;
+      let acceptedIn: string | null = null;
       if (origin === 'param') {
         const v = paramVerdict(ctx.file, root);
+        acceptedIn = v.acceptedIn;
         if (v.managed || v.allDialed) continue;
         // Nobody in the package calls it: a function that reads one message and returns it leaves the
         // deadline to its caller.
         if (v.sites === 0 && (resultTypes(fn).some((t) => t.text !== 'error') || isMessageLoop(open[0], fn))) continue;
       }
       done.add(outermost.id);
-      const what = origin === 'accepted' ? `accepted connection ${root.name}` : `connection parameter ${root.name}`;
+      const what = origin === 'accepted'
+        ? `accepted connection ${root.name}`
+        : acceptedIn
+          ? `connection parameter ${root.name} (accepted in ${acceptedIn})`
+          : `connection parameter ${root.name}`;
       const message =
         `${what} is read in a loop with no read deadline: a client that stays connected but sends nothing blocks ` +
         `this read forever, holding the goroutine and the socket (TCP keep-alive only notices peers that are gone); ` +
