@@ -3,6 +3,7 @@
 // `ss -tanp`, `ss -tan` and `lsof -p PID -a -iTCP`. Median ms per sample and CPU ms per sample.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { LinuxCollector, parseProcNetTcp, readProcFile } from '../src/sockets/linux';
 import { SocketWorker, WorkerCollector } from '../src/sockets/collector';
@@ -172,7 +173,7 @@ export async function runCollectorBench(): Promise<Record<string, unknown>> {
     const ssRow = rows.find((r) => r.method === 'ss -tanp')!;
     const lsofRow = rows.find((r) => r.method === 'lsof -p PID -a -iTCP');
 
-    console.log(`\ncollector (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}, ${require('node:os').cpus().length} CPUs): target pid ${pid} holds ${first.snapshot.sockets.length} TCP sockets in ${first.snapshot.fds?.open} fds; namespace: ${sockstat.trim()}; setup ${(setupMs / 1000).toFixed(1)} s`);
+    console.log(`\ncollector (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}, ${cpus().length} CPUs): target pid ${pid} holds ${first.snapshot.sockets.length} TCP sockets in ${first.snapshot.fds?.open} fds; namespace: ${sockstat.trim()}; setup ${(setupMs / 1000).toFixed(1)} s`);
     console.log(`${'method'.padEnd(62)}${'median ms'.padStart(11)}${'min–max ms'.padStart(16)}${'CPU ms/sample'.padStart(15)}${'rows'.padStart(8)}`);
     for (const r of rows) {
       console.log(`${r.method.padEnd(62)}${r.medianMs.toFixed(1).padStart(11)}${`${r.minMs.toFixed(0)}–${r.maxMs.toFixed(0)}`.padStart(16)}${r.cpuMsPerSample.toFixed(1).padStart(15)}${String(r.sockets ?? '').padStart(8)}`);

@@ -150,7 +150,7 @@ export function markLine(program: string, mark: string): number {
 
 /** `ss -tanH` rows of one pid (for cross-checks): "STATE local remote". */
 export function ssRows(pid: number): string[] {
-  const out = execFileSync('ss', ['-tanpH'], { encoding: 'utf8' });
+  const out = execFileSync('ss', ['-tanpH'], { encoding: 'utf8', maxBuffer: 256 << 20 });
   return out
     .split('\n')
     .filter((l) => l.includes(`pid=${pid},`))
