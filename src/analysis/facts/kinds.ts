@@ -53,6 +53,12 @@ export const CONSTRUCTORS: Record<string, Kind[]> = {
   'net/http.DefaultClient': ['*net/http.Client'],
   'net/http.DefaultTransport': ['net/http.RoundTripper'],
   'net/http.NewRequest': ['*net/http.Request'],
+  'net/http.NewResponseController': ['*net/http.ResponseController'],
+  'golang.org/x/net/context/ctxhttp.Do': [RESPONSE],
+  'golang.org/x/net/context/ctxhttp.Get': [RESPONSE],
+  'golang.org/x/net/context/ctxhttp.Head': [RESPONSE],
+  'golang.org/x/net/context/ctxhttp.Post': [RESPONSE],
+  'golang.org/x/net/context/ctxhttp.PostForm': [RESPONSE],
   'net/http.NewRequestWithContext': ['*net/http.Request'],
 };
 
@@ -68,6 +74,9 @@ export const METHODS: Record<string, Record<string, Kind[]>> = {
   'net/http.Transport': { RoundTrip: [RESPONSE] },
   'net/http.RoundTripper': { RoundTrip: [RESPONSE] },
   'net/http.Request': { Context: ['context.Context'], WithContext: ['*net/http.Request'] },
+  // Hijacking hands the raw connection to the handler, which must close it.
+  'net/http.Hijacker': { Hijack: ['net.Conn', '*bufio.ReadWriter', 'error'] },
+  'net/http.ResponseController': { Hijack: ['net.Conn', '*bufio.ReadWriter', 'error'] },
   'net.TCPConn': { File: ['*os.File'] },
   'net.UnixConn': { File: ['*os.File'] },
   'net.UDPConn': { File: ['*os.File'] },
@@ -89,5 +98,6 @@ export function fieldKind(recv: Kind | null | undefined, field: string): Kind | 
   const base = recv.replace(/^\*/, '');
   if (base === 'net/http.Response' && field === 'Body') return 'io.ReadCloser';
   if (base === 'net/http.Request' && field === 'Body') return 'io.ReadCloser';
+  if (base === 'net/http.Client' && field === 'Transport') return 'net/http.RoundTripper';
   return null;
 }

@@ -824,6 +824,8 @@ export function isFreshCall(file: FileFacts, call: SyntaxNode, shape: ValueShape
   memo.set(memoKey, false);
   const f = file.pkg.funcs.get(key);
   let fresh = false;
+  // Interface methods shaped like the std ones that create resources (Do, Dial, Accept, ...).
+  if (f?.iface) fresh = /^(Do|Get|Post|Head|PostForm|RoundTrip|Dial\w*|Accept\w*|Listen\w*)$/.test(f.name);
   const body = f?.node.childForFieldName('body');
   if (f && body) {
     for (const ret of body.descendantsOfType('return_statement')) {

@@ -14,6 +14,8 @@ export interface FuncInfo {
   file: FileFacts;
   params: { name: string; typeNode: SyntaxNode | null }[];
   results: (SyntaxNode | null)[];
+  /** A method of an interface type declared in the package (no body). */
+  iface?: boolean;
 }
 
 export class FileFacts {
@@ -187,6 +189,19 @@ for (const [name, path] of [
   ['HandleFunc', 'net/http'], ['HandlerFunc', 'net/http'],
 ] as const) if (!DOT_NAMES.has(name)) DOT_NAMES.set(name, path);
 
+function resultTypes(res: SyntaxNode | null): (SyntaxNode | null)[] {
+  const results: (SyntaxNode | null)[] = [];
+  if (!res) return results;
+  if (res.type === 'parameter_list') {
+    for (const p of named(res)) {
+      if (p.type !== 'parameter_declaration') continue;
+      const n = Math.max(1, p.childrenForFieldName('name').length);
+      for (let i = 0; i < n; i++) results.push(p.childForFieldName('type'));
+    }
+  } else results.push(res);
+  return results;
+}
+
 export class PackageFacts {
   readonly files: FileFacts[] = [];
   readonly structs = new Map<string, Map<string, { type: SyntaxNode; file: FileFacts }>>();
@@ -235,6 +250,22 @@ export class PackageFacts {
               for (const nm of names) fields.set(nm.text, { type: ft, file: f });
             }
             this.structs.set(name, fields);
+          } else if (t?.type === 'interface_type') {
+            // `type HTTPClient interface { Do(*http.Request) (*http.Response, error) }`: calls through
+            // such interfaces produce the same values as the std methods they mirror.
+            for (const m of named(t)) {
+              if (m.type !== 'method_elem') continue;
+              const mname = m.childForFieldName('name')?.text;
+              if (!mname) continue;
+              const params: FuncInfo['params'] = [];
+              for (const p of named(m.childForFieldName('parameters'))) {
+                if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
+                const pn = p.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
+                if (!pn.length) params.push({ name: '_', typeNode: p.childForFieldName('type') });
+                for (const nm of pn) params.push({ name: nm.text, typeNode: p.childForFieldName('type') });
+              }
+              this.funcs.set(`${name}.${mname}`, { name: mname, key: `${name}.${mname}`, node: m, file: f, params, results: resultTypes(m.childForFieldName('result')), iface: true });
+            }
           }
         }
       } else if (d.type === 'var_declaration') {
@@ -266,17 +297,7 @@ export class PackageFacts {
           if (!names.length) params.push({ name: '_', typeNode: type });
           for (const nm of names) params.push({ name: nm.text, typeNode: type });
         }
-        const results: (SyntaxNode | null)[] = [];
-        const res = d.childForFieldName('result');
-        if (res) {
-          if (res.type === 'parameter_list') {
-            for (const p of named(res)) {
-              if (p.type !== 'parameter_declaration') continue;
-              const n = Math.max(1, p.childrenForFieldName('name').length);
-              for (let i = 0; i < n; i++) results.push(p.childForFieldName('type'));
-            }
-          } else results.push(res);
-        }
+        const results = resultTypes(d.childForFieldName('result'));
         this.funcs.set(key, { name, key, node: d, file: f, params, results });
       }
     }
