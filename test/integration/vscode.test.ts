@@ -8,7 +8,8 @@
 //      code-server and checks the extension activates from the installed copy.
 // Screenshots, server logs and timings go to test-results/integration/.
 // CONNDOCTOR_SKIP_VSCODE=1 skips all of this (local use only; CI must not set it).
-// CONNDOCTOR_INHOST_GREP=<re> runs only matching in-host tests; CONNDOCTOR_VERBOSE=1 echoes the host's output.
+// CONNDOCTOR_INHOST_GREP=<re> runs only matching in-host tests; CONNDOCTOR_VERBOSE=1 echoes the host's output;
+// CONNDOCTOR_ONLY=inhost|ui|vsix (comma-separated) runs only those parts.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -34,6 +35,9 @@ function otherSpecsSelected(): boolean {
 const SKIP = process.env.CONNDOCTOR_SKIP_VSCODE === '1' || otherSpecsSelected();
 if (SKIP && process.env.CONNDOCTOR_SKIP_VSCODE !== '1') console.log('(real-VS-Code suite not started: other spec files were named on the command line)');
 const EXTENSION_ID = 'go-conn-doctor.go-conn-doctor';
+const ONLY = process.env.CONNDOCTOR_ONLY?.split(',').map((s) => s.trim());
+/** describe, or describe.skip when CONNDOCTOR_ONLY leaves this part out. */
+const part = (name: 'inhost' | 'ui' | 'vsix') => (!ONLY || ONLY.includes(name) ? describe : describe.skip);
 
 const timings: Record<string, number | string> = {};
 const record = (name: string, value: number | string) => { timings[name] = value; };
@@ -93,7 +97,7 @@ function assertRunOk(r: SuiteRunResult | undefined): void {
     console.log(`      timings: ${Object.entries(timings).map(([k, v]) => `${k}=${v}`).join(', ')}`);
   });
 
-  describe('in the extension host (development copy)', function () {
+  part('inhost')('in the extension host (development copy)', function () {
     let run: SuiteRunResult | undefined;
     before(async function () {
       this.timeout(180_000);
@@ -110,7 +114,7 @@ function assertRunOk(r: SuiteRunResult | undefined): void {
     it('runs to completion with exit code 0', () => assertRunOk(run));
   });
 
-  describe('through the UI (Playwright + chromium)', function () {
+  part('ui')('through the UI (Playwright + chromium)', function () {
     let wb: Workbench | undefined;
     const ctx: UiContext = {
       get wb() { assert.ok(wb, 'the workbench did not open (see the before-all hook)'); return wb; },
@@ -145,7 +149,7 @@ function assertRunOk(r: SuiteRunResult | undefined): void {
     }
   });
 
-  describe('packaged VSIX', function () {
+  part('vsix')('packaged VSIX', function () {
     let vsix: { file: string; bytes: number } | undefined;
     let tmp: string | undefined;
     before(function () { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'conndoctor-vsix-')); });

@@ -99,17 +99,32 @@ export class Workbench {
     }
   }
 
-  /** Open a file of the workspace through Quick Open (Ctrl+P), wait until its editor is active. */
+  /**
+   * Open a file of the workspace through Quick Open (Ctrl+P, type the path, click the entry whose
+   * name and folder match), then wait until its editor is the active one. Retries once.
+   */
   async openFile(relPath: string, timeoutMs = 30_000): Promise<void> {
     const base = path.basename(relPath);
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('Control+P');
-    await this.page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: timeoutMs });
-    await this.page.keyboard.type(relPath);
-    // Enter before the results are listed does nothing
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ timeout: timeoutMs });
-    await this.page.keyboard.press('Enter');
-    await this.page.locator('.tabs-container .tab.active', { hasText: base }).waitFor({ timeout: timeoutMs });
+    const dir = path.dirname(relPath);
+    const active = this.page.locator('.tabs-container .tab.active', { hasText: base });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.page.mouse.move(0, 0);
+        await this.page.keyboard.press('Escape');
+        await this.page.keyboard.press('Control+P');
+        const input = this.page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: timeoutMs });
+        await input.fill(relPath);
+        let row = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name').getByText(base, { exact: true }) });
+        if (dir !== '.') row = row.filter({ hasText: dir });
+        await row.first().waitFor({ timeout: timeoutMs });
+        await row.first().click();
+        await active.waitFor({ timeout: attempt ? timeoutMs : 10_000 });
+        break;
+      } catch (e) {
+        if (attempt) throw e;
+      }
+    }
     await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: timeoutMs });
   }
 
@@ -122,6 +137,26 @@ export class Workbench {
 
   async waitForEditorText(predicate: (text: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
     return waitUntil(async () => { const t = await this.editorText(); return predicate(t) ? t : ''; }, timeoutMs, what, 100);
+  }
+
+  /** Whether the active editor has unsaved changes (its tab shows the dirty dot). */
+  async isDirty(): Promise<boolean> {
+    return (await this.page.locator('.tabs-container .tab.active.dirty').count()) > 0;
+  }
+
+  /** Save the active editor (Ctrl+S) and wait until it is clean. */
+  async save(timeoutMs = 30_000): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.tabs-container .tab.active').first().click();
+    await this.page.keyboard.press('Control+S');
+    await waitUntil(async () => !(await this.isDirty()), timeoutMs, 'the editor to be saved', 50);
+  }
+
+  /** Undo the last edit in the active editor (focuses it first). */
+  async undo(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.tabs-container .tab.active').first().click();
+    await this.page.keyboard.press('Control+Z');
   }
 
   /** Squiggles currently rendered in the active editor, by severity. */

@@ -7,3 +7,4 @@ export { prepareWorkspace, type Workspace } from './workspace';
 export { packageVsix, listZip, readZipEntry, vsixProblems, MAX_VSIX_BYTES } from './vsix';
 export { REPO_ROOT, RESULTS_DIR, waitUntil } from './util';
 export { type UiContext } from './ui-context';
+export { cliFindings, applyEdits, findingAnchor, type CliFinding, type CliFix } from './cli';

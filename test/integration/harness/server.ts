@@ -32,6 +32,8 @@ export const DEFAULT_SETTINGS: Record<string, unknown> = {
   // nothing floating over the text that a click or a hover could land on by accident
   'editor.stickyScroll.enabled': false,
   'editor.minimap.enabled': false,
+  // the remote port scanner would forward every port a test program opens
+  'remote.autoForwardPorts': false,
 };
 
 export interface StartOptions {

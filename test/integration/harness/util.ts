@@ -8,8 +8,11 @@ import * as path from 'node:path';
 
 /** Repository root (this file lives in test/integration/harness/). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-/** Ignored cache folder for code-server and other one-time downloads (.gitignore has `.cache/`). */
-export const CACHE_DIR = path.join(REPO_ROOT, '.cache');
+/**
+ * Ignored cache folder for code-server and other one-time downloads (.gitignore has `.cache/`);
+ * CONNDOCTOR_CACHE_DIR moves it (e.g. to share one install between checkouts).
+ */
+export const CACHE_DIR = process.env.CONNDOCTOR_CACHE_DIR ? path.resolve(process.env.CONNDOCTOR_CACHE_DIR) : path.join(REPO_ROOT, '.cache');
 /** Screenshots and logs of the integration run (ignored, not committed). */
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results', 'integration');
 
