@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { api, cliFindings, closeAll, keyOfCli, runCli, waitForKeys, writeScratch } from './editor-helpers';
+import { api, cliFindings, closeAll, keyOfCli, removeScratch, runCli, waitForKeys, writeScratch } from './editor-helpers';
 import { applyAction, codeActions, codeOf, diagnostics, revert, waitFor, waitForDiagnostics } from './helpers';
 
 const SRC = `package fixes
@@ -53,6 +53,7 @@ describe('editor: code actions', function () {
     for (const d of vscode.workspace.textDocuments) if (d.isDirty) await revert(d);
     await closeAll();
   });
+  after(() => removeScratch());
 
   it('offers every fix of a finding as a quickfix; the preferred one fixes it', async function () {
     this.timeout(60_000);

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { closeAll, cliFindings, keyOfCli, setText, waitForKeys, writeScratch, api, idle } from './editor-helpers';
+import { api, cliFindings, closeAll, idle, keyOfCli, removeScratch, setText, waitForKeys, writeScratch } from './editor-helpers';
 import { codeActions, diagnostics, extension, revert, sleep, SOURCE, waitFor, workspaceRoot } from './helpers';
 
 const DEFER_BEFORE_CHECK = `package change
@@ -62,6 +62,7 @@ describe('editor: diagnostics', function () {
   afterEach(async () => {
     await closeAll();
   });
+  after(() => removeScratch());
 
   it('reports what `conndoctor` reports for every Go file of the workspace, with docs links', async function () {
     this.timeout(120_000);
@@ -93,7 +94,7 @@ describe('editor: diagnostics', function () {
       }
     }
     const t = await (await api()).timings();
-    console.log(`    activation ${t.activateMs} ms (+ bundle ${t.bundleLoadMs} ms); parser init ${t.parserInitMs} ms; first open -> diagnostics ${t.firstOpenToDiagnosticsMs} ms; open -> diagnostics ${JSON.stringify(t.openToDiagnosticsMs)}`);
+    console.log(`    activation ${t.activateMs} ms (+ bundle ${t.bundleLoadMs} ms); parser init ${t.parserInitMs} ms; first open -> diagnostics ${t.firstOpenToDiagnosticsMs} ms; open -> diagnostics ${JSON.stringify(t.openToDiagnosticsMs)}; core load ${t.coreLoadMs} ms; last analysis ${JSON.stringify(t.last)}`);
   });
 
   it('updates while typing (debounced, incremental re-parse), clears when the document closes', async function () {

@@ -71,9 +71,30 @@ export const sortedKeys = (ds: vscode.Diagnostic[]): string[] => ds.map(keyOfDia
  */
 export function writeScratch(rel: string, text: string): vscode.Uri {
   const uri = vscode.Uri.joinPath(workspaceRoot(), rel);
+  const top = rel.split('/')[0];
+  if (!fs.existsSync(path.join(workspaceRoot().fsPath, top))) created.add(top);
   fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
   fs.writeFileSync(uri.fsPath, text);
+  written.add(uri.fsPath);
   return uri;
+}
+
+const written = new Set<string>();
+const created = new Set<string>();
+
+/** Removes the scratch files and the top folders writeScratch created (the UI scenarios share the workspace). */
+export async function removeScratch(): Promise<void> {
+  await closeAll();
+  for (const d of vscode.workspace.textDocuments) {
+    if (d.isDirty && written.has(d.uri.fsPath)) {
+      await vscode.window.showTextDocument(d);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  }
+  for (const f of written) fs.rmSync(f, { force: true });
+  for (const d of created) fs.rmSync(path.join(workspaceRoot().fsPath, d), { recursive: true, force: true });
+  written.clear();
+  created.clear();
 }
 
 /** Waits until our diagnostics on `uri` are exactly `keys` (rule@line:col), after the extension went idle. */

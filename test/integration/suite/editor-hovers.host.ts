@@ -2,7 +2,7 @@
 // rule explanation over a finding.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, closeAll, writeScratch } from './editor-helpers';
+import { api, removeScratch, writeScratch } from './editor-helpers';
 import { codeOf, hoverText, positionOf, waitForDiagnostics } from './helpers';
 
 const SRC = `package hovers
@@ -40,7 +40,7 @@ describe('editor: hovers', function () {
     doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
   });
-  after(() => closeAll());
+  after(() => removeScratch());
 
   it('shows the pitfall card on lifecycle APIs (http.Get, SetReadDeadline)', async () => {
     const get = await hoverText(uri, positionOf(doc, 'http.Get(url)', 0, 6));

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ScanSummary } from '../../../src/vscode/scan';
-import { api, cliFindings, closeAll, keyOfCli, keyOfDiag, writeScratch } from './editor-helpers';
+import { api, cliFindings, closeAll, keyOfCli, keyOfDiag, removeScratch, writeScratch } from './editor-helpers';
 import { extension, SOURCE, waitFor, workspaceRoot } from './helpers';
 
 const LEAK = (pkg: string) => `package ${pkg}
@@ -28,6 +28,7 @@ describe('editor: scan workspace', function () {
     await api();
     await closeAll();
   });
+  after(() => removeScratch());
 
   it('fills the Problems panel with what `conndoctor ./...` finds, skipping vendor/, testdata/ and excludes', async function () {
     this.timeout(120_000);
