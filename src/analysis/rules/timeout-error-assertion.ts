@@ -106,7 +106,10 @@ function errorSource(ctx: RuleContext, errExpr: SyntaxNode, at: SyntaxNode): Sou
     const m = fn.childForFieldName('field')?.text ?? '';
     const recv = fn.childForFieldName('operand');
     const direct = ctx.file.kindOf(recv);
-    if ((isConn(direct) || isListener(direct)) && CONN_IO.has(m)) conn = pathText(recv);
+    // Read/Write/Accept… on a connection, or on a type we do not know (the package's own listener or
+    // conn wrapper): such methods pass the connection's error through.
+    const connLike = isConn(direct) || isListener(direct) || direct === null || direct.replace(/^\*/, '').startsWith('local.');
+    if (connLike && CONN_IO.has(m)) conn = pathText(recv) ?? recv?.text ?? null;
     else if (!isConn(direct) && !isListener(direct) && /^(Read|Write|Peek|Decode|Encode|Scan|Flush|Discard)/.test(m)) conn = connPath(ctx, recv);
   }
   if (!conn) return { kind: 'other' };
@@ -196,7 +199,7 @@ function checkAssertion(ctx: RuleContext, ta: SyntaxNode, reported: Set<number>)
   if (inline) {
     if (inline.name !== 'Timeout' && inline.name !== 'Temporary') return;
     const src = errorSource(ctx, errNode, ta);
-    const temp = inline.name === 'Temporary' ? '; Temporary() is deprecated since Go 1.18 (most "temporary" errors are timeouts, the others are surprising)' : '';
+    const temp = inline.name === 'Temporary' ? `; ${TEMPORARY}` : '';
     const fixes = inline.name === 'Timeout' ? expressionFixes(ctx, inline.call, errNode, src) : [];
     ctx.report(ta, `${errNode.text}.(net.Error).${inline.name}() panics when ${errNode.text} is not a net.Error (io.EOF, a wrapped error) and misses wrapped timeouts${temp}; ${advice(ctx, src)}`, fixes);
     return;
@@ -217,11 +220,29 @@ function checkAssertion(ctx: RuleContext, ta: SyntaxNode, reported: Set<number>)
   if (!methods.size) return;
   reported.add(b.decl.id);
   const src = errorSource(ctx, errNode, ta);
-  const temp = methods.has('Temporary') ? '; Temporary() is deprecated since Go 1.18 (most "temporary" errors are timeouts, the others are surprising)' : '';
-  const panics = left.length === 1 ? ` panics when ${errNode.text} is not a net.Error and` : '';
+  const e = errNode.text;
   const fixes = left.length === 2 && !methods.has('Temporary') ? assertionFixes(ctx, stmt, left[0], left[1], errNode, src, uses) : [];
-  ctx.report(ta, `${errNode.text}.(net.Error)${panics} sees only the outermost error: a timeout wrapped with %w (or by another package) is missed${temp}; ${advice(ctx, src)}`, fixes);
+  if (left.length === 1) {
+    ctx.report(ta, `${e}.(net.Error) panics when ${e} is not a net.Error (io.EOF, a wrapped error)${methods.has('Temporary') ? `; ${TEMPORARY}` : ''}; ${advice(ctx, src)}`, fixes);
+    return;
+  }
+  if (methods.has('Temporary')) {
+    const wrap = src.kind === 'other' ? `, and ${e}.(net.Error) misses wrapped errors` : '';
+    ctx.report(ta, `${TEMPORARY}${wrap}; retry on Timeout() or on the specific errors you expect`, fixes);
+    return;
+  }
+  if (src.kind === 'other') {
+    ctx.report(ta, `${e}.(net.Error) sees only the outermost error: a timeout wrapped with %w (or by another package) is missed; ${advice(ctx, src)}`, fixes);
+    return;
+  }
+  // Straight from I/O on a connection: the assertion sees the real error. What remains is the Go 1.15
+  // advice for deadlines: Timeout() is also true for a keep-alive timeout (Go 1.13), errors.Is is exact.
+  if (src.kind === 'deadline' && ctx.goAtLeast('1.15')) {
+    ctx.report(ta, `${e}.(net.Error).Timeout() is also true when no deadline passed (a dead peer detected by TCP keep-alive, since Go 1.13); ${advice(ctx, src)}, which is exactly the deadline`, fixes);
+  }
 }
+
+const TEMPORARY = 'Temporary() is deprecated since Go 1.18: "temporary" is not well-defined (most such errors are timeouts, the others are surprising)';
 
 /** Fixes for `ne, ok := err.(net.Error)` followed by `ok && ne.Timeout()`. */
 function assertionFixes(ctx: RuleContext, stmt: SyntaxNode, neId: SyntaxNode, okId: SyntaxNode, errNode: SyntaxNode, src: Source, neUses: SyntaxNode[]): Fix[] {
@@ -238,7 +259,6 @@ function assertionFixes(ctx: RuleContext, stmt: SyntaxNode, neId: SyntaxNode, ok
     if (!cond || conj.length < 2 || conj[0].text !== okId.text || okId.type !== 'identifier') return [];
     const okUses = okId.text === '_' ? [] : usesOfDecl(ctx, okId).filter((u) => u.id !== conj[0].id);
     if (okUses.length) return [];
-    const rest = cond.text.slice(conj[1].startIndex - cond.startIndex);
     const fixes: Fix[] = [];
     // errors.Is when ne is only used for that one Timeout() right after ok.
     const onlyTimeout = neUses.length === 1 && methodCallOn(neUses[0])?.call.id === conj[1].id;
@@ -251,12 +271,31 @@ function assertionFixes(ctx: RuleContext, stmt: SyntaxNode, neId: SyntaxNode, ok
     }
     const st = enclosingStatement(ctx.text, ifStmt);
     let asFix: Fix | null = null;
-    if (st && st.stmt.id === ifStmt.id && nameFreeInBlock(ifStmt, neId.text)) {
+    // The var moves out to the if's block; when its name is taken there (`if err, ok := err.(net.Error)`
+    // shadows err), it gets a fresh name and its uses in the if are renamed.
+    let name: string | null = neId.text;
+    if (!nameFreeInBlock(ifStmt, name)) {
+      name = freshName(ctx.file, ifStmt, ['ne', 'netErr', 'nerr']);
+      if (name && !nameFreeInBlock(ifStmt, name)) name = null;
+    }
+    if (st && st.stmt.id === ifStmt.id && name) {
+      const v = name;
+      const renamed = (from: number, to: number) => {
+        let out = '';
+        let pos = from;
+        for (const u of neUses.filter((x) => x.startIndex >= from && x.endIndex <= to).sort((a, b) => a.startIndex - b.startIndex)) {
+          out += ctx.text.slice(pos, u.startIndex) + v;
+          pos = u.endIndex;
+        }
+        return out + ctx.text.slice(pos, to);
+      };
+      const bodyUses = neUses.filter((u) => u.startIndex >= cond.endIndex);
       asFix = {
-        title: `Use var ${neId.text} net.Error; errors.As(${errText}, &${neId.text}) && …`,
+        title: `Use var ${v} net.Error; errors.As(${errText}, &${v}) && …`,
         edits: withImports(ctx, [
-          { start: ifStmt.startIndex, end: ifStmt.startIndex, newText: `var ${neId.text} ${netError}\n${st.indent}` },
-          { start: stmt.startIndex, end: cond.endIndex, newText: `${asCall} && ${rest}` },
+          { start: ifStmt.startIndex, end: ifStmt.startIndex, newText: `var ${v} ${netError}\n${st.indent}` },
+          { start: stmt.startIndex, end: cond.endIndex, newText: `${ctx.ref('errors', 'As')}(${errText}, &${v}) && ${renamed(conj[1].startIndex, cond.endIndex)}` },
+          ...(v === neId.text ? [] : bodyUses.map((u) => ({ start: u.startIndex, end: u.endIndex, newText: v }))),
         ], ['errors', 'net']),
       };
     }
@@ -349,7 +388,7 @@ function checkTemporary(ctx: RuleContext, call: SyntaxNode, reported: Set<number
     const v = unparen(b?.value?.expr);
     if (v?.type === 'type_assertion_expression') return; // reported with the assertion
   }
-  ctx.report(call, `${recv.text}.Temporary() is deprecated since Go 1.18: "temporary" is not well-defined (most such errors are timeouts, the others are surprising); test ${recv.text}.Timeout(), or errors.Is against the specific error you want to retry`);
+  ctx.report(call, `${recv.text}.${TEMPORARY}; test ${recv.text}.Timeout(), or errors.Is against the specific error you want to retry`);
 }
 
 // ---------------------------------------------------------------------------------------------
