@@ -47,6 +47,29 @@ func consume(resp *http.Response) {
 `;
 const SIB_B_CLOSES = SIB_B_LEAKS.replace('_ = resp.StatusCode', 'resp.Body.Close()');
 
+const TIMEOUT_ASSERTION = `package gm
+
+import (
+	"net"
+	"time"
+)
+
+func readLoop(conn net.Conn, out chan<- []byte) error {
+	buf := make([]byte, 4096)
+	for {
+		conn.SetReadDeadline(time.Now().Add(time.Second))
+		n, err := conn.Read(buf)
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		out <- buf[:n]
+	}
+}
+`;
+
 /** CLI keys for one workspace-relative file (named explicitly, so `_` folders are analyzed too). */
 const cliKeys = (rel: string) => cliFindings([rel]).map(keyOfCli).sort();
 /** CLI keys for `text` saved as a scratch file. */
@@ -220,6 +243,23 @@ describe('editor: diagnostics', function () {
     const doc = await vscode.workspace.openTextDocument(ok);
     await vscode.window.showTextDocument(doc);
     await waitForKeys(ok, cliKeys('_conndoctor_it/robust2/main.go'), 'a healthy file after the broken ones');
+  });
+
+  it('re-checks open files when their go.mod changes (the Go version decides some findings)', async function () {
+    this.timeout(60_000);
+    // timeout-error-assertion only applies from Go 1.15 (os.ErrDeadlineExceeded); the module says 1.14.
+    const mod = writeScratch('_conndoctor_it/gomod/go.mod', 'module gm\n\ngo 1.14\n');
+    const uri = writeScratch('_conndoctor_it/gomod/a.go', TIMEOUT_ASSERTION);
+    const old = cliKeys('_conndoctor_it/gomod/a.go');
+    assert.ok(!old.some((k) => k.startsWith('timeout-error-assertion@')), `CLI, go 1.14: ${old}`);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    await waitForKeys(uri, old, 'findings under go 1.14');
+    await sleep(50);
+    fs.writeFileSync(mod.fsPath, 'module gm\n\ngo 1.22\n');
+    const now = cliKeys('_conndoctor_it/gomod/a.go');
+    assert.ok(now.some((k) => k.startsWith('timeout-error-assertion@')), `CLI, go 1.22: ${now}`);
+    await waitForKeys(uri, now, 'findings after go.mod says 1.22');
   });
 
   it('follows the settings: rule severity, rule off, enable', async function () {
