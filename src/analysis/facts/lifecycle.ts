@@ -22,7 +22,7 @@ export type State = 'OPEN' | 'SAFE' | 'NIL' | 'DEAD';
 export interface LeakExit {
   /** The return/continue/break statement, or the block whose end falls out of scope. */
   node: SyntaxNode;
-  kind: 'return' | 'scope-end' | 'jump';
+  kind: 'return' | 'scope-end' | 'jump' | 'overwrite';
 }
 
 export interface Tracked {
@@ -90,8 +90,11 @@ export class LifecycleAnalyzer {
     this.res = { exits: [], handedOff: false, closedExplicitly: false, deferredClose: false, halfCloses: [], borrowers: [] };
   }
 
+  private acqStmt: SyntaxNode | null = null;
+
   analyze(t: Tracked, acq: SyntaxNode, fnNode: SyntaxNode): LifecycleResult {
     this.prepare(t, fnNode);
+    this.acqStmt = acq;
     if (this.closedByEarlierDefer(acq)) {
       this.res.deferredClose = true;
       return this.res;
@@ -138,8 +141,12 @@ export class LifecycleAnalyzer {
         break;
       }
       if (list.type === 'func_literal') break;
-      // Falling out of a loop body for a value declared outside the loop: assume the loop ends
-      // (a later iteration may reuse the value; stay quiet about that) and go on after it.
+      // Falling out of a loop body that re-acquires into a variable declared outside the loop
+      // (a retry loop): the next iteration overwrites the still-open value.
+      if (list.type === 'block' && list.parent?.type === 'for_statement' && state === 'OPEN' && this.reacquiredBy(list.parent)) {
+        this.res.exits.push({ node: list, kind: 'overwrite' });
+      }
+      // Otherwise assume the loop ends and go on after it.
       node = list;
     }
     return this.res;
@@ -226,6 +233,9 @@ export class LifecycleAnalyzer {
           this.res.exits.push({ node: s, kind: 'jump' });
           return 'DEAD';
         }
+        if (loop && s.type === 'continue_statement' && this.reacquiredBy(loop)) {
+          this.res.exits.push({ node: s, kind: 'overwrite' });
+        }
         return 'DEAD';
       }
       case 'goto_statement':
@@ -237,6 +247,14 @@ export class LifecycleAnalyzer {
       default:
         return this.scanUses(s);
     }
+  }
+
+  /** The loop contains the acquiring statement and the value lives outside it: iterations overwrite it. */
+  private reacquiredBy(loop: SyntaxNode): boolean {
+    if (!this.acqStmt || this.acqStmt.startIndex < loop.startIndex || this.acqStmt.endIndex > loop.endIndex) return false;
+    if (this.acqStmt.type !== 'assignment_statement') return false;
+    for (const b of this.t.bindings) if (loop.startIndex <= b.decl.startIndex && b.decl.endIndex <= loop.endIndex) return false;
+    return true;
   }
 
   private declaredInside(n: SyntaxNode): boolean {
@@ -825,7 +843,8 @@ export function isFreshCall(file: FileFacts, call: SyntaxNode, shape: ValueShape
   const f = file.pkg.funcs.get(key);
   let fresh = false;
   // Interface methods shaped like the std ones that create resources (Do, Dial, Accept, ...).
-  if (f?.iface) fresh = /^(Do|Get|Post|Head|PostForm|RoundTrip|Dial\w*|Accept\w*|Listen\w*)$/.test(f.name);
+  // A method that also returns the body bytes ((*Response, []byte, error)) has consumed it already.
+  if (f?.iface) fresh = f.results.length <= 2 && /^(Do|Get|Post|Head|PostForm|RoundTrip|Dial\w*|Accept\w*|Listen\w*)$/.test(f.name);
   const body = f?.node.childForFieldName('body');
   if (f && body) {
     for (const ret of body.descendantsOfType('return_statement')) {
@@ -836,8 +855,14 @@ export function isFreshCall(file: FileFacts, call: SyntaxNode, shape: ValueShape
         const k = f.file.callResults(first)?.[0] ?? null;
         if (k && isFreshCall(f.file, first, shape, depth + 1)) fresh = true;
       } else if (first.type === 'identifier') {
-        const b = f.file.binding(first);
-        const v = b?.value ? unparen(b.value.expr) : null;
+        let b = f.file.binding(first);
+        let v = b?.value ? unparen(b.value.expr) : null;
+        // `tlsCn := cn.(*tls.Conn)`: follow the assertion back to the dialed value.
+        if (v?.type === 'type_assertion_expression') {
+          const op = unparen(v.childForFieldName('operand'));
+          b = op?.type === 'identifier' ? f.file.binding(op) : null;
+          v = b?.value ? unparen(b.value.expr) : null;
+        }
         if (b && v?.type === 'call_expression' && f.file.callResults(v)?.[b.value!.index] && isFreshCall(f.file, v, shape, depth + 1)) {
           // Returned as it came, unless the function closes it first (e.g. reads and closes the body).
           const scopes = f.file.scopesFor(first);

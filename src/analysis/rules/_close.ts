@@ -10,6 +10,7 @@ export function describeExit(ctx: RuleContext, e: LeakExit): string {
   if (e.kind === 'return') return `the return at line ${line}`;
   if (e.kind === 'jump') return `the ${e.node.type === 'continue_statement' ? 'continue' : 'break'} at line ${line}`;
   const endLine = ctx.lineIndex().position(e.node.endIndex).line + 1;
+  if (e.kind === 'overwrite') return `the end of the loop iteration (line ${e.node.type === 'continue_statement' ? line : endLine}): the next iteration overwrites it`;
   const p = e.node.parent;
   if (p && p.type === 'for_statement') return `the end of the loop iteration (line ${endLine})`;
   if (p && (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal')) return `the end of the function (line ${endLine})`;
