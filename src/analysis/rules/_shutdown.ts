@@ -14,10 +14,10 @@ export function isTestFile(path: string): boolean {
   return /_test\.go$/.test(path);
 }
 
-/** `recv.Name(...)` where recv is an `http.Server` / `*http.Server`. */
-export function serverCall(ctx: RuleContext, call: SyntaxNode): { recv: SyntaxNode; name: string } | null {
+/** `recv.Name(...)` with Name one of `names`, where recv is an `http.Server` / `*http.Server`. */
+export function serverCall(ctx: RuleContext, call: SyntaxNode, names: ReadonlySet<string>): { recv: SyntaxNode; name: string } | null {
   const mc = methodCall(call);
-  if (!mc) return null;
+  if (!mc || !names.has(mc.name)) return null;
   if (!isServer(ctx.file.kindOf(mc.recv))) return null;
   return mc;
 }

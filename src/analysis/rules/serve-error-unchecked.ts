@@ -29,8 +29,8 @@ const rule: Rule = {
   check(ctx) {
     if (isTestFile(ctx.path) || ctx.text.indexOf('Serve') === -1) return;
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
-      const sc = serverCall(ctx, call);
-      if (!sc || !SERVE_METHODS.has(sc.name)) continue;
+      const sc = serverCall(ctx, call, SERVE_METHODS);
+      if (!sc) continue;
       const sink = fatalSink(ctx, call);
       if (!sink) continue;
       const fn = enclosingFunction(call);

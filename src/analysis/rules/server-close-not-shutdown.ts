@@ -10,6 +10,8 @@ import {
   SERVE_METHODS, enclosingStatement, freshName, indentLines, isTestFile, lineIndent, ownsLines, recvKey, serverCall, shutdownTimeoutArg,
 } from './_shutdown';
 
+const CLOSE = new Set(['Close']);
+
 const rule: Rule = {
   meta: {
     id: 'server-close-not-shutdown',
@@ -29,15 +31,26 @@ const rule: Rule = {
   check(ctx) {
     if (isTestFile(ctx.path) || ctx.text.indexOf('.Close()') === -1) return;
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
-      const sc = serverCall(ctx, call);
-      if (!sc || sc.name !== 'Close' || callArgs(call).length) continue;
+      if (callArgs(call).length) continue;
+      const sc = serverCall(ctx, call, CLOSE);
+      if (!sc) continue;
       checkClose(ctx, call, sc.recv);
     }
   },
 };
 
-const ABRUPT_NAME = /close|kill|abort|force|terminate|destroy|hard/i;
-const STOP_NAME = /stop|shutdown|quit|halt|teardown|graceful|drain|exit/i;
+const ABRUPT_WORDS = new Set(['close', 'kill', 'abort', 'force', 'forced', 'terminate', 'destroy', 'hard', 'immediate', 'immediately']);
+const STOP_WORDS = new Set(['stop', 'shutdown', 'quit', 'halt', 'teardown', 'graceful', 'gracefully', 'drain', 'exit']);
+
+/** The words of a Go identifier, lower-cased (`forceStopHTTP` → force, stop, http), plus adjacent pairs joined (shut+down). */
+function nameWords(name: string): Set<string> {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').split(/[\s_]+/).filter(Boolean).map((w) => w.toLowerCase());
+  const out = new Set(words);
+  for (let i = 0; i + 1 < words.length; i++) out.add(words[i] + words[i + 1]);
+  return out;
+}
+
+const hasWord = (name: string, set: Set<string>) => [...nameWords(name)].some((w) => set.has(w));
 
 function checkClose(ctx: RuleContext, call: SyntaxNode, recv: SyntaxNode): void {
   const fn = enclosingFunction(call);
@@ -48,7 +61,7 @@ function checkClose(ctx: RuleContext, call: SyntaxNode, recv: SyntaxNode): void 
   if (key && callsOn(outer, key, (n) => n === 'Shutdown')) return;
   const name = outer.childForFieldName('name')?.text ?? '';
   // An abrupt-stop API of its own (`func (s *S) Close() error { return s.srv.Close() }`): delegation.
-  if (ABRUPT_NAME.test(name)) return;
+  if (hasWord(name, ABRUPT_WORDS)) return;
   const why = stopEvidence(ctx, call, fn, outer, key, name);
   if (!why) return;
   const r = recv.text;
@@ -61,7 +74,7 @@ function checkClose(ctx: RuleContext, call: SyntaxNode, recv: SyntaxNode): void 
 
 /** Why this Close is the server's stop path, or null when nothing says so (stay quiet). */
 function stopEvidence(ctx: RuleContext, call: SyntaxNode, fn: SyntaxNode, outer: SyntaxNode, key: string | null, name: string): string | null {
-  if (STOP_NAME.test(name)) return `in ${name}`;
+  if (hasWord(name, STOP_WORDS)) return `in ${name}`;
   for (const c of ofType(outer, 'call_expression')) {
     const q = ctx.file.qualified(c.childForFieldName('function'));
     if (q === 'os/signal.Notify' || q === 'os/signal.NotifyContext') return 'on a signal';

@@ -7,6 +7,8 @@ import type { SyntaxNode } from '../parser';
 import { callArgs, ofType, unparen } from '../facts/syntax';
 import { enclosingStatement, freshName, indentLines, isTestFile, lineIndent, ownsLines, serverCall, shutdownTimeoutArg } from './_shutdown';
 
+const SHUTDOWN = new Set(['Shutdown']);
+
 const rule: Rule = {
   meta: {
     id: 'shutdown-without-timeout',
@@ -26,8 +28,8 @@ const rule: Rule = {
   check(ctx) {
     if (isTestFile(ctx.path) || ctx.text.indexOf('Shutdown(') === -1) return;
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
-      const sc = serverCall(ctx, call);
-      if (!sc || sc.name !== 'Shutdown') continue;
+      const sc = serverCall(ctx, call, SHUTDOWN);
+      if (!sc) continue;
       const args = callArgs(call);
       if (args.length !== 1) continue;
       const bg = backgroundArg(ctx, args[0]);
