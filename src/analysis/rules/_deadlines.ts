@@ -57,6 +57,8 @@ export interface Chain {
   /** The innermost conn binding (the raw connection), if any. */
   root: Binding | null;
   rootKind: Kind | null;
+  /** The selector expression the chain ends at (`c.conn`, `c.r`), if it ends at one. */
+  selector: SyntaxNode | null;
 }
 
 export function bindingKey(b: Binding): string {
@@ -89,7 +91,7 @@ function sourceOf(file: FileFacts, e: SyntaxNode): SyntaxNode | null {
 
 /** Follows a reader expression down to the connection it reads from. */
 export function chainOf(file: FileFacts, expr: SyntaxNode | null | undefined): Chain {
-  const chain: Chain = { keys: new Set(), conns: [], connPaths: [], root: null, rootKind: null };
+  const chain: Chain = { keys: new Set(), conns: [], connPaths: [], root: null, rootKind: null, selector: null };
   let cur = unparen(expr);
   for (let depth = 0; cur && depth < 8; depth++) {
     if (cur.type === 'identifier') {
@@ -106,7 +108,9 @@ export function chainOf(file: FileFacts, expr: SyntaxNode | null | undefined): C
       const key = bindingKey(b);
       if (chain.keys.has(key)) return chain;
       chain.keys.add(key);
-      const k = file.bindingKind(b);
+      let k = file.bindingKind(b);
+      // `c, err := l.Accept()` on a listener type we do not model (an interface embedding net.Listener).
+      if (!k && b.value && b.value.index === 0 && isAcceptCall(file, b.value.expr)) k = 'net.Conn';
       if (isConn(k)) {
         chain.conns.push(b);
         chain.root = b;
@@ -128,6 +132,7 @@ export function chainOf(file: FileFacts, expr: SyntaxNode | null | undefined): C
       return chain;
     }
     if (cur.type === 'selector_expression') {
+      chain.selector = cur;
       const key = pathKey(file, cur);
       if (key) chain.keys.add(key);
       const k = file.kindOf(cur);
@@ -174,12 +179,14 @@ export function readOf(file: FileFacts, call: SyntaxNode): Read | null {
 }
 
 /** A read whose chain reaches a connection, with the chain. Method names are checked against the kind. */
-export function connRead(file: FileFacts, call: SyntaxNode, opts: { packet?: boolean; anyKind?: boolean } = {}): { read: Read; chain: Chain } | null {
+export function connRead(file: FileFacts, call: SyntaxNode, opts: { packet?: boolean; anyKind?: boolean; fields?: boolean } = {}): { read: Read; chain: Chain } | null {
   const r = readOf(file, call);
   if (!r) return null;
   const chain = chainOf(file, r.source);
   // anyKind: the caller matches the chain against a receiver it already knows has deadlines.
-  if (!opts.anyKind && !chain.conns.length && !chain.connPaths.length) return null;
+  // fields: the caller checks what a struct field (`c.r`) was made from.
+  const viaField = !!opts.fields && !!chain.selector && !!fieldRef(file, chain.selector);
+  if (!opts.anyKind && !viaField && !chain.conns.length && !chain.connPaths.length) return null;
   const direct = unparen(r.source);
   const directKind = direct ? file.kindOf(direct) : null;
   if (!r.method.includes('.') && isConn(directKind)) {
@@ -245,6 +252,14 @@ export function isFutureNowAdd(file: FileFacts, e: SyntaxNode | null | undefined
 
 // ---------------------------------------------------------------------------------------------
 // Functions, loops, flow
+
+/**
+ * Test code: `_test.go` files and helpers that import "testing" (test servers, fake upstreams).
+ * Tests provoke timeouts on purpose and run under `go test -timeout`.
+ */
+export function isTestCode(file: FileFacts): boolean {
+  return file.path.endsWith('_test.go') || file.imports.has('testing');
+}
 
 export function innermostFunction(n: SyntaxNode): SyntaxNode | null {
   for (let p = n.parent; p; p = p.parent) {
@@ -636,7 +651,7 @@ export function helperSetsDeadline(file: FileFacts, call: SyntaxNode, depth = 0)
       if (v?.type === 'func_literal') bodies.push({ file, node: v });
     } else {
       const f = file.pkg.funcs.get(fn.text);
-      if (f) bodies.push({ file: f.file, node: f.node });
+      if (f && !f.iface) bodies.push({ file: f.file, node: f.node });
     }
   } else if (fn.type === 'selector_expression' && !file.qualified(fn)) {
     for (const f of samePackageMethods(file, fn)) bodies.push({ file: f.file, node: f.node });
@@ -661,7 +676,7 @@ export function packageHasDeadlineWrapper(file: FileFacts): boolean {
   if (m !== undefined) return m;
   let v = false;
   for (const f of file.pkg.funcs.values()) {
-    if (f.key === f.name || f.name !== 'Read') continue;
+    if (f.key === f.name || f.name !== 'Read' || f.iface) continue;
     if (ofType(f.node, 'call_expression').some((c) => !!deadlineCall(c))) v = true;
   }
   file.pkg.memo.set(key, v);
@@ -704,10 +719,11 @@ function samePackageMethods(file: FileFacts, fn: SyntaxNode): FuncInfo[] {
     const base = k.replace(/^\*/, '');
     if (!base.startsWith('local.')) return [];
     const m = file.pkg.funcs.get(`${base.slice(6)}.${name}`);
-    return m ? [m] : [];
+    // A method of an interface declared here has no body: whatever implements it is unknown.
+    return m && !m.iface ? [m] : [];
   }
   const out: FuncInfo[] = [];
-  for (const f of file.pkg.funcs.values()) if (f.name === name && f.key !== name) out.push(f);
+  for (const f of file.pkg.funcs.values()) if (f.name === name && f.key !== name && !f.iface) out.push(f);
   return out;
 }
 
@@ -811,4 +827,171 @@ export function nameTaken(file: FileFacts, fn: SyntaxNode, name: string): boolea
 
 export function isNoReturn(file: FileFacts, n: SyntaxNode): boolean {
   return n.type === 'call_expression' && isNoReturnCall(n, file);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connections kept in struct fields: `c.conn`, or `c.r` made with bufio.NewReader(conn)
+
+export interface FieldRef {
+  struct: string;
+  field: string;
+  operand: SyntaxNode;
+}
+
+/** `x.f` where x is of a struct type declared in this package that has a field f. */
+export function fieldRef(file: FileFacts, e: SyntaxNode | null | undefined): FieldRef | null {
+  const u = unparen(e);
+  if (!u || u.type !== 'selector_expression') return null;
+  const op = u.childForFieldName('operand');
+  const f = u.childForFieldName('field')?.text;
+  if (!op || !f) return null;
+  const k = file.kindOf(op);
+  const base = k?.replace(/^\*/, '') ?? '';
+  if (!base.startsWith('local.')) return null;
+  const st = base.slice(6);
+  if (!file.pkg.structs.get(st)?.has(f)) return null;
+  return { struct: st, field: f, operand: op };
+}
+
+interface FieldStore {
+  file: FileFacts;
+  value: SyntaxNode;
+}
+
+/** Every value stored into S.f in the package (composite literals and assignments); null if some store is opaque. */
+function fieldStores(file: FileFacts, struct: string, field: string): FieldStore[] | null {
+  const memoKey = 'deadlines:stores';
+  let idx = file.pkg.memo.get(memoKey) as Map<string, FieldStore[] | null> | undefined;
+  if (!idx) {
+    idx = new Map();
+    const add = (key: string, st: FieldStore | null) => {
+      const cur = idx!.get(key);
+      if (cur === null) return;
+      if (!st) idx!.set(key, null);
+      else idx!.set(key, [...(cur ?? []), st]);
+    };
+    for (const f of file.pkg.files) {
+      for (const lit of ofType(f.tree.rootNode, 'composite_literal')) {
+        let t = lit.childForFieldName('type');
+        if (t?.type === 'generic_type') t = t.childForFieldName('type');
+        if (!t || t.type !== 'type_identifier') continue;
+        const fields = file.pkg.structs.get(t.text);
+        if (!fields) continue;
+        const names = [...fields.keys()];
+        const elems = named(lit.childForFieldName('body')).filter((c) => c.type === 'keyed_element' || c.type === 'literal_element');
+        elems.forEach((el, i) => {
+          if (el.type === 'keyed_element') {
+            const key = el.childForFieldName('key')?.namedChild(0);
+            const val = el.childForFieldName('value')?.namedChild(0);
+            if (key?.type === 'identifier' && val) add(`${t!.text}.${key.text}`, { file: f, value: val });
+          } else if (names[i]) {
+            const val = el.namedChild(0);
+            add(`${t!.text}.${names[i]}`, val ? { file: f, value: val } : null);
+          }
+        });
+      }
+      for (const as of ofType(f.tree.rootNode, 'assignment_statement')) {
+        if (as.childForFieldName('operator')?.text !== '=') continue;
+        const left = exprList(as.childForFieldName('left'));
+        const right = exprList(as.childForFieldName('right'));
+        left.forEach((l, i) => {
+          const ref = fieldRef(f, l);
+          if (!ref) return;
+          add(`${ref.struct}.${ref.field}`, right.length === left.length ? { file: f, value: right[i] } : null);
+        });
+      }
+    }
+    file.pkg.memo.set(memoKey, idx);
+  }
+  const v = idx.get(`${struct}.${field}`);
+  return v === undefined ? [] : v;
+}
+
+/**
+ * Where the connection behind S.f comes from: 'accepted' when every value stored into it is (or
+ * is a reader over) a connection accepted in this package, and no function storing it sets a
+ * deadline on it or closes it from another goroutine.
+ */
+export function fieldOrigin(file: FileFacts, ref: FieldRef): { accepted: boolean; acceptedIn: string | null } {
+  const memoKey = `deadlines:fieldorigin:${ref.struct}.${ref.field}`;
+  const cached = file.pkg.memo.get(memoKey) as { accepted: boolean; acceptedIn: string | null } | undefined;
+  if (cached) return cached;
+  const no = { accepted: false, acceptedIn: null };
+  file.pkg.memo.set(memoKey, no);
+  const stores = fieldStores(file, ref.struct, ref.field);
+  if (!stores || !stores.length) return no;
+  let acceptedIn: string | null = null;
+  for (const st of stores) {
+    const ch = chainOf(st.file, st.value);
+    if (!ch.root || !isStreamConn(ch.rootKind)) return no;
+    let o = originOf(st.file, ch.root);
+    const fn = outerFunctionOf(st.value);
+    if (o === 'param') {
+      const v = paramVerdict(st.file, ch.root);
+      if (!v.acceptedIn || v.allDialed || v.managed) return no;
+      o = 'accepted';
+      acceptedIn ??= v.acceptedIn;
+    } else if (o === 'accepted') acceptedIn ??= (fn && declName(fn)) ?? null;
+    if (o !== 'accepted') return no;
+    if (fn && (setsDeadlineIn(st.file, fn, ch.keys, null) || closedConcurrently(st.file, fn, ch.keys, st.value))) return no;
+  }
+  const res = { accepted: true, acceptedIn };
+  file.pkg.memo.set(memoKey, res);
+  return res;
+}
+
+/**
+ * The package manages deadlines or lifetimes of S's connection somewhere we do not follow path by
+ * path: a deadline on any field of an S value or inside a method of S, an S method that starts
+ * timers (idle or heartbeat timers usually close the conn), or a goroutine/callback closing an S
+ * value or one of its fields.
+ */
+export function structManaged(file: FileFacts, struct: string): boolean {
+  const memoKey = `deadlines:managed:${struct}`;
+  const m = file.pkg.memo.get(memoKey) as boolean | undefined;
+  if (m !== undefined) return m;
+  const isS = (f: FileFacts, e: SyntaxNode | null | undefined) => {
+    if (fieldRef(f, e)?.struct === struct) return true;
+    const k = f.kindOf(e);
+    return !!k && k.replace(/^\*/, '') === `local.${struct}`;
+  };
+  const methods = [...file.pkg.funcs.values()].filter((f) => f.key.startsWith(`${struct}.`) && !f.iface);
+  const inMethod = (f: FileFacts, n: SyntaxNode) => methods.some((mm) => mm.file === f && mm.node.startIndex <= n.startIndex && n.endIndex <= mm.node.endIndex);
+  let v = false;
+  outer: for (const f of file.pkg.files) {
+    for (const call of ofType(f.tree.rootNode, 'call_expression')) {
+      const d = deadlineCall(call);
+      if (d && (isS(f, d.recv) || inMethod(f, call))) {
+        v = true;
+        break outer;
+      }
+      const q = f.qualified(call.childForFieldName('function'));
+      if (q && /^(time\.(AfterFunc|NewTimer|NewTicker|Tick)|context\.AfterFunc)$/.test(q) && inMethod(f, call)) {
+        v = true;
+        break outer;
+      }
+    }
+    for (const lit of ofType(f.tree.rootNode, 'func_literal')) {
+      const p = lit.parent;
+      const concurrent = (p?.type === 'call_expression' && p.parent?.type === 'go_statement') || p?.type === 'argument_list';
+      if (!concurrent) continue;
+      for (const call of ofType(lit, 'call_expression')) {
+        const fn = unparen(call.childForFieldName('function'));
+        if (fn?.type === 'selector_expression' && fn.childForFieldName('field')?.text === 'Close' && isS(f, fn.childForFieldName('operand'))) {
+          v = true;
+          break outer;
+        }
+      }
+    }
+  }
+  file.pkg.memo.set(memoKey, v);
+  return v;
+}
+
+/** The stream-conn field of S to set a deadline on, when S has exactly one. */
+export function connFieldOf(file: FileFacts, struct: string): string | null {
+  const fields = file.pkg.structs.get(struct);
+  if (!fields) return null;
+  const conns = [...fields].filter(([, t]) => isStreamConn(t.file.typeKind(t.type)));
+  return conns.length === 1 ? conns[0][0] : null;
 }

@@ -5,7 +5,7 @@ import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { terminates } from '../facts/flow';
 import { named, unparen } from '../facts/syntax';
-import { chainOf, connRead, deadlineCall, durationSetting, intersects, isPastNow, walkNoFunc, type Chain } from './_deadlines';
+import { chainOf, connRead, deadlineCall, durationSetting, intersects, isPastNow, isTestCode, walkNoFunc, type Chain } from './_deadlines';
 
 /** Functions whose job is to interrupt I/O: a past deadline there is the cancel idiom. */
 const CANCEL_NAME = /abort|cancel|close|stop|interrupt|unblock|wake|kill|shut|halt|quit|exit|expire|break|done|finish|reset|clear/i;
@@ -27,7 +27,7 @@ const rule: Rule = {
   },
   check(ctx) {
     // Tests provoke timeouts on purpose and run under `go test -timeout`: stay quiet there.
-    if (ctx.path.endsWith('_test.go')) return;
+    if (isTestCode(ctx.file)) return;
     if (!ctx.text.includes('Deadline(')) return;
     for (const call of ctx.tree.rootNode.descendantsOfType('call_expression')) {
       if (!call) continue;

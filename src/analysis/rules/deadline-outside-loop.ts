@@ -8,7 +8,7 @@ import { exprList, indentAt, lineEnd, lineStart, named, ofType, unparen } from '
 import {
   callsIn, chainOf, connRead, deadlineCall, enclosingLoops, helperSetsDeadline, innermostFunction, intersects,
   isFutureNowAdd, isMessageLoop, isOpenEndedLoop, loopBody, loopCondition, nowAdd, originOf, outerFunctionOf,
-  paramVerdict, walkNoFunc, type Chain,
+  isTestCode, paramVerdict, walkNoFunc, type Chain,
 } from './_deadlines';
 
 const rule: Rule = {
@@ -28,7 +28,7 @@ const rule: Rule = {
   },
   check(ctx) {
     // Tests provoke timeouts on purpose and run under `go test -timeout`: stay quiet there.
-    if (ctx.path.endsWith('_test.go')) return;
+    if (isTestCode(ctx.file)) return;
     if (!ctx.text.includes('Deadline(')) return;
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
       const d = deadlineCall(call);

@@ -1,14 +1,16 @@
-// A server-side connection (accepted, or a net.Conn parameter) read in an open-ended loop with no
-// read deadline: a peer that stays connected and sends nothing parks the goroutine forever.
+// A server-side connection (accepted, a net.Conn parameter, or a struct field that holds accepted
+// connections) read in an open-ended loop with no read deadline: a peer that stays connected and
+// sends nothing parks the goroutine forever.
 import type { Fix, Rule } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import type { Binding } from '../facts/scope';
-import { errNotNil, indentAt, lineEnd, lineStart, named, ofType, statementsOf } from '../facts/syntax';
+import { errNotNil, indentAt, lineEnd, lineStart, named, ofType, statementsOf, unparen } from '../facts/syntax';
 import {
-  callsIn, closedConcurrently, connRead, deadlineCall, durationSetting, enclosingLoops, errorReturn, helperSetsDeadline,
-  innermostFunction, isMessageLoop, isOpenEndedLoop, isStreamConn, jumpTargets, loopBody, loopCondition, originOf,
-  outerFunctionOf, packageHasDeadlineWrapper, paramVerdict, passesToUnknown, resultTypes, setsDeadlineIn, walkNoFunc,
+  callsIn, closedConcurrently, connFieldOf, connRead, deadlineCall, durationSetting, enclosingLoops, errorReturn,
+  fieldOrigin, fieldRef, helperSetsDeadline, innermostFunction, isMessageLoop, isOpenEndedLoop, isStreamConn, jumpTargets,
+  loopBody, loopCondition, originOf, outerFunctionOf, packageHasDeadlineWrapper, paramVerdict, passesToUnknown,
+  isTestCode, resultTypes, setsDeadlineIn, structManaged, walkNoFunc, type Chain,
 } from './_deadlines';
 
 const rule: Rule = {
@@ -29,15 +31,13 @@ const rule: Rule = {
   check(ctx) {
     const text = ctx.text;
     // Tests provoke timeouts on purpose and run under `go test -timeout`: stay quiet there.
-    if (ctx.path.endsWith('_test.go')) return;
+    if (isTestCode(ctx.file)) return;
     if (!/Read|Scan|Decode|Token|More/.test(text)) return;
     const done = new Set<number>();
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
-      const cr = connRead(ctx.file, call);
+      const cr = connRead(ctx.file, call, { fields: true });
       if (!cr || cr.read.copy) continue;
       const { chain } = cr;
-      const root = chain.root;
-      if (!root || !isStreamConn(chain.rootKind)) continue;
       const loops = enclosingLoops(call);
       const open = loops.filter(isOpenEndedLoop);
       if (!open.length) continue;
@@ -48,8 +48,15 @@ const rule: Rule = {
         done.add(outermost.id);
         continue;
       }
-      const origin = originOf(ctx.file, root);
-      if (origin !== 'accepted' && origin !== 'param') continue;
+      const src = sourceOf(ctx, chain);
+      if (!src) continue;
+      // The connection to set the deadline on must be visible at the top of the loop.
+      const top = open[0];
+      if (src.kind !== 'field') src.connExpr = chain.conns.find((b) => b.isParam || b.decl.startIndex < top.startIndex)?.name ?? null;
+      else if (src.connExpr) {
+        const b = ctx.file.binding(unparen(chain.selector!.childForFieldName('operand'))!);
+        if (b && !b.isParam && b.decl.startIndex > top.startIndex) src.connExpr = null;
+      }
       const outerFn = outerFunctionOf(call);
       const fn = innermostFunction(call);
       if (!outerFn || !fn) continue;
@@ -61,30 +68,66 @@ const rule: Rule = {
       // Handed to code we cannot see inside the loop (another package, an interface): it may set deadlines.
       if (loops.some((l) => callsIn(l).some((c) => passesToUnknown(ctx.file, c, chain.keys)))) continue;
       // A wrapper type in this package whose Read sets deadlines may be what this net.Conn holds.
-      if (chain.rootKind === 'net.Conn' && packageHasDeadlineWrapper(ctx.file)) continue;
-      let acceptedIn: string | null = null;
-      if (origin === 'param') {
-        const v = paramVerdict(ctx.file, root);
-        acceptedIn = v.acceptedIn;
+      if ((src.kind === 'field' || chain.rootKind === 'net.Conn') && packageHasDeadlineWrapper(ctx.file)) continue;
+      // A function that reads one message and returns it (or breaks out when it is complete) leaves
+      // the deadline to its caller when we cannot see the callers.
+      const messageReader = resultTypes(fn).some((t) => t.text !== 'error') || isMessageLoop(open[0], fn);
+      if (src.kind === 'param') {
+        const v = paramVerdict(ctx.file, src.binding!);
         if (v.managed || v.allDialed) continue;
-        // Nobody in the package calls it: a function that reads one message and returns it leaves the
-        // deadline to its caller.
-        if (v.sites === 0 && (resultTypes(fn).some((t) => t.text !== 'error') || isMessageLoop(open[0], fn))) continue;
+        if (v.sites === 0 && messageReader) continue;
+        src.acceptedIn = v.acceptedIn;
       }
+      if (src.kind === 'field' && messageReader) continue;
       done.add(outermost.id);
-      const what = origin === 'accepted'
-        ? `accepted connection ${root.name}`
-        : acceptedIn
-          ? `connection parameter ${root.name} (accepted in ${acceptedIn})`
-          : `connection parameter ${root.name}`;
       const message =
-        `${what} is read in a loop with no read deadline: a client that stays connected but sends nothing blocks ` +
+        `${describe(src)} is read in a loop with no read deadline: a client that stays connected but sends nothing blocks ` +
         `this read forever, holding the goroutine and the socket (TCP keep-alive only notices peers that are gone); ` +
-        `set ${root.name}.SetReadDeadline(time.Now().Add(d)) at the top of each iteration`;
-      ctx.report(call, message, fixes(ctx, open[0], chain.conns, call, fn));
+        `set ${src.connExpr ?? src.name}.SetReadDeadline(time.Now().Add(d)) at the top of each iteration`;
+      ctx.report(call, message, src.connExpr ? fixes(ctx, open[0], src.connExpr, call, fn) : []);
     }
   },
 };
+
+interface Source {
+  kind: 'accepted' | 'param' | 'field';
+  /** The conn binding (accepted / param). */
+  binding: Binding | null;
+  /** What to call SetReadDeadline on at the top of the loop (visible there), or null. */
+  connExpr: string | null;
+  acceptedIn: string | null;
+  /** `client.conn` for field sources. */
+  field?: string;
+  name: string;
+}
+
+/** Whose connection this is: accepted here, a parameter, or a struct field holding accepted connections. */
+function sourceOf(ctx: RuleContext, chain: Chain): Source | null {
+  const root = chain.root;
+  if (root && isStreamConn(chain.rootKind)) {
+    const o = originOf(ctx.file, root);
+    if (o === 'accepted' || o === 'param') {
+      return { kind: o, binding: root, connExpr: null, acceptedIn: null, name: root.name };
+    }
+    if (o !== 'unknown') return null;
+  }
+  const ref = chain.selector ? fieldRef(ctx.file, chain.selector) : null;
+  if (!ref || structManaged(ctx.file, ref.struct)) return null;
+  const fo = fieldOrigin(ctx.file, ref);
+  if (!fo.accepted) return null;
+  let connExpr: string | null = null;
+  if (ref.operand.type === 'identifier') {
+    const f = isStreamConn(ctx.file.kindOf(chain.selector)) ? ref.field : connFieldOf(ctx.file, ref.struct);
+    if (f) connExpr = `${ref.operand.text}.${f}`;
+  }
+  return { kind: 'field', binding: null, connExpr, acceptedIn: fo.acceptedIn, field: `${ref.struct}.${ref.field}`, name: chain.selector!.text };
+}
+
+function describe(src: Source): string {
+  if (src.kind === 'accepted') return `accepted connection ${src.name}`;
+  if (src.kind === 'param') return `connection parameter ${src.name}${src.acceptedIn ? ` (accepted in ${src.acceptedIn})` : ''}`;
+  return `${src.name} (a connection accepted${src.acceptedIn ? ` in ${src.acceptedIn}` : ''}, kept in ${src.field})`;
+}
 
 function loopRefreshesDeadline(ctx: RuleContext, loop: SyntaxNode): boolean {
   for (const c of callsIn(loop)) {
@@ -94,12 +137,9 @@ function loopRefreshesDeadline(ctx: RuleContext, loop: SyntaxNode): boolean {
   return false;
 }
 
-function fixes(ctx: RuleContext, loop: SyntaxNode, conns: Binding[], read: SyntaxNode, fn: SyntaxNode): Fix[] {
+function fixes(ctx: RuleContext, loop: SyntaxNode, conn: string, read: SyntaxNode, fn: SyntaxNode): Fix[] {
   const body = loopBody(loop);
   if (!body) return [];
-  // The connection to set the deadline on: the outermost conn visible before the loop.
-  const conn = conns.find((b) => b.isParam || b.decl.startIndex < loop.startIndex);
-  if (!conn) return [];
   let ret = errorReturn(ctx, fn, 'err');
   let preferred = true;
   if (!ret) {
@@ -111,7 +151,7 @@ function fixes(ctx: RuleContext, loop: SyntaxNode, conns: Binding[], read: Synta
   const indent = indentAt(text, loop.startIndex);
   const timeout = durationSetting(ctx, ctx.fix.readTimeout);
   const stmt = (ind: string) =>
-    `if err := ${conn.name}.SetReadDeadline(${ctx.ref('time', 'Now')}().Add(${timeout})); err != nil {\n${ind}\t${ret}\n${ind}}`;
+    `if err := ${conn}.SetReadDeadline(${ctx.ref('time', 'Now')}().Add(${timeout})); err != nil {\n${ind}\t${ret}\n${ind}}`;
   // After the `{` line (it may end with a comment).
   const rest = text.slice(body.startIndex + 1, lineEnd(text, body.startIndex));
   if (rest.trim() !== '' && !rest.trim().startsWith('//')) return [];
