@@ -55,6 +55,8 @@ export interface Timings {
   parserInitMs?: number;
   /** Open → diagnostics published, for the first document (includes parser init). */
   firstOpenToDiagnosticsMs?: number;
+  /** The first document's analysis: waiting for the parser, then parse / siblings / facts + rules (ms). */
+  firstOpen?: { waitParser: number; parse: number; siblings: number; siblingFiles: number; rules: number };
   /** Open → diagnostics for every document opened so far (most recent last, bounded). */
   openToDiagnosticsMs: number[];
   /** Analysis time of the most recent on-type analyses (parse + facts + rules), bounded. */
@@ -345,9 +347,11 @@ export class DiagnosticsManager implements vscode.Disposable {
         this.setPublished(e, e.doc.version, []);
         return;
       }
+      const tw = performance.now();
       if (!(await this.ready())) return;
       if (e.doc.isClosed || this.docs.get(e.key) !== e) return;
       const t0 = performance.now();
+      const waitParser = t0 - tw;
       const findings = this.analyzeNow(e);
       if (!findings) return;
       this.setPublished(e, e.doc.version, findings);
@@ -356,7 +360,10 @@ export class DiagnosticsManager implements vscode.Disposable {
       if (e.openedAt !== undefined) {
         const total = performance.now() - e.openedAt;
         e.openedAt = undefined;
-        this.timings.firstOpenToDiagnosticsMs ??= Math.round(total * 10) / 10;
+        if (this.timings.firstOpenToDiagnosticsMs === undefined) {
+          this.timings.firstOpenToDiagnosticsMs = Math.round(total * 10) / 10;
+          if (this.timings.last) this.timings.firstOpen = { waitParser: Math.round(waitParser * 10) / 10, ...this.timings.last };
+        }
         push(this.timings.openToDiagnosticsMs, total);
         const l = this.timings.last;
         info(`${basename(e.path)}: ${findings.length} finding(s), diagnostics ${total.toFixed(1)} ms after open (analysis ${ms.toFixed(1)} ms${l ? `: parse ${l.parse}, ${l.siblingFiles} sibling file(s) ${l.siblings}, facts + rules ${l.rules}` : ''})`);
@@ -402,6 +409,7 @@ export class DiagnosticsManager implements vscode.Disposable {
     const siblings = this.siblingsFor(e);
     const t2 = performance.now();
     const findings = analyzeFiles([{ path: e.path, text, tree }], siblings, analyzeOptions(this.settings));
+    this.disk.trim(new Set(siblings.map((x) => x.path)));
     const r = (x: number) => Math.round(x * 10) / 10;
     this.timings.last = { parse: r(t1 - t0), siblings: r(t2 - t1), siblingFiles: siblings.length, rules: r(performance.now() - t2) };
     e.latest = { version, findings };
@@ -460,10 +468,12 @@ export class DiagnosticsManager implements vscode.Disposable {
     if (!e || !this.parserReady) return [];
     checkSource(e.path, text);
     const tree = parseGo(text);
+    const siblings = this.siblingsFor(e);
     try {
-      return analyzeFiles([{ path: e.path, text, tree }], this.siblingsFor(e), analyzeOptions(this.settings));
+      return analyzeFiles([{ path: e.path, text, tree }], siblings, analyzeOptions(this.settings));
     } finally {
       tree.delete();
+      this.disk.trim(new Set(siblings.map((x) => x.path)));
     }
   }
 
@@ -478,8 +488,11 @@ export class DiagnosticsManager implements vscode.Disposable {
       return undefined;
     }
     const file = new FileFacts(e.path, text, e.parsed.treeFor(text));
-    const sibs = this.siblingsFor(e).map((s) => new FileFacts(s.path, s.text, s.tree!)).filter((f) => f.packageName === file.packageName);
+    const siblings = this.siblingsFor(e);
+    const sibs = siblings.map((s) => new FileFacts(s.path, s.text, s.tree!)).filter((f) => f.packageName === file.packageName);
     new PackageFacts([file, ...sibs]);
+    // The caller uses the facts right away (synchronously): trim afterwards, sparing these files.
+    queueMicrotask(() => this.disk.trim(new Set(siblings.map((x) => x.path))));
     return file;
   }
 
@@ -551,6 +564,7 @@ export class DiagnosticsManager implements vscode.Disposable {
         for (const f of analyzeFiles(targets, siblings, opts)) out.get(f.file)?.push(f);
       } finally {
         for (const t of owned) t.delete();
+        this.disk.trim();
       }
     }
     return out;

@@ -1,7 +1,10 @@
 // Parsed copies of Go files on disk that are not open in an editor: the siblings whose package
 // facts an open file needs. Checked against the file's mtime and size on every use (so a change
-// the file watcher missed is still seen), bounded in size, and every evicted tree is deleted
-// (web-tree-sitter trees are WASM memory, never garbage-collected). Pure: no 'vscode' import.
+// the file watcher missed is still seen). Trees are WASM memory, never garbage-collected, and big:
+// about 100 bytes per source character (net/http's 1.9 MB of source -> ~200 MB of trees), so the
+// cache is bounded by source size and every evicted tree is deleted. Eviction happens only in
+// trim(), called after an analysis, so a tree is never deleted while the analysis uses it.
+// Pure: no 'vscode' import.
 import { readFileSync, statSync } from 'node:fs';
 import { checkSource } from '../analysis/engine';
 import { parseGo, type SyntaxTree } from '../analysis/parser';
@@ -19,7 +22,10 @@ export class DiskCache {
   private readonly bad = new Map<string, { mtimeMs: number; size: number; reason: string }>();
   parses = 0;
 
-  constructor(private readonly maxEntries = 400) {}
+  private bytes = 0;
+
+  /** Keeps at most `maxChars` of source parsed (besides what the last analysis used). */
+  constructor(private readonly maxChars = 1_500_000) {}
 
   /** The file's text and tree, or null when it is missing, unreadable, binary or too big. */
   get(path: string): { text: string; tree: SyntaxTree } | null {
@@ -53,12 +59,23 @@ export class DiskCache {
     this.parses++;
     const e: Entry = { mtimeMs: st.mtimeMs, size: st.size, text, tree };
     this.entries.set(path, e);
-    while (this.entries.size > this.maxEntries) {
-      const [oldest, old] = this.entries.entries().next().value as [string, Entry];
-      old.tree.delete();
-      this.entries.delete(oldest);
-    }
+    this.bytes += text.length;
     return e;
+  }
+
+  /**
+   * Deletes the least recently used trees until the cache is within its budget, sparing `keep`
+   * (the files the current package needs: they would be parsed again on the next keystroke).
+   */
+  trim(keep: ReadonlySet<string> = new Set()): void {
+    if (this.bytes <= this.maxChars) return;
+    for (const [path, e] of [...this.entries]) {
+      if (this.bytes <= this.maxChars) break;
+      if (keep.has(path)) continue;
+      e.tree.delete();
+      this.entries.delete(path);
+      this.bytes -= e.text.length;
+    }
   }
 
   invalidate(path: string): void {
@@ -66,6 +83,7 @@ export class DiskCache {
     if (e) {
       e.tree.delete();
       this.entries.delete(path);
+      this.bytes -= e.text.length;
     }
     this.bad.delete(path);
   }
@@ -74,9 +92,15 @@ export class DiskCache {
     for (const e of this.entries.values()) e.tree.delete();
     this.entries.clear();
     this.bad.clear();
+    this.bytes = 0;
   }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Source characters of the cached files. */
+  get chars(): number {
+    return this.bytes;
   }
 }
