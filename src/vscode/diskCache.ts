@@ -1,8 +1,9 @@
 // Parsed copies of Go files on disk that are not open in an editor: the siblings whose package
 // facts an open file needs. Checked against the file's mtime and size on every use (so a change
-// the file watcher missed is still seen). Trees are WASM memory, never garbage-collected, and big:
-// about 100 bytes per source character (net/http's 1.9 MB of source -> ~200 MB of trees), so the
-// cache is bounded by source size and every evicted tree is deleted. Eviction happens only in
+// the file watcher missed is still seen). web-tree-sitter trees are not garbage-collected (they
+// must be deleted) and they are big: parsing net/http's 71 files (1.9 MB of source) grew the
+// process by ~200 MB (JS heap + WASM memory), so the cache is bounded by source size and every
+// evicted tree is deleted. Eviction happens only in
 // trim(), called after an analysis, so a tree is never deleted while the analysis uses it.
 // Pure: no 'vscode' import.
 import { readFileSync, statSync } from 'node:fs';
