@@ -62,12 +62,15 @@ function loopsAround(n: SyntaxNode, body: SyntaxNode): SyntaxNode[] {
   return out;
 }
 
-/** Does `n` look at a context (`.Context()`, `.Done()`, `.Err()`) outside nested function literals? */
+/**
+ * Does `n` check a context (`ctx.Done()`, `ctx.Err()`, `r.Context().Err()`) outside nested function
+ * literals? Passing `r.Context()` to a call does not count: the wait itself still ignores it.
+ */
 function watchesContext(n: SyntaxNode): boolean {
   for (const d of descendantsNoFunc(n)) {
-    if (d.type !== 'call_expression') continue;
+    if (d.type !== 'call_expression' || callArgs(d).length) continue;
     const f = unparen(d.childForFieldName('function'));
-    if (f?.type === 'selector_expression' && ['Context', 'Done', 'Err'].includes(f.childForFieldName('field')?.text ?? '')) return true;
+    if (f?.type === 'selector_expression' && ['Done', 'Err'].includes(f.childForFieldName('field')?.text ?? '')) return true;
   }
   return false;
 }
