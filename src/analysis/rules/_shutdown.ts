@@ -18,8 +18,48 @@ export function isTestFile(path: string): boolean {
 export function serverCall(ctx: RuleContext, call: SyntaxNode, names: ReadonlySet<string>): { recv: SyntaxNode; name: string } | null {
   const mc = methodCall(call);
   if (!mc || !names.has(mc.name)) return null;
-  if (!isServer(ctx.file.kindOf(mc.recv))) return null;
+  if (!isServer(ctx.file.kindOf(mc.recv) ?? rangeElementKind(ctx, mc.recv))) return null;
   return mc;
+}
+
+/** `for _, s := range servers` with `servers []*http.Server` (or a map of them): the kind of s. */
+export function rangeElementKind(ctx: RuleContext, n: SyntaxNode): string | null {
+  const id = unparen(n);
+  if (!id || id.type !== 'identifier') return null;
+  const b = ctx.file.binding(id);
+  if (!b || b.value || b.typeNode || b.caseType) return null;
+  const list = b.decl.parent;
+  const clause = list?.parent;
+  if (list?.type !== 'expression_list' || clause?.type !== 'range_clause') return null;
+  const idx = named(list).findIndex((x) => x.id === b.decl.id);
+  const t = containerType(ctx, clause.childForFieldName('right'));
+  if (!t) return null;
+  let elem: SyntaxNode | null = null;
+  if ((t.type === 'slice_type' || t.type === 'array_type') && idx === 1) elem = t.childForFieldName('element');
+  if (t.type === 'map_type') elem = t.childForFieldName(idx === 0 ? 'key' : 'value');
+  return elem ? ctx.file.typeKind(elem) : null;
+}
+
+/** The declared type node of a variable, parameter or struct field holding a container. */
+function containerType(ctx: RuleContext, e: SyntaxNode | null): SyntaxNode | null {
+  const u = unparen(e);
+  if (!u) return null;
+  if (u.type === 'identifier') {
+    const b = ctx.file.binding(u) ?? ctx.pkg.globals.get(u.text)?.binding ?? null;
+    return b?.typeNode ?? null;
+  }
+  if (u.type === 'selector_expression') {
+    const field = u.childForFieldName('field')?.text;
+    let found: SyntaxNode | null = null;
+    for (const fields of ctx.pkg.structs.values()) {
+      const f = field ? fields.get(field) : undefined;
+      if (!f) continue;
+      if (found && found.text !== f.type.text) return null;
+      found = f.type;
+    }
+    return found;
+  }
+  return null;
 }
 
 /** A receiver spelled the same way (`srv`, `s.srv`, `a.servers.api`); null when it is not a plain path. */
@@ -34,6 +74,15 @@ export function enclosingStatement(n: SyntaxNode): SyntaxNode | null {
     if (p.parent.type === 'statement_list') return p;
   }
   return null;
+}
+
+/** Is the statement inside a loop of its own function (a `defer cancel()` there would pile up)? */
+export function inLoop(stmt: SyntaxNode): boolean {
+  for (let p = stmt.parent; p; p = p.parent) {
+    if (isFunctionNode(p)) return false;
+    if (p.type === 'for_statement') return true;
+  }
+  return false;
 }
 
 /** The statement starts its line and nothing but a comment follows it on its last line. */

@@ -7,7 +7,7 @@ import type { SyntaxNode } from '../parser';
 import { outerFunction } from '../facts/scope';
 import { callArgs, descendantsNoFunc, enclosingFunction, exprList, methodCall, named, ofType, unparen } from '../facts/syntax';
 import {
-  SERVE_METHODS, enclosingStatement, freshName, indentLines, isTestFile, lineIndent, ownsLines, recvKey, serverCall, shutdownTimeoutArg,
+  SERVE_METHODS, enclosingStatement, freshName, inLoop, indentLines, isTestFile, lineIndent, ownsLines, recvKey, serverCall, shutdownTimeoutArg,
 } from './_shutdown';
 
 const CLOSE = new Set(['Close']);
@@ -142,10 +142,10 @@ function closeFix(ctx: RuleContext, call: SyntaxNode, r: string): Fix | null {
   const graceful = [`if ${err} := ${r}.Shutdown(${c}); ${err} != nil {`, `\t${r}.Close()`, `}`];
   const edits: TextEdit[] = [];
   const expr = unparen(named(stmt)[0]);
-  if (stmt.type === 'expression_statement' && expr?.id === call.id) {
-    edits.push({ start: stmt.startIndex, end: stmt.endIndex, newText: indentLines([...head, ...graceful], indent) });
-  } else if (stmt.type === 'assignment_statement' && isBlankAssign(stmt, call)) {
-    edits.push({ start: stmt.startIndex, end: stmt.endIndex, newText: indentLines([...head, ...graceful], indent) });
+  if ((stmt.type === 'expression_statement' && expr?.id === call.id) || (stmt.type === 'assignment_statement' && isBlankAssign(stmt, call))) {
+    // In a loop, cancel right after rather than deferring until the function returns.
+    const lines = inLoop(stmt) ? [head[0], ...graceful, `${cancel}()`] : [...head, ...graceful];
+    edits.push({ start: stmt.startIndex, end: stmt.endIndex, newText: indentLines(lines, indent) });
   } else if ((stmt.type === 'defer_statement' || stmt.type === 'go_statement') && expr?.id === call.id) {
     const kw = stmt.type === 'defer_statement' ? 'defer' : 'go';
     const body = [...head, ...graceful].map((l) => `\t${l}`);

@@ -4,8 +4,8 @@
 import type { Rule, Fix, TextEdit } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
-import { callArgs, ofType, unparen } from '../facts/syntax';
-import { enclosingStatement, freshName, indentLines, isTestFile, lineIndent, ownsLines, serverCall, shutdownTimeoutArg } from './_shutdown';
+import { callArgs, lineEnd, ofType, unparen } from '../facts/syntax';
+import { enclosingStatement, freshName, inLoop, indentLines, isTestFile, lineIndent, ownsLines, serverCall, shutdownTimeoutArg } from './_shutdown';
 
 const SHUTDOWN = new Set(['Shutdown']);
 
@@ -93,6 +93,12 @@ function timeoutFix(ctx: RuleContext, call: SyntaxNode, arg: SyntaxNode, viaVar:
     const callText = text.slice(call.startIndex, arg.startIndex) + c + text.slice(arg.endIndex, call.endIndex);
     const lines = [`${kw} func() {`, ...head.map((l) => `\t${l}`), `\t${callText}`, '}()'];
     edits.push({ start: stmt.startIndex, end: stmt.endIndex, newText: indentLines(lines, indent) });
+  } else if (stmt.type === 'expression_statement' && inLoop(stmt)) {
+    // In a loop, cancel right after the call rather than deferring until the function returns.
+    edits.push({ start: stmt.startIndex, end: stmt.startIndex, newText: `${head[0]}\n${indent}` });
+    edits.push({ start: arg.startIndex, end: arg.endIndex, newText: c });
+    const eol = lineEnd(text, stmt.endIndex);
+    edits.push({ start: eol, end: eol, newText: `\n${indent}${cancel}()` });
   } else {
     edits.push({ start: stmt.startIndex, end: stmt.startIndex, newText: `${indentLines(head, indent)}\n${indent}` });
     edits.push({ start: arg.startIndex, end: arg.endIndex, newText: c });
