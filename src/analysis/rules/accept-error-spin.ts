@@ -27,7 +27,7 @@ const rule: Rule = {
     docs: 'accept-error-spin',
   },
   check(ctx) {
-    if (!ctx.text.includes('Accept')) return;
+    if (!/\.Accept(TCP|Unix)?\(\)/.test(ctx.text)) return;
     for (const call of ctx.tree.rootNode.descendantsOfType('call_expression')) {
       if (call && isAcceptCall(ctx.file, call)) checkAccept(ctx, call);
     }
