@@ -100,9 +100,9 @@ function assertRunOk(r: SuiteRunResult | undefined): void {
   part('inhost')('in the extension host (development copy)', function () {
     let run: SuiteRunResult | undefined;
     before(async function () {
-      this.timeout(180_000);
+      this.timeout(330_000);
       run = await runSuite({
-        server: server!, folder: ws!.dir, extensionDevelopmentPath: REPO_ROOT, suite: suite!,
+        server: server!, folder: ws!.dir, extensionDevelopmentPath: REPO_ROOT, suite: suite!, timeoutMs: 300_000,
         grep: process.env.CONNDOCTOR_INHOST_GREP, echo: !!process.env.CONNDOCTOR_VERBOSE,
         context: { extensionMode: 'development', expectedExtensionPath: REPO_ROOT, repoRoot: REPO_ROOT, workspace: ws!.source },
       });
@@ -116,16 +116,18 @@ function assertRunOk(r: SuiteRunResult | undefined): void {
 
   part('ui')('through the UI (Playwright + chromium)', function () {
     let wb: Workbench | undefined;
+    let uiWs: Workspace | undefined; // its own copy: in-host tests may leave scratch files behind
     const ctx: UiContext = {
       get wb() { assert.ok(wb, 'the workbench did not open (see the before-all hook)'); return wb; },
       get server() { return server!; },
-      get workspace() { return ws!; },
+      get workspace() { return uiWs!; },
       record,
     };
     before(async function () {
       this.timeout(90_000);
+      uiWs = prepareWorkspace('ui-ws');
       const t0 = Date.now();
-      wb = await Workbench.open(server!, { folder: ws!.dir, extensionDevelopmentPath: REPO_ROOT, name: 'ui' });
+      wb = await Workbench.open(server!, { folder: uiWs.dir, extensionDevelopmentPath: REPO_ROOT, name: 'ui' });
       record('workbench ready ms (browser start -> explorer)', Date.now() - t0);
     });
     afterEach(async function () {
@@ -138,6 +140,7 @@ function assertRunOk(r: SuiteRunResult | undefined): void {
       this.timeout(15_000);
       if (wb && wb.pageErrors.length) fs.writeFileSync(path.join(RESULTS_DIR, 'ui-page-errors.log'), wb.pageErrors.join('\n'));
       await wb?.close();
+      uiWs?.remove();
     });
 
     // every test/integration/ui/*.ui.ts exports default (ctx: UiContext) => void registering its tests
@@ -185,7 +188,7 @@ function assertRunOk(r: SuiteRunResult | undefined): void {
         const installed = fs.readdirSync(vsServer.extensionsDir).find((d) => d.startsWith(`${EXTENSION_ID}-`));
         assert.ok(installed, `VSIX not installed into ${vsServer.extensionsDir}: ${fs.readdirSync(vsServer.extensionsDir).join(', ')}`);
         run = await runSuite({
-          server: vsServer, folder: vsWs.dir, suite: suite!, grep: 'activation|extension host',
+          server: vsServer, folder: vsWs.dir, suite: suite!, grep: '^(extension host|activation) ', timeoutMs: 150_000,
           echo: !!process.env.CONNDOCTOR_VERBOSE,
           context: { extensionMode: 'installed', expectedExtensionPath: path.join(vsServer.extensionsDir, installed), repoRoot: REPO_ROOT, workspace: vsWs.source },
         });

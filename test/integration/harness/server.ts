@@ -45,6 +45,8 @@ export interface StartOptions {
   vsix?: string[];
   /** Extra environment for the server; the extension host inherits it. */
   env?: Record<string, string>;
+  /** Extra code-server arguments, e.g. ['--locale', 'zh-cn'] (vscode.env.language for l10n tests). */
+  args?: string[];
   /** How long to wait for /healthz (default 30 s). */
   startTimeoutMs?: number;
 }
@@ -141,7 +143,7 @@ export class CodeServer {
     const child = spawn(process.execPath, [install.entry, ...common,
       '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-      '--disable-getting-started-override', '--ignore-last-opened'], {
+      '--disable-getting-started-override', '--ignore-last-opened', ...(opts.args ?? [])], {
       cwd: dir, env, detached: true /* own process group */, stdio: ['ignore', log, log],
     });
     fs.closeSync(log);
