@@ -389,7 +389,7 @@ export function handlerParams(file: FileFacts, fn: SyntaxNode): { request: Synta
 export type Holder =
   | { kind: 'local'; binding: Binding }
   | { kind: 'global'; name: string }
-  | { kind: 'field'; name: string }
+  | { kind: 'field'; name: string; owner?: string | null }
   | { kind: 'inline'; node: SyntaxNode }
   | { kind: 'other' };
 
@@ -424,7 +424,7 @@ export function holderOf(file: FileFacts, lit: SyntaxNode): Holder {
       if (l.type === 'identifier') return bindingHolder(file, l);
       if (l.type === 'selector_expression') {
         const f = l.childForFieldName('field')?.text;
-        return f ? { kind: 'field', name: f } : { kind: 'other' };
+        return f ? { kind: 'field', name: f, owner: ownerType(file.kindOf(l.childForFieldName('operand'))) } : { kind: 'other' };
       }
     }
     return { kind: 'other' };
@@ -433,12 +433,20 @@ export function holderOf(file: FileFacts, lit: SyntaxNode): Holder {
     const kv = p.parent;
     if (kv?.type === 'keyed_element' && kv.childForFieldName('value')?.id === p.id) {
       const k = kv.childForFieldName('key')?.namedChild(0);
-      if (k && (k.type === 'identifier' || k.type === 'field_identifier')) return { kind: 'field', name: k.text };
+      const outer = kv.parent?.parent; // literal_value -> composite_literal
+      const owner = outer?.type === 'composite_literal' ? ownerType(file.typeKind(outer.childForFieldName('type'))) : null;
+      if (k && (k.type === 'identifier' || k.type === 'field_identifier')) return { kind: 'field', name: k.text, owner };
     }
     return { kind: 'other' };
   }
   if (p.type === 'selector_expression' || p.type === 'argument_list') return { kind: 'inline', node: v };
   return { kind: 'other' };
+}
+
+/** `local.T` for the package's own struct types (pointer or not), else null. */
+function ownerType(k: string | null | undefined): string | null {
+  const base = k?.replace(/^\*/, '') ?? null;
+  return base && base.startsWith('local.') ? base : null;
 }
 
 function bindingHolder(file: FileFacts, id: SyntaxNode): Holder {
@@ -468,10 +476,14 @@ export function holderUses(file: FileFacts, h: Holder): SyntaxNode[] {
       }
     }
   } else if (h.kind === 'field') {
+    // `x.name` anywhere in the package, unless x is known to be another of the package's types.
     for (const f of file.pkg.files) {
       if (!f.text.includes(h.name)) continue;
       for (const s of ofType(f.tree.rootNode, 'selector_expression')) {
-        if (s.childForFieldName('field')?.text === h.name) out.push(s);
+        if (s.childForFieldName('field')?.text !== h.name) continue;
+        const owner = h.owner ? ownerType(f.kindOf(s.childForFieldName('operand'))) : null;
+        if (h.owner && owner && owner !== h.owner) continue;
+        out.push(s);
       }
     }
   }

@@ -50,10 +50,14 @@ const HANG = 'a server that accepts the connection but never answers (or trickle
 
 /** Why a send through some client has no deadline (a phrase following the method), or null when it may have one. */
 function untimedSend(ctx: RuleContext, method: string, call: SyntaxNode): string | null {
-  if (SEND.has(method)) return 'which cannot carry a deadline';
-  if (method === 'Do' && requestState(ctx.file, callArgs(call)[0]) === 'none') return 'with a request that has no deadline';
+  // The arity of *http.Client's methods: a Get(ctx, key) of some other client is not one.
+  const n = callArgs(call).length;
+  if (SEND.has(method)) return n === ARITY[method] ? 'which cannot carry a deadline' : null;
+  if (method === 'Do' && n === 1 && requestState(ctx.file, callArgs(call)[0]) === 'none') return 'with a request that has no deadline';
   return null;
 }
+
+const ARITY: Record<string, number> = { Get: 1, Head: 1, Post: 3, PostForm: 2 };
 
 /** A package-level client with a Timeout this package already has (`var httpClient = &http.Client{Timeout: …}`). */
 function timedGlobalClient(ctx: RuleContext, at: SyntaxNode): string | null {
