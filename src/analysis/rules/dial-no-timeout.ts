@@ -45,6 +45,17 @@ function isTCP(network: SyntaxNode | undefined): boolean {
   return s !== null && /^tcp[46]?$/.test(s);
 }
 
+/** A literal loopback address: a SYN there is answered (or refused) at once. */
+function loopback(addr: SyntaxNode | undefined): boolean {
+  const s = stringValue(addr);
+  return s !== null && /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]):/.test(s);
+}
+
+/** A TCP dial to an address that is not a literal loopback one. */
+function remoteTCP(network: SyntaxNode | undefined, addr: SyntaxNode | undefined): boolean {
+  return isTCP(network) && !loopback(addr);
+}
+
 const TLS_DIAL = new Set(['crypto/tls.DialWithDialer']);
 
 const SYN_NOTE = 'a host that drops SYNs blocks it until the OS gives up (about 127 s on Linux with tcp_syn_retries=6)';
@@ -54,7 +65,7 @@ function checkCall(ctx: RuleContext, call: SyntaxNode): void {
   const q = ctx.file.qualified(fn);
   if (q === 'net.Dial') {
     const args = callArgs(call);
-    if (args.length !== 2 || !isTCP(args[0])) return;
+    if (args.length !== 2 || !remoteTCP(args[0], args[1])) return;
     // A new third argument of a call with several arguments: gofmt prints it at depth 2.
     const t = timeoutValue(ctx, ctx.fix.dialTimeout, 2);
     const fixes: Fix[] = [];
@@ -74,7 +85,7 @@ function checkCall(ctx: RuleContext, call: SyntaxNode): void {
   }
   if (q === 'crypto/tls.Dial') {
     const args = callArgs(call);
-    if (args.length !== 3 || !isTCP(args[0])) return;
+    if (args.length !== 3 || !remoteTCP(args[0], args[1])) return;
     const t = timeoutValue(ctx, ctx.fix.dialTimeout);
     const fixes: Fix[] = [];
     const nameNode = fn?.type === 'selector_expression' ? fn.childForFieldName('field') : fn;
@@ -96,11 +107,11 @@ function checkCall(ctx: RuleContext, call: SyntaxNode): void {
 function untimedDial(ctx: RuleContext, use: SyntaxNode): string | null {
   const m = methodCallOn(use);
   if (m) {
-    if (m.name === 'Dial') return isTCP(callArgs(m.call)[0]) ? 'Dial' : null;
+    if (m.name === 'Dial') return remoteTCP(callArgs(m.call)[0], callArgs(m.call)[1]) ? 'Dial' : null;
     if (m.name === 'DialContext') {
       const args = callArgs(m.call);
       if (ctxState(ctx.file, args[0]) !== 'none') return null;
-      if (!isTCP(args[1])) return null;
+      if (!remoteTCP(args[1], args[2])) return null;
       return `DialContext(${unparen(args[0])?.text ?? 'ctx'}, …)`;
     }
     return null;
@@ -112,7 +123,7 @@ function untimedDial(ctx: RuleContext, use: SyntaxNode): string | null {
   if (list?.type !== 'argument_list' || named(list)[0]?.id !== n.id) return null;
   const call = list.parent;
   if (call?.type === 'call_expression' && ctx.file.qualified(call.childForFieldName('function')) === 'crypto/tls.DialWithDialer') {
-    return isTCP(callArgs(call)[1]) ? 'tls.DialWithDialer' : null;
+    return remoteTCP(callArgs(call)[1], callArgs(call)[2]) ? 'tls.DialWithDialer' : null;
   }
   return null;
 }
