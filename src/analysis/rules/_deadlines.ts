@@ -619,6 +619,18 @@ export function setsDeadlineIn(file: FileFacts, scope: SyntaxNode, keys: Set<str
  * time.AfterFunc, ...). That bounds a blocked read as well as a deadline does.
  */
 export function closedConcurrently(file: FileFacts, scope: SyntaxNode, keys: Set<string>, user: SyntaxNode): boolean {
+  // The reading happens in a goroutine (`go func() { for { c.Read(…) } }()`): the function that
+  // started it closing the conn (directly or deferred) runs concurrently with the reads.
+  const readerGo = enclosingGoLiteral(user, scope);
+  if (readerGo) {
+    for (const call of ofType(scope, 'call_expression')) {
+      if (readerGo.startIndex <= call.startIndex && call.endIndex <= readerGo.endIndex) continue;
+      if (innermostFunctionOrNull(call) !== innermostFunctionOrNull(readerGo)) continue;
+      const fn = unparen(call.childForFieldName('function'));
+      if (fn?.type !== 'selector_expression' || fn.childForFieldName('field')?.text !== 'Close') continue;
+      if (intersects(chainOf(file, fn.childForFieldName('operand')).keys, keys)) return true;
+    }
+  }
   for (const lit of ofType(scope, 'func_literal')) {
     const p = lit.parent;
     if (!p) continue;
@@ -636,6 +648,20 @@ export function closedConcurrently(file: FileFacts, scope: SyntaxNode, keys: Set
     }
   }
   return false;
+}
+
+/** The `go func() {…}()` literal (inside `scope`) that `n` runs in, if any. */
+function enclosingGoLiteral(n: SyntaxNode, scope: SyntaxNode): SyntaxNode | null {
+  for (let p = n.parent; p && p.id !== scope.id; p = p.parent) {
+    if (p.type !== 'func_literal') continue;
+    const c = p.parent;
+    return c?.type === 'call_expression' && c.childForFieldName('function')?.id === p.id && c.parent?.type === 'go_statement' ? p : null;
+  }
+  return null;
+}
+
+function innermostFunctionOrNull(n: SyntaxNode): number | null {
+  return innermostFunction(n)?.id ?? null;
 }
 
 /** Does a same-package function (or a local func literal) called here set a deadline, up to `depth` calls deep? */

@@ -109,6 +109,8 @@ function leaves(ctx: RuleContext, n: SyntaxNode, loop: SyntaxNode): boolean {
 /** Something that blocks for a while: a sleep, a select without default, a channel receive, a back-off helper. */
 function waits(ctx: RuleContext, n: SyntaxNode): boolean {
   if (n.type === 'select_statement') return !named(n).some((c) => c.type === 'default_case');
+  // `errCh <- err` outside a select: blocks until someone receives (often the shutdown path).
+  if (n.type === 'send_statement') return !ancestorIs(n, 'communication_case');
   if (n.type === 'unary_expression' && (n.childForFieldName('operator')?.text ?? n.child(0)?.text) === '<-') {
     // A receive outside a select blocks; inside a select the select decides.
     for (let p = n.parent; p; p = p.parent) if (p.type === 'communication_case') return false;
@@ -121,6 +123,11 @@ function waits(ctx: RuleContext, n: SyntaxNode): boolean {
     const name = fn?.type === 'selector_expression' ? fn.childForFieldName('field')?.text : fn?.text;
     return !!name && WAIT_NAME.test(name);
   }
+  return false;
+}
+
+function ancestorIs(n: SyntaxNode, type: string): boolean {
+  for (let p = n.parent; p; p = p.parent) if (p.type === type) return true;
   return false;
 }
 

@@ -11,6 +11,9 @@ import {
   isTestCode, paramVerdict, walkNoFunc, type Chain,
 } from './_deadlines';
 
+/** Names that say the deadline is meant for the whole connection, not per message. */
+const ABSOLUTE_INTENT = /life|age\b|Age|ttl|TTL|total|Total|overall|Overall|session|Session|absolute|Absolute|budget|Budget/;
+
 const rule: Rule = {
   meta: {
     id: 'deadline-outside-loop',
@@ -62,6 +65,8 @@ const rule: Rule = {
       });
       if (later) continue;
       const dur = nowAdd(ctx.file, viaVar ? ctx.file.binding(unparen(d.arg)!)!.value!.expr : d.arg);
+      // The duration's name says the whole session is meant to be bounded (`maxConnAge`, `sessionTTL`).
+      if (dur && ABSOLUTE_INTENT.test(dur.text) && !/idle/i.test(dur.text)) continue;
       const what = `${d.recv.text}.${d.method}`;
       const message =
         `${what} sets an absolute deadline (now + ${dur?.text ?? 'd'}) once, before the loop that reads ${chain.root.name} ` +
