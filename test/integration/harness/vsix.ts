@@ -55,19 +55,50 @@ export const ALLOWED_IN_VSIX: RegExp[] = [
   /^license(\.(md|txt))?$/i,
   /^dist\/[\w.-]+\.(js|wasm)$/,
   /^snippets\/[\w.-]+\.json$/,
-  /^media\/.+\.(png|svg|css|js|json|woff2?|ttf)$/,
+  /^media\/.+\.(png|svg|gif|jpg|webp|css|md|woff2?)$/,
   /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
 ];
 /** Must be inside for the extension to work without the development tree. */
 export const REQUIRED_IN_VSIX = ['package.json', 'dist/extension.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-go.wasm'];
 
+/**
+ * Files the manifest points at (main, icon, snippets, walkthrough media, view container and
+ * command icons): all must be in the VSIX, or the installed extension breaks where the
+ * development tree works.
+ */
+export function referencedFiles(manifest: Record<string, unknown>): string[] {
+  const out = new Set<string>();
+  const add = (p: unknown) => {
+    if (typeof p === 'string' && p && !p.startsWith('$(') && !/^[a-z]+:/i.test(p)) out.add(path.posix.normalize(p.replace(/^\.\//, '')));
+    else if (p && typeof p === 'object') for (const v of Object.values(p)) add(v); // { light, dark }
+  };
+  const m = manifest as { main?: string; browser?: string; icon?: string; contributes?: Record<string, unknown> };
+  add(m.main);
+  add(m.browser);
+  add(m.icon);
+  const c = (m.contributes ?? {}) as {
+    snippets?: { path?: string }[];
+    walkthroughs?: { steps?: { media?: { markdown?: string; image?: unknown; svg?: string } }[] }[];
+    viewsContainers?: Record<string, { icon?: unknown }[]>;
+    views?: Record<string, { icon?: unknown }[]>;
+    commands?: { icon?: unknown }[];
+  };
+  for (const s of c.snippets ?? []) add(s.path);
+  for (const w of c.walkthroughs ?? []) for (const st of w.steps ?? []) { add(st.media?.markdown); add(st.media?.image); add(st.media?.svg); }
+  for (const list of Object.values(c.viewsContainers ?? {})) for (const v of list) add(v.icon);
+  for (const list of Object.values(c.views ?? {})) for (const v of list) add(v.icon);
+  for (const cmd of c.commands ?? []) add(cmd.icon);
+  return [...out].map((p) => (/\.[a-z0-9]+$/i.test(p) ? p : `${p}.js`)).sort(); // "main": "./dist/extension" means .js
+}
+
 /** Problems with a VSIX's contents (empty = fine). */
-export function vsixProblems(entries: ZipEntry[], bytes: number): string[] {
+export function vsixProblems(entries: ZipEntry[], bytes: number, manifest?: Record<string, unknown>): string[] {
   const problems: string[] = [];
   if (bytes > MAX_VSIX_BYTES) problems.push(`VSIX is ${bytes} bytes, more than ${MAX_VSIX_BYTES}`);
   const inside = entries.map((e) => e.name).filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)).filter((n) => n && !n.endsWith('/'));
   for (const n of inside) if (!ALLOWED_IN_VSIX.some((re) => re.test(n))) problems.push(`unexpected file in VSIX: extension/${n}`);
   for (const n of REQUIRED_IN_VSIX) if (!inside.includes(n)) problems.push(`missing from VSIX: extension/${n}`);
+  if (manifest) for (const n of referencedFiles(manifest)) if (!inside.includes(n)) problems.push(`package.json refers to ${n}, which is not in the VSIX`);
   for (const e of entries) if (!e.name.startsWith('extension/') && !['extension.vsixmanifest', '[Content_Types].xml'].includes(e.name)) problems.push(`unexpected top-level entry: ${e.name}`);
   return problems;
 }
