@@ -53,8 +53,10 @@ describe('conndoctor CLI', function () {
     const first = arr.find((f) => (f.message as string).includes('conn from net.Dial'))!;
     assert.deepEqual(Object.keys(first).sort(), ['column', 'endColumn', 'endLine', 'file', 'fixes', 'line', 'message', 'rule', 'severity'].sort());
     assert.equal(first.file, 'pkg/dial.go');
-    assert.equal(first.line, 20);
-    assert.equal(first.column, 15);
+    const lines = readFileSync(join(dir, 'pkg', 'dial.go'), 'utf8').split('\n');
+    const want = lines.findIndex((l) => l.includes('conn, err := net.Dial("tcp", addr) // want'));
+    assert.equal(first.line, want + 1);
+    assert.equal(first.column, lines[want].indexOf('net.Dial') + 1);
     assert.equal(first.rule, 'conn-not-closed');
     assert.ok(Array.isArray(first.fixes) && (first.fixes as unknown[]).length === 1);
   });
