@@ -25,6 +25,8 @@ export interface ScanSummary {
   cancelled: boolean;
   threads: number;
   errors: number;
+  /** Where the time went (ms): listing files, filtering them, analysis, filling Problems. */
+  phases: { findFiles: number; filter: number; analyze: number; publish: number };
 }
 
 /** Workspaces with at least this many Go files are analyzed in worker threads. */
@@ -60,14 +62,27 @@ async function runScan(
   if (!(await mgr.ready())) return undefined;
   progress.report({ message: vscode.l10n.t('finding Go files…') });
   // `undefined` as exclude = files.exclude applies.
+  const tf = performance.now();
   const uris = await vscode.workspace.findFiles('**/*.go', undefined, undefined, token);
+  const tFilter = performance.now();
   const byPath = new Map<string, vscode.Uri>();
+  // Relative paths by prefix (asRelativePath costs ~50 µs a call: 0.2 s of blocked host for 4000 files).
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.path.replace(/\/?$/, '/')).sort((a, b) => b.length - a.length);
+  const relOf = (u: vscode.Uri) => {
+    const f = folders.find((x) => u.path.startsWith(x));
+    return f ? u.path.slice(f.length) : u.path;
+  };
+  let slice = performance.now();
   for (const u of uris) {
     if (u.scheme !== 'file') continue;
-    const rel = vscode.workspace.asRelativePath(u, false).replace(/\\/g, '/');
+    const rel = relOf(u);
     // Like `conndoctor ./...`: test files only when opened (leaks in tests die with the test binary).
     if (rel.endsWith('_test.go') || inSkippedDir(rel) || matchesAny(rel, settings.exclude)) continue;
     byPath.set(u.fsPath, u);
+    if (performance.now() - slice > 20) {
+      await new Promise((r) => setImmediate(r));
+      slice = performance.now();
+    }
   }
   const paths = [...byPath.keys()].sort();
   const groups = groupByDir(paths);
@@ -86,6 +101,7 @@ async function runScan(
     progress.report({ increment: step, message: vscode.l10n.t('{0}/{1} packages', done, groups.length) });
   };
 
+  const tAnalyze = performance.now();
   const workerPath = join(workerDir, 'worker.js');
   const useWorkers = paths.length >= WORKER_MIN_FILES && existsSync(workerPath);
   const threads = useWorkers ? Math.max(1, Math.min(availableParallelism() - 1, 4, groups.length)) : 0;
@@ -100,7 +116,7 @@ async function runScan(
     });
     cancelled = r === 'cancelled';
   } else {
-    let slice = performance.now();
+    slice = performance.now();
     for (const g of groups) {
       if (token.isCancellationRequested) {
         cancelled = true;
@@ -116,7 +132,10 @@ async function runScan(
     }
   }
   if (token.isCancellationRequested) cancelled = true;
+  const tPublish = performance.now();
   mgr.setScanResults(results, !cancelled);
+  const tEnd = performance.now();
+  const r1 = (x: number) => Math.round(x);
 
   const ms = Math.round(performance.now() - t0);
   const all = [...results.values()];
@@ -129,6 +148,7 @@ async function runScan(
     cancelled,
     threads,
     errors,
+    phases: { findFiles: r1(tFilter - tf), filter: r1(tAnalyze - tFilter), analyze: r1(tPublish - tAnalyze), publish: r1(tEnd - tPublish) },
   };
   info(`workspace scan: ${summary.findings} finding(s) in ${summary.filesWithFindings} file(s); ${summary.files} Go files in ${summary.packages} folders, ${ms} ms${threads ? `, ${threads} worker thread(s)` : ' in-process'}${cancelled ? ' (cancelled)' : ''}`);
   const msg = cancelled
