@@ -1021,3 +1021,123 @@ export function connFieldOf(file: FileFacts, struct: string): string | null {
   const conns = [...fields].filter(([, t]) => isStreamConn(t.file.typeKind(t.type)));
   return conns.length === 1 ? conns[0][0] : null;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reads through same-package helpers: `for { cmd, err := readCommand(r) }`, `for { c.readRequest() }`
+
+export interface HelperReads {
+  /** Parameter positions the helper reads from. */
+  params: Set<number>;
+  /** Fields of the receiver the helper reads from (`c.r.ReadString` in a method of c's type). */
+  fields: Set<string>;
+}
+
+/** The same-package function or method a call reaches, when it is exactly one with a body. */
+export function resolveCallee(file: FileFacts, call: SyntaxNode): FuncInfo | null {
+  const fn = unparen(call.childForFieldName('function'));
+  if (!fn) return null;
+  if (fn.type === 'identifier') {
+    if (file.binding(fn)) return null;
+    const f = file.pkg.funcs.get(fn.text);
+    return f && !f.iface ? f : null;
+  }
+  if (fn.type === 'selector_expression' && !file.qualified(fn)) {
+    const k = file.kindOf(fn.childForFieldName('operand'))?.replace(/^\*/, '');
+    if (!k?.startsWith('local.')) return null;
+    const m = file.pkg.funcs.get(`${k.slice(6)}.${fn.childForFieldName('field')?.text ?? ''}`);
+    return m && !m.iface ? m : null;
+  }
+  return null;
+}
+
+function paramBindings(f: FuncInfo): { params: (Binding | null)[]; recv: Binding | null } {
+  const params: (Binding | null)[] = [];
+  for (const p of named(f.node.childForFieldName('parameters'))) {
+    if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
+    const names = p.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
+    if (!names.length) params.push(null);
+    for (const n of names) params.push(f.file.binding(n));
+  }
+  const rp = named(f.node.childForFieldName('receiver')).find((c) => c.type === 'parameter_declaration');
+  const rn = rp?.childForFieldName('name');
+  return { params, recv: rn ? f.file.binding(rn) : null };
+}
+
+/** What a same-package function reads, directly or through one more helper. */
+export function helperReads(f: FuncInfo, depth = 0): HelperReads {
+  const memoKey = `deadlines:reads:${f.file.path}:${f.node.startIndex}`;
+  const cached = f.file.pkg.memo.get(memoKey) as HelperReads | undefined;
+  if (cached) return cached;
+  const res: HelperReads = { params: new Set(), fields: new Set() };
+  f.file.pkg.memo.set(memoKey, res);
+  const body = f.node.childForFieldName('body');
+  if (!body) return res;
+  const file = f.file;
+  const { params, recv } = paramBindings(f);
+  const note = (ch: Chain) => {
+    params.forEach((pb, i) => {
+      if (pb && ch.keys.has(bindingKey(pb))) res.params.add(i);
+    });
+    if (recv && ch.selector) {
+      const op = unparen(ch.selector.childForFieldName('operand'));
+      const field = ch.selector.childForFieldName('field')?.text;
+      if (op?.type === 'identifier' && field && file.binding(op) === recv) res.fields.add(field);
+    }
+  };
+  for (const call of callsIn(body)) {
+    const cr = connRead(file, call, { anyKind: true, fields: true });
+    if (cr) {
+      // A read inside the helper's own session loop makes the helper a session, not a message
+      // reader: it is reported there, not at every caller.
+      const session = enclosingLoops(call).some((l) => isOpenEndedLoop(l) && !isMessageLoop(l, f.node));
+      if (!cr.read.copy && !session) note(cr.chain);
+      continue;
+    }
+    if (depth >= 2) continue;
+    const callee = resolveCallee(file, call);
+    if (!callee || callee === f) continue;
+    const sub = helperReads(callee, depth + 1);
+    for (const i of sub.params) {
+      const a = callArgs(call)[i];
+      if (a) note(chainOf(file, a));
+    }
+    const fn = unparen(call.childForFieldName('function'));
+    if (sub.fields.size && recv && fn?.type === 'selector_expression') {
+      const op = unparen(fn.childForFieldName('operand'));
+      if (op?.type === 'identifier' && file.binding(op) === recv) for (const x of sub.fields) res.fields.add(x);
+    }
+  }
+  return res;
+}
+
+/** A call in a loop that reads a connection through a helper: the caller-side chain, or a receiver field. */
+export function helperCallRead(file: FileFacts, call: SyntaxNode): { chain: Chain; field: FieldRef | null; via: string } | null {
+  // `go serve(c)` / `defer …` do not read in this loop.
+  if (call.parent?.type === 'go_statement' || call.parent?.type === 'defer_statement') return null;
+  const callee = resolveCallee(file, call);
+  if (!callee) return null;
+  const reads = helperReads(callee);
+  const via = `${callee.key}()`;
+  for (const i of reads.params) {
+    const a = callArgs(call)[i];
+    if (!a) continue;
+    const ch = chainOf(file, a);
+    if (ch.conns.length || ch.connPaths.length || (ch.selector && fieldRef(file, ch.selector))) return { chain: ch, field: null, via };
+  }
+  const fn = unparen(call.childForFieldName('function'));
+  if (reads.fields.size && fn?.type === 'selector_expression') {
+    const op = unparen(fn.childForFieldName('operand'));
+    const k = op ? file.kindOf(op)?.replace(/^\*/, '') : null;
+    if (op && k?.startsWith('local.')) {
+      const st = k.slice(6);
+      const field = [...reads.fields].find((x) => file.pkg.structs.get(st)?.has(x));
+      if (field) {
+        const ch = chainOf(file, op);
+        const b = op.type === 'identifier' ? file.binding(op) : null;
+        ch.keys.add(b ? `p:${bindingKey(b)}.${field}` : `p:${op.text}.${field}`);
+        return { chain: ch, field: { struct: st, field, operand: op }, via };
+      }
+    }
+  }
+  return null;
+}

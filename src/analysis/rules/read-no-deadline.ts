@@ -5,12 +5,12 @@ import type { Fix, Rule } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import type { Binding } from '../facts/scope';
-import { errNotNil, indentAt, lineEnd, lineStart, named, ofType, statementsOf, unparen } from '../facts/syntax';
+import { errNotNil, indentAt, lineEnd, lineStart, named, ofType, statementsOf } from '../facts/syntax';
 import {
   callsIn, closedConcurrently, connFieldOf, connRead, deadlineCall, durationSetting, enclosingLoops, errorReturn,
-  fieldOrigin, fieldRef, helperSetsDeadline, innermostFunction, isMessageLoop, isOpenEndedLoop, isStreamConn, jumpTargets,
+  fieldOrigin, fieldRef, helperCallRead, helperSetsDeadline, innermostFunction, isMessageLoop, isOpenEndedLoop, isStreamConn, jumpTargets,
   loopBody, loopCondition, originOf, outerFunctionOf, packageHasDeadlineWrapper, paramVerdict, passesToUnknown,
-  isTestCode, resultTypes, setsDeadlineIn, structManaged, walkNoFunc, type Chain,
+  isTestCode, resultTypes, setsDeadlineIn, structManaged, walkNoFunc, type Chain, type FieldRef,
 } from './_deadlines';
 
 const rule: Rule = {
@@ -35,12 +35,23 @@ const rule: Rule = {
     if (!/Read|Scan|Decode|Token|More/.test(text)) return;
     const done = new Set<number>();
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
-      const cr = connRead(ctx.file, call, { fields: true });
-      if (!cr || cr.read.copy) continue;
-      const { chain } = cr;
       const loops = enclosingLoops(call);
+      if (!loops.length) continue;
       const open = loops.filter(isOpenEndedLoop);
       if (!open.length) continue;
+      // A read here, or a call to a same-package helper that reads (`readCommand(r)`, `c.readLine()`).
+      let chain: Chain;
+      let via: string | null = null;
+      let field: FieldRef | null = null;
+      const cr = connRead(ctx.file, call, { fields: true });
+      if (cr) {
+        if (cr.read.copy) continue;
+        chain = cr.chain;
+      } else {
+        const hr = helperCallRead(ctx.file, call);
+        if (!hr) continue;
+        ({ chain, via, field } = hr);
+      }
       const outermost = loops[loops.length - 1];
       if (done.has(outermost.id)) continue;
       // A deadline (or a helper that sets one) anywhere in an enclosing loop refreshes it per iteration.
@@ -48,13 +59,13 @@ const rule: Rule = {
         done.add(outermost.id);
         continue;
       }
-      const src = sourceOf(ctx, chain);
+      const src = sourceOf(ctx, chain, field);
       if (!src) continue;
       // The connection to set the deadline on must be visible at the top of the loop.
       const top = open[0];
       if (src.kind !== 'field') src.connExpr = chain.conns.find((b) => b.isParam || b.decl.startIndex < top.startIndex)?.name ?? null;
-      else if (src.connExpr) {
-        const b = ctx.file.binding(unparen(chain.selector!.childForFieldName('operand'))!);
+      else if (src.connExpr && src.operand) {
+        const b = src.operand.type === 'identifier' ? ctx.file.binding(src.operand) : null;
         if (b && !b.isParam && b.decl.startIndex > top.startIndex) src.connExpr = null;
       }
       const outerFn = outerFunctionOf(call);
@@ -71,17 +82,19 @@ const rule: Rule = {
       if ((src.kind === 'field' || chain.rootKind === 'net.Conn') && packageHasDeadlineWrapper(ctx.file)) continue;
       // A function that reads one message and returns it (or breaks out when it is complete) leaves
       // the deadline to its caller when we cannot see the callers.
-      const messageReader = resultTypes(fn).some((t) => t.text !== 'error') || isMessageLoop(open[0], fn);
+      const messageLoop = isMessageLoop(open[0], fn);
+      const messageReader = resultTypes(fn).some((t) => t.text !== 'error') || messageLoop;
       if (src.kind === 'param') {
         const v = paramVerdict(ctx.file, src.binding!);
         if (v.managed || v.allDialed) continue;
-        if (v.sites === 0 && messageReader) continue;
+        // With callers in the package, a message reader is reported at the caller's loop instead.
+        if (v.sites === 0 ? messageReader : messageLoop) continue;
         src.acceptedIn = v.acceptedIn;
       }
       if (src.kind === 'field' && messageReader) continue;
       done.add(outermost.id);
       const message =
-        `${describe(src)} is read in a loop with no read deadline: a client that stays connected but sends nothing blocks ` +
+        `${describe(src)} is read${via ? ` (by ${via})` : ''} in a loop with no read deadline: a client that stays connected but sends nothing blocks ` +
         `this read forever, holding the goroutine and the socket (TCP keep-alive only notices peers that are gone); ` +
         `set ${src.connExpr ?? src.name}.SetReadDeadline(time.Now().Add(d)) at the top of each iteration`;
       ctx.report(call, message, src.connExpr ? fixes(ctx, open[0], src.connExpr, call, fn) : []);
@@ -98,11 +111,13 @@ interface Source {
   acceptedIn: string | null;
   /** `client.conn` for field sources. */
   field?: string;
+  /** The struct value a field source is read through (`c` in `c.r`). */
+  operand?: SyntaxNode;
   name: string;
 }
 
 /** Whose connection this is: accepted here, a parameter, or a struct field holding accepted connections. */
-function sourceOf(ctx: RuleContext, chain: Chain): Source | null {
+function sourceOf(ctx: RuleContext, chain: Chain, override: FieldRef | null): Source | null {
   const root = chain.root;
   if (root && isStreamConn(chain.rootKind)) {
     const o = originOf(ctx.file, root);
@@ -111,16 +126,18 @@ function sourceOf(ctx: RuleContext, chain: Chain): Source | null {
     }
     if (o !== 'unknown') return null;
   }
-  const ref = chain.selector ? fieldRef(ctx.file, chain.selector) : null;
+  const ref = override ?? (chain.selector ? fieldRef(ctx.file, chain.selector) : null);
   if (!ref || structManaged(ctx.file, ref.struct)) return null;
   const fo = fieldOrigin(ctx.file, ref);
   if (!fo.accepted) return null;
   let connExpr: string | null = null;
   if (ref.operand.type === 'identifier') {
-    const f = isStreamConn(ctx.file.kindOf(chain.selector)) ? ref.field : connFieldOf(ctx.file, ref.struct);
+    const t = ctx.pkg.structs.get(ref.struct)?.get(ref.field);
+    const f = t && isStreamConn(t.file.typeKind(t.type)) ? ref.field : connFieldOf(ctx.file, ref.struct);
     if (f) connExpr = `${ref.operand.text}.${f}`;
   }
-  return { kind: 'field', binding: null, connExpr, acceptedIn: fo.acceptedIn, field: `${ref.struct}.${ref.field}`, name: chain.selector!.text };
+  const name = `${ref.operand.text}.${ref.field}`;
+  return { kind: 'field', binding: null, connExpr, acceptedIn: fo.acceptedIn, field: `${ref.struct}.${ref.field}`, operand: ref.operand, name };
 }
 
 function describe(src: Source): string {
