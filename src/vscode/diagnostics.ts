@@ -467,7 +467,7 @@ export class DiagnosticsManager implements vscode.Disposable {
     const e = this.entryFor(d);
     if (!e || !this.parserReady) return [];
     checkSource(e.path, text);
-    const tree = parseGo(text);
+    const tree = parseGo(text, null, { keepWasm: false });
     const siblings = this.siblingsFor(e);
     try {
       return analyzeFiles([{ path: e.path, text, tree }], siblings, analyzeOptions(this.settings));
@@ -527,7 +527,7 @@ export class DiagnosticsManager implements vscode.Disposable {
         try {
           const text = readFileSync(p, 'utf8');
           checkSource(p, text);
-          const tree = parseGo(text);
+          const tree = parseGo(text, null, { keepWasm: false });
           owned.push(tree);
           return { path: p, text, tree };
         } catch {

@@ -56,7 +56,7 @@ export class DiskCache {
       this.bad.set(path, { mtimeMs: st.mtimeMs, size: st.size, reason: (e as Error).message });
       return null;
     }
-    const tree = parseGo(text);
+    const tree = parseGo(text, null, { keepWasm: false });
     this.parses++;
     const e: Entry = { mtimeMs: st.mtimeMs, size: st.size, text, tree };
     this.entries.set(path, e);

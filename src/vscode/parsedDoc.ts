@@ -2,8 +2,9 @@
 // the previous tree with `tree.edit(makeEdit(...))`, and the next parse passes that tree to
 // tree-sitter, which then re-parses only what changed. Pure: no 'vscode' import (unit-tested).
 //
-// web-tree-sitter trees live in WASM memory and are not garbage-collected: every tree this class
-// replaces is deleted, and `dispose()` deletes the last one.
+// The WASM tree (kept for the next incremental parse) is not garbage-collected: every tree this
+// class replaces is deleted, and `dispose()` deletes the last one. (The analyzer's JavaScript
+// mirror of the tree is rebuilt on every parse; only tree-sitter's own work is incremental.)
 import { makeEdit, parseGo, type SyntaxTree } from '../analysis/parser';
 
 /** A change as VS Code reports it (TextDocumentContentChangeEvent), offsets in UTF-16 code units. */
