@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { api, cliFindings, closeAll, idle, keyOfCli, removeScratch, setText, waitForKeys, writeScratch } from './editor-helpers';
-import { codeActions, diagnostics, extension, revert, sleep, SOURCE, waitFor, workspaceRoot } from './helpers';
+import { codeActions, codeOf, diagnostics, extension, revert, sleep, SOURCE, waitFor, workspaceRoot } from './helpers';
 
 const DEFER_BEFORE_CHECK = `package change
 
@@ -243,6 +243,32 @@ describe('editor: diagnostics', function () {
     const doc = await vscode.workspace.openTextDocument(ok);
     await vscode.window.showTextDocument(doc);
     await waitForKeys(ok, cliKeys('_conndoctor_it/robust2/main.go'), 'a healthy file after the broken ones');
+  });
+
+  it('with conndoctor.run = onSave, waits for the save', async function () {
+    this.timeout(60_000);
+    const contributes = (extension().packageJSON as { contributes?: { configuration?: unknown } }).contributes;
+    if (!JSON.stringify(contributes?.configuration ?? '').includes('conndoctor.run')) this.skip();
+    const rel = '_conndoctor_it/onsave/main.go';
+    const uri = writeScratch(rel, DEFER_BEFORE_CHECK.replace('package change', 'package onsave'));
+    const all = cliKeys(rel);
+    const cfg = () => vscode.workspace.getConfiguration('conndoctor');
+    await cfg().update('run', 'onSave', vscode.ConfigurationTarget.Workspace);
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      await waitForKeys(uri, all, 'findings on open');
+      const fixed = DEFER_BEFORE_CHECK.replace('package change', 'package onsave').replace('\tdefer resp.Body.Close()\n', '').replace('return nil, err\n\t}\n', 'return nil, err\n\t}\n\tdefer resp.Body.Close()\n');
+      const after = cliKeysOfText('_conndoctor_it/expect-onsave/main.go', fixed);
+      await setText(doc, fixed);
+      await sleep(1000);
+      await idle();
+      assert.deepEqual(diagnostics(uri).map((d) => `${codeOf(d)}@${d.range.start.line + 1}:${d.range.start.character + 1}`).sort(), all, 'unchanged while typing');
+      assert.ok(await doc.save());
+      await waitForKeys(uri, after, 'updated on save');
+    } finally {
+      await cfg().update('run', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it('re-checks open files when their go.mod changes (the Go version decides some findings)', async function () {
