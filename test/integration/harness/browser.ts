@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { CodeServer } from './server';
-import { RESULTS_DIR, waitUntil } from './util';
+import { forgetTempDir, removeOnExit, RESULTS_DIR, waitUntil } from './util';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
@@ -19,7 +19,7 @@ export interface Chromium { context: BrowserContext; page: Page; close(): Promis
 /** Headless chromium with a fresh throwaway profile (its XDG dirs too, so nothing lands in $HOME). */
 export async function launchChromium(opts: { viewport?: { width: number; height: number } } = {}): Promise<Chromium> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM} (run scripts/setup.sh, or set CHROMIUM)`);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'conndoctor-chromium-'));
+  const tmp = removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), 'conndoctor-chromium-')));
   const profile = path.join(tmp, 'profile');
   const xdg = { XDG_CONFIG_HOME: path.join(tmp, 'xdg', 'config'), XDG_DATA_HOME: path.join(tmp, 'xdg', 'data'), XDG_CACHE_HOME: path.join(tmp, 'xdg', 'cache') };
   // chromium.launch() refuses --user-data-dir in args: a persistent context takes the profile dir
@@ -44,6 +44,7 @@ export async function launchChromium(opts: { viewport?: { width: number; height:
       await Promise.race([Promise.all(context.pages().map((p) => p.close().catch(() => undefined))), new Promise((r) => setTimeout(r, 3000))]);
       await context.close().catch(() => undefined);
       fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
+      forgetTempDir(tmp);
     },
   };
 }

@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import * as util from 'node:util';
 import { launchChromium } from './browser';
 import type { CodeServer } from './server';
-import { REPO_ROOT } from './util';
+import { forgetTempDir, removeOnExit, REPO_ROOT } from './util';
 
 export const SUITE_SRC = path.join(REPO_ROOT, 'test', 'integration', 'suite');
 
@@ -66,7 +66,7 @@ export interface BuiltSuite {
 /** Bundle test/integration/suite (index.ts + every *.host.ts) for the extension host. */
 export async function buildSuite(opts: { outDir?: string; srcDir?: string } = {}): Promise<BuiltSuite> {
   const src = opts.srcDir ?? SUITE_SRC;
-  const dir = opts.outDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'conndoctor-suite-'));
+  const dir = opts.outDir ?? removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), 'conndoctor-suite-')));
   fs.mkdirSync(dir, { recursive: true });
   const tests: string[] = [];
   const walk = (d: string) => {
@@ -101,7 +101,7 @@ export async function buildSuite(opts: { outDir?: string; srcDir?: string } = {}
     dir,
     index: path.join(dir, 'index.js'),
     tests: tests.map((t) => path.join(dir, path.relative(src, t).replace(/\.ts$/, '.js'))),
-    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+    remove: () => { fs.rmSync(dir, { recursive: true, force: true }); forgetTempDir(dir); },
   };
 }
 
@@ -138,12 +138,11 @@ let probeDir: string | undefined;
  */
 export function probeExtension(): string {
   if (probeDir && fs.existsSync(probeDir)) return probeDir;
-  probeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'conndoctor-probe-ext-'));
+  probeDir = removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), 'conndoctor-probe-ext-')));
   fs.writeFileSync(path.join(probeDir, 'package.json'), JSON.stringify({
     name: 'test-probe', publisher: 'conndoctor-test', version: '0.0.0', engines: { vscode: '^1.100.0' },
     description: 'placeholder development extension for running in-host tests against installed extensions',
   }, null, 2));
-  process.once('exit', () => { if (probeDir) fs.rmSync(probeDir, { recursive: true, force: true }); });
   return probeDir;
 }
 
@@ -167,13 +166,17 @@ export async function runInHost(opts: InHostOptions): Promise<InHostResult> {
       if (opts.echo) process.stdout.write(`    | ${out.replace(/\n/g, '\n    | ')}\n`);
     });
     page.on('pageerror', (e) => lines.push(`[pageerror] ${e.message}`));
+    page.on('crash', () => { lines.push('[harness] the workbench page crashed'); exit(-1); });
     lines.push(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] [harness] browser up, opening the workbench`);
     await page.goto(opts.server.workbenchUrl({ folder: opts.folder, extensionDevelopmentPath: dev, extensionTestsPath: opts.extensionTestsPath }));
     let timer: NodeJS.Timeout | undefined;
     const timeoutMs = opts.timeoutMs ?? 120_000;
     const code = await Promise.race([exited, new Promise<number>((r) => { timer = setTimeout(() => r(-1), timeoutMs); })]);
     if (timer) clearTimeout(timer);
-    if (code === -1) lines.push(`[harness] no codeAutomationExit within ${timeoutMs} ms`);
+    if (code === -1) {
+      lines.push(`[harness] no codeAutomationExit (limit ${timeoutMs} ms); server log tail:`);
+      lines.push(opts.server.log().trimEnd().split('\n').slice(-30).join('\n'));
+    }
     return { exitCode: code, output: lines.join('\n'), ms: Date.now() - t0 };
   } finally {
     await browser.close();

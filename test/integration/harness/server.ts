@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CodeServerInstall } from './install';
-import { cleanEnv, freePort, mustRun, RESULTS_DIR, sleep, tail } from './util';
+import { cleanEnv, forgetTempDir, freePort, mustRun, removeOnExit, RESULTS_DIR, sleep, tail } from './util';
 
 /** User settings every test server starts with (overridable per server). */
 export const DEFAULT_SETTINGS: Record<string, unknown> = {
@@ -120,7 +120,7 @@ export class CodeServer {
   static async start(install: CodeServerInstall, opts: StartOptions = {}): Promise<CodeServer> {
     installExitHooks();
     const name = opts.name ?? 'vscode';
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `conndoctor-${name}-`));
+    const dir = removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), `conndoctor-${name}-`)));
     const data = path.join(dir, 'data');
     const exts = path.join(dir, 'extensions');
     fs.mkdirSync(path.join(data, 'User'), { recursive: true });
@@ -242,6 +242,9 @@ export class CodeServer {
     } catch {
       // no log
     }
-    if (process.env.CONNDOCTOR_KEEP_TMP !== '1') fs.rmSync(this.dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
+    if (process.env.CONNDOCTOR_KEEP_TMP !== '1') {
+      fs.rmSync(this.dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
+      forgetTempDir(this.dir);
+    }
   }
 }

@@ -116,6 +116,25 @@ export async function mustRun(step: string, cmd: string, args: string[], opts: P
   return r;
 }
 
+const tempDirs = new Set<string>();
+/**
+ * Remove `dir` when the process exits, even when the run is interrupted (normal teardown removes
+ * it earlier and calls forgetTempDir). CONNDOCTOR_KEEP_TMP=1 keeps everything for inspection.
+ */
+export function removeOnExit(dir: string): string {
+  if (!tempDirs.size) {
+    process.once('exit', () => {
+      if (process.env.CONNDOCTOR_KEEP_TMP === '1') return;
+      for (const d of tempDirs) {
+        try { fs.rmSync(d, { recursive: true, force: true }); } catch { /* a dying process still writes there */ }
+      }
+    });
+  }
+  tempDirs.add(dir);
+  return dir;
+}
+export const forgetTempDir = (dir: string): void => { tempDirs.delete(dir); };
+
 /** Directory `name` under `parent`, emptied first. */
 export function freshDir(...parts: string[]): string {
   const dir = path.join(...parts);

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO_ROOT } from './util';
+import { forgetTempDir, removeOnExit, REPO_ROOT } from './util';
 
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 
@@ -36,7 +36,7 @@ function goFilesIn(dir: string): string[] {
 }
 
 export function prepareWorkspace(name = 'ws'): Workspace {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `conndoctor-${name}-`));
+  const dir = removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), `conndoctor-${name}-`)));
   const hasModule = fs.existsSync(EXAMPLES_DIR) && fs.readdirSync(EXAMPLES_DIR).length > 0 && goFilesIn(EXAMPLES_DIR).length > 0;
   if (hasModule) {
     fs.cpSync(EXAMPLES_DIR, dir, { recursive: true });
@@ -47,6 +47,6 @@ export function prepareWorkspace(name = 'ws'): Workspace {
     dir,
     source: hasModule ? 'examples' : 'generated',
     goFiles: goFilesIn(dir),
-    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+    remove: () => { fs.rmSync(dir, { recursive: true, force: true }); forgetTempDir(dir); },
   };
 }
