@@ -27,6 +27,8 @@ const rule: Rule = {
   },
   check(ctx) {
     if (isTestFile(ctx.path)) return;
+    // Every case names package net or crypto/tls (net.Dial, tls.Dial, net.Dialer).
+    if (!ctx.file.imports.has('net') && !ctx.file.imports.has('crypto/tls')) return;
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) checkCall(ctx, call);
     for (const lit of ofType(ctx.tree.rootNode, 'composite_literal')) {
       if (ctx.file.typeKind(lit.childForFieldName('type')) === 'net.Dialer') checkDialer(ctx, lit, 'literal');

@@ -14,6 +14,7 @@ const rule: Rule = {
     title: 'HTTP handler waits without watching r.Context()',
     severity: 'warning',
     category: 'shutdown',
+    minGo: '1.7',
     description:
       'time.Sleep, <-time.After or an endless receive loop inside an HTTP handler ignores r.Context(): after the client disconnects the handler keeps its goroutine and connection until the wait ends, and Server.Shutdown waits for it. Wait in a select that also receives from r.Context().Done().',
     zh: {
@@ -25,6 +26,8 @@ const rule: Rule = {
   },
   check(ctx) {
     if (isTestFile(ctx.path)) return;
+    // Handlers are recognised by their net/http parameter types.
+    if (!ctx.file.imports.has('net/http')) return;
     for (const fn of ofType(ctx.tree.rootNode, ['function_declaration', 'method_declaration', 'func_literal'])) {
       const hp = handlerParams(ctx.file, fn);
       const body = fn.childForFieldName('body');
@@ -127,7 +130,7 @@ function checkWait(ctx: RuleContext, body: SyntaxNode, wait: SyntaxNode, dur: Sy
   const reqName = req?.text ?? 'r';
   const fixes: Fix[] = [];
   const stmt = wait.parent;
-  if (req && dur && stmt?.type === 'expression_statement' && stmt.parent?.type === 'statement_list' && !dur.text.includes('\n')) {
+  if (req && dur && ctx.goAtLeast('1.7') && stmt?.type === 'expression_statement' && stmt.parent?.type === 'statement_list' && !dur.text.includes('\n')) {
     const ls = ctx.text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
     const indent = ctx.text.slice(ls, stmt.startIndex);
     if (/^[\t ]*$/.test(indent)) {

@@ -27,11 +27,13 @@ const rule: Rule = {
   },
   check(ctx) {
     if (isTestFile(ctx.path)) return;
-    for (const call of ofType(ctx.tree.rootNode, 'call_expression')) checkCall(ctx, call);
+    // Every case names package net/http in this file (http.Get, http.DefaultClient, http.Client{}).
+    if (!ctx.file.imports.has('net/http')) return;
     for (const lit of ofType(ctx.tree.rootNode, 'composite_literal')) {
       if (ctx.file.typeKind(lit.childForFieldName('type')) === 'net/http.Client') checkClient(ctx, lit, 'literal');
     }
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
+      checkCall(ctx, call);
       const fn = unparen(call.childForFieldName('function'));
       if (fn?.type === 'identifier' && fn.text === 'new' && !ctx.file.binding(fn)) {
         const arg = named(call.childForFieldName('arguments'))[0];

@@ -29,6 +29,7 @@ const rule: Rule = {
   },
   check(ctx) {
     if (isTestFile(ctx.path)) return;
+    if (!ctx.file.imports.has('net/http')) return;
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) checkHelper(ctx, call);
     for (const lit of ofType(ctx.tree.rootNode, 'composite_literal')) {
       if (ctx.file.typeKind(lit.childForFieldName('type')) === 'net/http.Server') checkServer(ctx, lit, 'literal');
