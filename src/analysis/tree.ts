@@ -30,8 +30,8 @@ export class GoNode {
     readonly tree: GoTree,
     readonly type: string,
     readonly isNamed: boolean,
-    readonly startIndex: number,
-    readonly endIndex: number,
+    public startIndex: number,
+    public endIndex: number,
   ) {}
 
   addChild(child: GoNode, field: string | null): void {
@@ -220,12 +220,13 @@ function build(tree: GoTree, wasm: WasmTree, language: Language): GoNode {
   let fields = fieldCache.get(language);
   if (!fields) fieldCache.set(language, (fields = new Map()));
   const c = wasm.walk();
-  // Each cursor getter crosses into WASM: read only type id, field id and the two offsets.
+  // Each cursor getter crosses into WASM. Read the type and field of every node, but offsets only
+  // for leaves: an inner node spans exactly from its first child's start to its last child's end.
   const make = (): GoNode => {
     const id = c.nodeTypeId;
     let t = types!.get(id);
     if (!t) types!.set(id, (t = { type: c.nodeType, named: language.nodeTypeIsNamed(id) }));
-    const n = new GoNode(tree, t.type, t.named, c.startIndex, c.endIndex);
+    const n = new GoNode(tree, t.type, t.named, -1, -1);
     if (t.type === 'ERROR') n.hasError = true;
     return n;
   };
@@ -236,9 +237,21 @@ function build(tree: GoTree, wasm: WasmTree, language: Language): GoNode {
     if (f === undefined) fields!.set(id, (f = language.fieldNameForId(id)));
     return f;
   };
+  const leaf = (n: GoNode) => {
+    n.startIndex = c.startIndex;
+    n.endIndex = c.endIndex;
+  };
+  const close = (n: GoNode) => {
+    if (n.children.length) {
+      n.startIndex = n.children[0].startIndex;
+      n.endIndex = n.children[n.children.length - 1].endIndex;
+    }
+  };
   try {
     const root = make();
     root.hasError = wasm.rootNode.hasError;
+    const rootStart = c.startIndex;
+    const rootEnd = c.endIndex;
     let cur = root;
     for (;;) {
       if (c.gotoFirstChild()) {
@@ -248,8 +261,13 @@ function build(tree: GoTree, wasm: WasmTree, language: Language): GoNode {
         cur = child;
         continue;
       }
+      leaf(cur);
       for (;;) {
-        if (cur === root) return root;
+        if (cur === root) {
+          root.startIndex = rootStart;
+          root.endIndex = rootEnd;
+          return root;
+        }
         const parent = cur.parent!;
         if (cur.hasError) parent.hasError = true;
         if (c.gotoNextSibling()) {
@@ -260,6 +278,7 @@ function build(tree: GoTree, wasm: WasmTree, language: Language): GoNode {
           break;
         }
         c.gotoParent();
+        close(parent);
         cur = parent;
       }
     }
