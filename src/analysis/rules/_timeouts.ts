@@ -575,6 +575,21 @@ export function enclosingStatement(text: string, n: SyntaxNode): { stmt: SyntaxN
   return null;
 }
 
+/**
+ * Can the arguments of `expr` be evaluated before `stmt` (the statement holding it) instead of inside
+ * it? Not when `expr` sits in an `else if` (the chain's earlier initializers are in scope there and run
+ * first) or after an initializer of a compound statement between them (it may declare what `expr` uses).
+ */
+export function hoistable(expr: SyntaxNode, stmt: SyntaxNode): boolean {
+  for (let p = expr.parent, child: SyntaxNode = expr; p && child.id !== stmt.id; child = p, p = p.parent) {
+    if (p.type === 'if_statement' && p.childForFieldName('alternative')?.id === child.id) return false;
+    const init = p.childForFieldName('initializer');
+    if (init && init.id !== child.id && ['if_statement', 'for_statement', 'expression_switch_statement', 'type_switch_statement'].includes(p.type)) return false;
+    if (p.type === 'for_statement' || p.type === 'for_clause') return false; // evaluated on every iteration
+  }
+  return true;
+}
+
 /** Is `inner` inside `outer` without crossing a function literal? */
 export function sameFunctionBody(outer: SyntaxNode, inner: SyntaxNode): boolean {
   for (let p: SyntaxNode | null = inner.parent; p; p = p.parent) {

@@ -7,8 +7,8 @@ import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { callArgs, named, ofType, pathText, unparen } from '../facts/syntax';
 import {
-  addFieldEdit, enclosingStatement, escapes, fieldAssignedOn, freshName, holderOf, holderUses, isTestFile, literalKeys, methodCallOn,
-  stringValue, timeoutValue, withImports, type Holder,
+  addFieldEdit, enclosingStatement, escapes, fieldAssignedOn, freshName, hoistable, holderOf, holderUses, isTestFile, literalKeys, methodCallOn,
+  formatExpr, stringValue, timeoutValue, withImports, type Holder,
 } from './_timeouts';
 
 const rule: Rule = {
@@ -89,11 +89,14 @@ function checkHelper(ctx: RuleContext, call: SyntaxNode): void {
   const tf = timeoutField(ctx);
   const fixes: Fix[] = [];
   if (!args.some((a) => a.text.includes('\n'))) {
-    const fields: [string, string][] = h.fields.map(([k, i]) => [k, args[i].text] as [string, string]).filter(([k, v]) => !(k === 'Handler' && v === 'nil'));
+    // Arguments move from a call with several arguments (gofmt depth 2: `a+b`) into a composite
+    // literal (depth 1: `a + b`) or a call with fewer arguments: re-space them for their new place.
+    const fields: [string, string][] = h.fields.map(([k, i]) => [k, formatExpr(args[i].text, 1)] as [string, string]).filter(([k, v]) => !(k === 'Handler' && v === 'nil'));
     fields.push([tf.key, tf.value.text]);
-    const margs = h.margs.map((i) => args[i].text).join(', ');
+    const margs = h.margs.map((i) => formatExpr(args[i].text, h.margs.length > 1 ? 2 : 1)).join(', ');
     const type = ctx.ref('net/http', 'Server');
-    const st = enclosingStatement(ctx.text, call);
+    const found = enclosingStatement(ctx.text, call);
+    const st = found && hoistable(call, found.stmt) ? found : null;
     const srv = st ? freshName(ctx.file, call, ['srv', 'server', 'httpServer']) : null;
     if (st && srv) {
       const width = Math.max(...fields.map(([k]) => k.length));
