@@ -19,6 +19,8 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // parser.ts falls back to require.resolve only when running from source; bundles find the WASM beside them.
+  logOverride: { 'require-resolve-not-external': 'silent' },
   // web-tree-sitter's CommonJS build calls createRequire(import.meta.url); give it a real URL.
   define: { 'import.meta.url': '__importMetaUrl' },
   banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },

@@ -136,20 +136,10 @@ export class GoNode {
   }
   /** The smallest node spanning [start, end]. */
   descendantForIndex(start: number, end = start): GoNode {
-    let cur: GoNode = this;
-    for (;;) {
-      const next: GoNode | undefined = cur.children.find((c) => c.startIndex <= start && end <= c.endIndex && (c.endIndex > c.startIndex || start === c.startIndex));
-      if (!next) return cur;
-      cur = next;
-    }
+    return smallestSpanning(this, start, end);
   }
   namedDescendantForIndex(start: number, end = start): GoNode {
-    let cur: GoNode = this;
-    for (;;) {
-      const next: GoNode | undefined = cur.children.find((c) => c.startIndex <= start && end <= c.endIndex && (c.endIndex > c.startIndex || start === c.startIndex));
-      if (!next) break;
-      cur = next;
-    }
+    let cur = smallestSpanning(this, start, end);
     while (!cur.isNamed && cur.parent) cur = cur.parent;
     return cur;
   }
@@ -165,6 +155,15 @@ export class GoNode {
       parts.push(this.fields[i] ? `${this.fields[i]}: ${c.toString()}` : c.toString());
     }
     return `(${this.type} ${parts.join(' ')})`;
+  }
+}
+
+function smallestSpanning(from: GoNode, start: number, end: number): GoNode {
+  let cur = from;
+  for (;;) {
+    const next = cur.children.find((c) => c.startIndex <= start && end <= c.endIndex && (c.endIndex > c.startIndex || start === c.startIndex));
+    if (!next) return cur;
+    cur = next;
   }
 }
 
