@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { analyzeFiles, collectGoFiles, ensureReady } from '../src/analysis/engine';
 import { analyzeDirs } from '../src/analysis/pool';
 import { groupByDir } from '../src/analysis/project';
-import { parseGo } from '../src/analysis/parser';
+import { createParser, parseGo } from '../src/analysis/parser';
 
 type Numbers = Record<string, number | string | null>;
 const results: Record<string, Numbers> = {};
@@ -58,11 +58,21 @@ async function parseOnly(goroot: string): Promise<void> {
   await ensureReady();
   const files = collectGoFiles([join(goroot, 'src', 'net')], true).slice(0, 400);
   const texts = files.map((f) => readFileSync(f, 'utf8'));
-  const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
-  const t0 = performance.now();
-  for (const t of texts) parseGo(t).delete();
-  const secs = (performance.now() - t0) / 1000;
-  results.parseOnly = { files: files.length, MB: +(bytes / 1048576).toFixed(1), 'MB/s (1 thread)': +(bytes / 1048576 / secs).toFixed(2) };
+  const mb = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1048576;
+  const parser = createParser();
+  let t0 = performance.now();
+  for (const t of texts) parser.parse(t)?.delete();
+  const wasm = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  for (const t of texts) parseGo(t, null, { keepWasm: false });
+  const mirror = (performance.now() - t0) / 1000;
+  results.parse = {
+    files: files.length,
+    MB: +mb.toFixed(1),
+    'WASM parse MB/s (1 thread)': +(mb / wasm).toFixed(2),
+    'parse + JS mirror MB/s (1 thread)': +(mb / mirror).toFixed(2),
+  };
+  parser.delete();
 }
 
 async function editorLatency(goroot: string): Promise<void> {

@@ -7,7 +7,8 @@ import type { FileFacts } from './facts/package';
 import { named } from './facts/syntax';
 
 const IMPORT_RE = /"(net|net\/[\w/]+|crypto\/tls|golang\.org\/x\/net\/[\w/]+)"/;
-const TEXT_RE = /SetNonblock|SO_REUSEADDR|i\/o timeout/;
+// Uses, not definitions: the syscall package's own tables define SO_REUSEADDR and SetNonblock.
+const TEXT_RE = /\.SetNonblock\(|SO_REUSEADDR\s*,|"i\/o timeout"/;
 
 export function isRelevantText(text: string): boolean {
   return IMPORT_RE.test(importSection(text)) || TEXT_RE.test(text);
@@ -19,16 +20,26 @@ function importSection(text: string): string {
   return m ? text.slice(0, m.index) : text;
 }
 
-/** Top-level names declared in the given files (functions, methods, types, vars, consts). */
+/**
+ * Top-level names whose declarations mention the networking packages (a function taking or
+ * returning a net.Conn, a struct holding an *http.Server, a global client...): the only names
+ * through which another file of the package can reach a value the rules track.
+ */
 export function declaredNames(files: FileFacts[]): Set<string> {
   const out = new Set<string>();
   for (const f of files) {
+    const locals = f.imports.specs.filter((sp) => IMPORT_RE.test(`"${sp.path}"`) && sp.local !== '_').map((sp) => sp.local);
+    if (!locals.length) continue;
+    const mentions = (text: string) => locals.some((l) => (l === '.' ? true : text.includes(`${l}.`)));
     for (const d of named(f.tree.rootNode)) {
       if (d.type === 'function_declaration' || d.type === 'method_declaration') {
         const n = d.childForFieldName('name')?.text;
-        if (n) out.add(n);
+        const body = d.childForFieldName('body');
+        const sig = body ? f.text.slice(d.startIndex, body.startIndex) : d.text;
+        if (n && mentions(sig)) out.add(n);
       } else if (d.type === 'type_declaration' || d.type === 'var_declaration' || d.type === 'const_declaration') {
         for (const spec of d.descendantsOfType(['type_spec', 'type_alias', 'var_spec', 'const_spec'])) {
+          if (!mentions(spec.text)) continue;
           for (const n of spec.childrenForFieldName('name')) if (n) out.add(n.text);
         }
       }
