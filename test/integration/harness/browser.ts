@@ -254,10 +254,16 @@ export class Workbench {
     // the middle of the token's first characters, on the cursor's line
     await this.page.mouse.move(cursor.x + 6, cursor.y + cursor.height / 2);
     const matches = (t: string) => (opts.expect === undefined ? t.trim().length > 0 : typeof opts.expect === 'string' ? t.includes(opts.expect) : opts.expect.test(t));
-    return waitUntil(async () => {
+    const text = await waitUntil(async () => {
       const texts = await this.page.locator('.monaco-hover-content').evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText));
       return texts.map(norm).find(matches);
     }, opts.timeoutMs ?? 30_000, `a hover over "${token}"${opts.expect ? ` containing ${opts.expect}` : ''}`, 100);
+    // The hover fades in; wait until it is opaque so screenshots show it as a person sees it.
+    await this.page
+      .waitForFunction(() => Array.from(document.querySelectorAll('.monaco-hover')).some((e) => getComputedStyle(e).opacity === '1' && (e as HTMLElement).offsetParent !== null), null, { timeout: 3000 })
+      .catch(() => undefined);
+    await this.page.waitForTimeout(250);
+    return text;
   }
 
   /**
