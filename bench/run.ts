@@ -176,7 +176,11 @@ async function main(): Promise<void> {
   await collector();
   for (const [section, nums] of Object.entries(results)) {
     console.log(`${section}`);
-    for (const [k, v] of Object.entries(nums)) console.log(`  ${k.padEnd(36)} ${v}`);
+    for (const [k, v] of Object.entries(nums)) {
+      // Tables (collector rows) were printed by their section already.
+      if (v !== null && typeof v === 'object') continue;
+      console.log(`  ${k.padEnd(36)} ${typeof v === 'number' && !Number.isInteger(v) ? +v.toFixed(2) : v}`);
+    }
   }
   const target = results.stdlib?.['MB/s'];
   if (typeof target === 'number') console.log(`\nstdlib throughput ${target} MB/s (target >= 6 MB/s on 2 cores): ${target >= 6 ? 'met' : 'NOT met'}`);

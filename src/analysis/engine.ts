@@ -153,7 +153,8 @@ export function applyPreferredFixes(text: string, findings: Finding[]): { text: 
   const taken: TextEdit[] = [];
   let applied = 0;
   for (const f of findings) {
-    const fix = f.fixes.find((x) => x.preferred) ?? (f.fixes.length === 1 ? f.fixes[0] : undefined);
+    // Only fixes a rule marks preferred are safe to apply unseen (--fix, fix-all on save).
+    const fix = f.fixes.find((x) => x.preferred);
     if (!fix) continue;
     // Import edits from several fixes often coincide: keep one of identical edits.
     const own = fix.edits.filter((e) => !taken.some((t) => t.start === e.start && t.end === e.end && t.newText === e.newText));

@@ -38,9 +38,9 @@ export function fixAllText(text: string, analyze: (text: string) => Finding[], m
   return { text, applied, rounds, remaining: current.filter(hasAutoFix).length };
 }
 
-/** The fix "fix all" applies to a finding: its preferred fix, or its only fix. */
+/** The fix "fix all" applies to a finding: its preferred fix (a rule leaves uncertain fixes unmarked). */
 export function autoFix(f: Finding) {
-  return f.fixes.find((x) => x.preferred) ?? (f.fixes.length === 1 ? f.fixes[0] : undefined);
+  return f.fixes.find((x) => x.preferred);
 }
 
 export function hasAutoFix(f: Finding): boolean {
