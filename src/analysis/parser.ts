@@ -63,7 +63,8 @@ export function parseGo(source: string, oldTree?: GoTree | null, opts: ParseOpti
   shared ??= createParser();
   const wasm = shared.parse(source, oldTree?.wasm ?? null);
   if (!wasm) throw new Error('tree-sitter returned no tree');
-  const tree = new GoTree(source, wasm, language!);
+  // The previous mirror lends its unchanged top-level declarations (see tree.ts).
+  const tree = new GoTree(source, wasm, language!, oldTree);
   if (opts.keepWasm === false) tree.delete();
   return tree;
 }

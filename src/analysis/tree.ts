@@ -176,8 +176,10 @@ export class GoTree {
     /** The WASM tree, kept for incremental re-parsing in the editor (null once deleted). */
     public wasm: WasmTree | null,
     language: Language,
+    /** The previous mirror of the same document: unchanged top-level declarations are copied from it. */
+    prev?: GoTree | null,
   ) {
-    this.rootNode = build(this, wasm!, language);
+    this.rootNode = build(this, wasm!, language, prev ?? null);
   }
 
   point(offset: number): Point {
@@ -213,7 +215,40 @@ function lineStarts(text: string): number[] {
 const typeCache = new WeakMap<Language, Map<number, { type: string; named: boolean }>>();
 const fieldCache = new WeakMap<Language, Map<number, string | null>>();
 
-function build(tree: GoTree, wasm: WasmTree, language: Language): GoNode {
+/**
+ * Copies a subtree of an older mirror into `tree`, shifting offsets by `delta`. Pure JavaScript:
+ * far cheaper than walking the WASM tree, which is what makes re-parsing while typing in a large
+ * file fast (only the edited declaration is rebuilt from WASM).
+ */
+function cloneShifted(src: GoNode, tree: GoTree, delta: number): GoNode {
+  const root = new GoNode(tree, src.type, src.isNamed, src.startIndex + delta, src.endIndex + delta);
+  root.hasError = src.hasError;
+  const stack: [GoNode, GoNode][] = [[src, root]];
+  while (stack.length) {
+    const [from, to] = stack.pop()!;
+    for (let i = 0; i < from.children.length; i++) {
+      const c = from.children[i];
+      const n = new GoNode(tree, c.type, c.isNamed, c.startIndex + delta, c.endIndex + delta);
+      n.hasError = c.hasError;
+      to.addChild(n, from.fields[i]);
+      if (c.children.length) stack.push([c, n]);
+    }
+  }
+  return root;
+}
+
+function build(tree: GoTree, wasm: WasmTree, language: Language, prev: GoTree | null): GoNode {
+  // Top-level nodes of the previous mirror by type and exact text, for reuse.
+  let reuse: Map<string, GoNode[]> | null = null;
+  if (prev) {
+    reuse = new Map();
+    for (const n of prev.rootNode.children) {
+      const key = `${n.type}\u0000${n.text}`;
+      const list = reuse.get(key);
+      if (list) list.push(n);
+      else reuse.set(key, [n]);
+    }
+  }
   let types = typeCache.get(language);
   if (!types) typeCache.set(language, (types = new Map()));
   let fields = fieldCache.get(language);
@@ -246,6 +281,20 @@ function build(tree: GoTree, wasm: WasmTree, language: Language): GoNode {
       n.endIndex = n.children[n.children.length - 1].endIndex;
     }
   };
+  /** Replaces a just-created top-level node by a shifted copy of an identical old one. */
+  const reuseTopLevel = (n: GoNode): GoNode | null => {
+    const start = c.startIndex;
+    const end = c.endIndex;
+    const list = reuse!.get(`${n.type}\u0000${tree.text.slice(start, end)}`);
+    const old = list?.pop();
+    if (!old) return null;
+    const copy = cloneShifted(old, tree, start - old.startIndex);
+    const parent = n.parent!;
+    const i = parent.children.length - 1;
+    parent.children[i] = copy;
+    copy.parent = parent;
+    return copy;
+  };
   try {
     const root = make();
     root.hasError = wasm.rootNode.hasError;
@@ -258,9 +307,10 @@ function build(tree: GoTree, wasm: WasmTree, language: Language): GoNode {
         const child = make();
         cur.addChild(child, field);
         cur = child;
-        continue;
-      }
-      leaf(cur);
+        const copy = reuse && cur.parent === root ? reuseTopLevel(cur) : null;
+        if (!copy) continue;
+        cur = copy;
+      } else leaf(cur);
       for (;;) {
         if (cur === root) {
           root.startIndex = rootStart;
@@ -274,6 +324,11 @@ function build(tree: GoTree, wasm: WasmTree, language: Language): GoNode {
           const sib = make();
           parent.addChild(sib, field);
           cur = sib;
+          const copy = reuse && parent === root ? reuseTopLevel(sib) : null;
+          if (copy) {
+            cur = copy;
+            continue;
+          }
           break;
         }
         c.gotoParent();

@@ -1,6 +1,6 @@
 // Facts the rules share: imports and aliases, go.mod versions, "what is this value", the mirror tree.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureReady } from '../../src/analysis/engine';
@@ -107,5 +107,30 @@ describe('facts', () => {
     assert.equal(t2.rootNode.toString(), parseGo(next).rootNode.toString());
     assert.ok(!t2.rootNode.hasError);
     assert.ok(parseGo('package p\nfunc f() {').rootNode.hasError);
+  });
+
+  it('incremental re-parse reuses unchanged declarations and still equals a fresh parse (structure and offsets)', () => {
+    let text = readFileSync(join(__dirname, '..', 'fixtures', 'conn-not-closed', 'dial.go'), 'utf8');
+    let tree = parseGo(text);
+    let seed = 11;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const inserts = ['x', '\n', '}', 'func ', ' // c', '{', '"', ''];
+    for (let i = 0; i < 60; i++) {
+      const at = Math.floor(rnd() * text.length);
+      const ins = inserts[i % inserts.length];
+      const del = i % 4 === 0 ? Math.floor(rnd() * 6) : 0;
+      const next = text.slice(0, at) + ins + text.slice(at + del);
+      tree.edit(makeEdit(text, at, at + del, ins));
+      const inc = parseGo(next, tree);
+      const fresh = parseGo(next);
+      const spans = (t: typeof fresh) => t.rootNode.descendantsOfType(['identifier', 'call_expression', 'ERROR', 'block']).map((n) => `${n.type}@${n.startIndex}-${n.endIndex}`).join(' ');
+      assert.equal(inc.rootNode.toString(), fresh.rootNode.toString(), `edit ${i}: structure`);
+      assert.equal(spans(inc), spans(fresh), `edit ${i}: offsets`);
+      assert.equal(inc.rootNode.hasError, fresh.rootNode.hasError, `edit ${i}: hasError`);
+      fresh.delete();
+      tree.delete();
+      tree = inc;
+      text = next;
+    }
   });
 });
