@@ -2,8 +2,9 @@
 // serve-error-unchecked): which calls are http.Server lifecycle calls, where a fix may insert
 // statements, and how a chosen timeout is written the way gofmt prints it.
 import type { RuleContext } from '../context';
+import { formatExpr } from '../facts/gofmt';
 import type { FileFacts, FuncInfo } from '../facts/package';
-import { parseGo, type SyntaxNode } from '../parser';
+import type { SyntaxNode } from '../parser';
 import { isServer } from '../facts/kinds';
 import { outerFunction } from '../facts/scope';
 import { callArgs, indentAt, isFunctionNode, lineEnd, lineStart, methodCall, named, ofType, pathText, unparen } from '../facts/syntax';
@@ -123,51 +124,7 @@ export function shutdownTimeoutArg(ctx: RuleContext): { text: string; imports: s
  * call argument or a right-hand side; 2: one of several call arguments). Other nodes keep their text.
  */
 export function gofmtArg(expr: string, depth: number): string {
-  let tree;
-  try {
-    tree = parseGo(`package p\n\nvar _ = ${expr}\n`);
-  } catch {
-    return expr;
-  }
-  if (tree.rootNode.hasError) return expr;
-  const spec = ofType(tree.rootNode, 'var_spec')[0];
-  const value = spec?.childForFieldName('value');
-  const e = value ? named(value)[0] : null;
-  if (!e) return expr;
-  if (e.type !== 'binary_expression') return e.text;
-  // go/printer: cutoff 6 (blanks everywhere) at depth 1, 4 deeper; mixing + and * lowers it by one.
-  const precs = new Set<number>();
-  const walk = (n: SyntaxNode) => {
-    if (n.type !== 'binary_expression') return;
-    precs.add(precedence(n.childForFieldName('operator')?.text ?? ''));
-    walk(n.childForFieldName('left')!);
-    walk(n.childForFieldName('right')!);
-  };
-  walk(e);
-  const mixed = precs.has(4) && precs.has(5);
-  const cutoff = depth <= 1 ? (mixed ? 5 : 6) : 4;
-  const print = (n: SyntaxNode): string => {
-    if (n.type !== 'binary_expression') return n.text;
-    const op = n.childForFieldName('operator')?.text ?? '';
-    const sep = precedence(op) < cutoff ? ' ' : '';
-    return `${print(n.childForFieldName('left')!)}${sep}${op}${sep}${print(n.childForFieldName('right')!)}`;
-  };
-  return print(e);
-}
-
-function precedence(op: string): number {
-  switch (op) {
-    case '||':
-      return 1;
-    case '&&':
-      return 2;
-    case '==': case '!=': case '<': case '<=': case '>': case '>=':
-      return 3;
-    case '+': case '-': case '|': case '^':
-      return 4;
-    default:
-      return 5;
-  }
+  return formatExpr(expr, depth);
 }
 
 /** Re-indents a block of new code (lines separated by \n, relative tabs) under `indent`. */
