@@ -34,7 +34,14 @@ if (existsSync('src/sockets/worker.ts')) {
   builds.push({ ...common, entryPoints: ['src/sockets/worker.ts'], outfile: 'dist/sockets-worker.js' });
 }
 if (existsSync('media/webview.ts')) {
-  builds.push({ ...common, platform: 'browser', target: 'chrome120', format: 'iife', entryPoints: ['media/webview.ts'], outfile: 'dist/webview.js' });
+  builds.push({
+    ...common,
+    platform: 'browser',
+    target: 'chrome120',
+    format: 'iife',
+    entryPoints: ['media/webview.ts'],
+    outfile: 'dist/webview.js',
+  });
 }
 if (watch) {
   await Promise.all(builds.map(async (b) => (await esbuild.context(b)).watch()));

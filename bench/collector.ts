@@ -129,11 +129,28 @@ export async function runCollectorBench(): Promise<Record<string, unknown>> {
     } finally {
       await worker?.terminate();
     }
-    rows.push(await measure('ss -tanp', () => run('ss', ['-tanp']).split('\n').filter((l) => l.includes(`pid=${pid},`)).length, childCpuMs));
+    rows.push(
+      await measure(
+        'ss -tanp',
+        () =>
+          run('ss', ['-tanp'])
+            .split('\n')
+            .filter((l) => l.includes(`pid=${pid},`)).length,
+        childCpuMs,
+      ),
+    );
     rows.push(await measure('ss -tan (no owner lookup)', () => run('ss', ['-tan']).split('\n').length - 2, childCpuMs));
     if (has('lsof')) {
-      rows.push(await measure('lsof -p PID -a -iTCP', () => run('lsof', ['-p', String(pid), '-a', '-iTCP']).split('\n').length - 2, childCpuMs));
-      rows.push(await measure('lsof -nP -p PID -a -iTCP', () => run('lsof', ['-nP', '-p', String(pid), '-a', '-iTCP']).split('\n').length - 2, childCpuMs));
+      rows.push(
+        await measure('lsof -p PID -a -iTCP', () => run('lsof', ['-p', String(pid), '-a', '-iTCP']).split('\n').length - 2, childCpuMs),
+      );
+      rows.push(
+        await measure(
+          'lsof -nP -p PID -a -iTCP',
+          () => run('lsof', ['-nP', '-p', String(pid), '-a', '-iTCP']).split('\n').length - 2,
+          childCpuMs,
+        ),
+      );
     }
 
     // where our time goes
@@ -173,15 +190,23 @@ export async function runCollectorBench(): Promise<Record<string, unknown>> {
     const ssRow = rows.find((r) => r.method === 'ss -tanp')!;
     const lsofRow = rows.find((r) => r.method === 'lsof -p PID -a -iTCP');
 
-    console.log(`\ncollector (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}, ${cpus().length} CPUs): target pid ${pid} holds ${first.snapshot.sockets.length} TCP sockets in ${first.snapshot.fds?.open} fds; namespace: ${sockstat.trim()}; setup ${(setupMs / 1000).toFixed(1)} s`);
-    console.log(`${'method'.padEnd(62)}${'median ms'.padStart(11)}${'min–max ms'.padStart(16)}${'CPU ms/sample'.padStart(15)}${'rows'.padStart(8)}`);
+    console.log(
+      `\ncollector (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}, ${cpus().length} CPUs): target pid ${pid} holds ${first.snapshot.sockets.length} TCP sockets in ${first.snapshot.fds?.open} fds; namespace: ${sockstat.trim()}; setup ${(setupMs / 1000).toFixed(1)} s`,
+    );
+    console.log(
+      `${'method'.padEnd(62)}${'median ms'.padStart(11)}${'min–max ms'.padStart(16)}${'CPU ms/sample'.padStart(15)}${'rows'.padStart(8)}`,
+    );
     for (const r of rows) {
-      console.log(`${r.method.padEnd(62)}${r.medianMs.toFixed(1).padStart(11)}${`${r.minMs.toFixed(0)}–${r.maxMs.toFixed(0)}`.padStart(16)}${r.cpuMsPerSample.toFixed(1).padStart(15)}${String(r.sockets ?? '').padStart(8)}`);
+      console.log(
+        `${r.method.padEnd(62)}${r.medianMs.toFixed(1).padStart(11)}${`${r.minMs.toFixed(0)}–${r.maxMs.toFixed(0)}`.padStart(16)}${r.cpuMsPerSample.toFixed(1).padStart(15)}${String(r.sockets ?? '').padStart(8)}`,
+      );
     }
     console.log(
       `ours, phases: fd scan (readdir + ${inodes.size} readlink) ${fdScanMs.toFixed(1)} ms, read net/tcp+tcp6 (${((tcp.length + tcp6.length) / 1e6).toFixed(1)} MB) ${readMs.toFixed(1)} ms, parse+join ${parseMs.toFixed(1)} ms`,
     );
-    console.log(`ours vs ss -tanp: ${(ssRow.medianMs / oursRow.medianMs).toFixed(1)}× faster${lsofRow ? `; vs lsof: ${(lsofRow.medianMs / oursRow.medianMs).toFixed(1)}×` : ''}`);
+    console.log(
+      `ours vs ss -tanp: ${(ssRow.medianMs / oursRow.medianMs).toFixed(1)}× faster${lsofRow ? `; vs lsof: ${(lsofRow.medianMs / oursRow.medianMs).toFixed(1)}×` : ''}`,
+    );
     return {
       sockets: first.snapshot.sockets.length,
       namespace: sockstat.trim(),

@@ -183,10 +183,14 @@ async function main(): Promise<void> {
     }
   }
   const target = results.stdlib?.['MB/s'];
-  if (typeof target === 'number') console.log(`\nstdlib throughput ${target} MB/s (target >= 6 MB/s on 2 cores): ${target >= 6 ? 'met' : 'NOT met'}`);
+  if (typeof target === 'number')
+    console.log(`\nstdlib throughput ${target} MB/s (target >= 6 MB/s on 2 cores): ${target >= 6 ? 'met' : 'NOT met'}`);
   compare(process.env.BENCH_BASELINE ?? 'reference');
   if (process.env.BENCH_SAVE) {
-    writeFileSync(join(__dirname, 'baselines', `${process.env.BENCH_SAVE}.json`), `${JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2)}\n`);
+    writeFileSync(
+      join(__dirname, 'baselines', `${process.env.BENCH_SAVE}.json`),
+      `${JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2)}\n`,
+    );
     console.log(`saved baseline ${process.env.BENCH_SAVE}`);
   }
 }

@@ -71,7 +71,13 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const known = new Set(allRules.map((r) => r.meta.id));
-  const list = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+  const list = (s?: string) =>
+    s
+      ? s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : undefined;
   const opts: AnalyzeOptions = { rules: list(v.rules), disabled: list(v.disable), goVersion: v['go-version'] };
   for (const id of [...(opts.rules ?? []), ...(opts.disabled ?? [])]) {
     if (!known.has(id)) {
@@ -125,13 +131,23 @@ export async function main(argv: string[]): Promise<number> {
     const r = relative(cwd, f);
     return r.startsWith('..') ? f : r.split(sep).join('/');
   };
-  if (v.format === 'json') process.stdout.write(`${JSON.stringify(findings.map((f) => toJson(f, rel)), null, 2)}\n`);
+  if (v.format === 'json')
+    process.stdout.write(
+      `${JSON.stringify(
+        findings.map((f) => toJson(f, rel)),
+        null,
+        2,
+      )}\n`,
+    );
   else if (v.format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(findings, rel), null, 2)}\n`);
   else {
     for (const f of findings) {
       process.stdout.write(`${rel(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.message} (${f.rule})\n`);
     }
-    if (findings.length) process.stderr.write(`${findings.length} finding${findings.length === 1 ? '' : 's'} in ${new Set(findings.map((f) => f.file)).size} file(s)\n`);
+    if (findings.length)
+      process.stderr.write(
+        `${findings.length} finding${findings.length === 1 ? '' : 's'} in ${new Set(findings.map((f) => f.file)).size} file(s)\n`,
+      );
   }
   if (errors.length && !findings.length && !files.length) return 2;
   return findings.length ? 1 : 0;
@@ -191,7 +207,12 @@ export function toSarif(findings: Finding[], rel: (p: string) => string = (p) =>
             {
               physicalLocation: {
                 artifactLocation: { uri: rel(f.file), uriBaseId: '%SRCROOT%' },
-                region: { startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1, endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1 },
+                region: {
+                  startLine: f.range.start.line + 1,
+                  startColumn: f.range.start.character + 1,
+                  endLine: f.range.end.line + 1,
+                  endColumn: f.range.end.character + 1,
+                },
               },
             },
           ],

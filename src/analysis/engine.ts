@@ -33,7 +33,8 @@ export class InputError extends Error {}
 
 /** Rejects text that is not Go source we should parse (binary, huge). */
 export function checkSource(path: string, text: string): void {
-  if (text.length > MAX_FILE_BYTES) throw new InputError(`${path}: skipped, ${(text.length / 1048576).toFixed(1)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit`);
+  if (text.length > MAX_FILE_BYTES)
+    throw new InputError(`${path}: skipped, ${(text.length / 1048576).toFixed(1)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit`);
   if (text.indexOf('\u0000') !== -1) throw new InputError(`${path}: skipped, looks like a binary file (NUL bytes)`);
 }
 
@@ -158,7 +159,14 @@ export function applyPreferredFixes(text: string, findings: Finding[]): { text: 
     if (!fix) continue;
     // Import edits from several fixes often coincide: keep one of identical edits.
     const own = fix.edits.filter((e) => !taken.some((t) => t.start === e.start && t.end === e.end && t.newText === e.newText));
-    if (own.some((e) => edits.some((o) => e.start < o.end && o.start < e.end) || edits.some((o) => o.start === e.start && o.end === e.end && e.start === e.end))) continue;
+    if (
+      own.some(
+        (e) =>
+          edits.some((o) => e.start < o.end && o.start < e.end) ||
+          edits.some((o) => o.start === e.start && o.end === e.end && e.start === e.end),
+      )
+    )
+      continue;
     edits.push(...own);
     taken.push(...fix.edits);
     applied++;

@@ -41,7 +41,11 @@ export function analyzeDir(files: string[], opts: AnalyzeOptions): DirResult {
       res.bytes += Buffer.byteLength(text);
       res.files++;
     } catch (e) {
-      res.errors.push(e instanceof InputError ? e.message : `${p}: ${(e as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+      res.errors.push(
+        e instanceof InputError
+          ? e.message
+          : `${p}: ${(e as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (e as Error).message}`,
+      );
     }
   }
   if (!targets.length) return res;
@@ -58,7 +62,11 @@ export function analyzeDir(files: string[], opts: AnalyzeOptions): DirResult {
     const want = targets.filter((t) => picked.has(t));
     if (!want.length) return res;
     res.parsedBytes = [...picked].reduce((n, s) => n + Buffer.byteLength(s.text), 0);
-    res.findings = analyzeFiles(want, [...picked].filter((s) => !want.includes(s)), opts);
+    res.findings = analyzeFiles(
+      want,
+      [...picked].filter((s) => !want.includes(s)),
+      opts,
+    );
   } catch (e) {
     res.errors.push(`${dirname(files[0])}: analysis failed: ${(e as Error).message}`);
   }

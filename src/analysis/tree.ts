@@ -161,7 +161,9 @@ export class GoNode {
 function smallestSpanning(from: GoNode, start: number, end: number): GoNode {
   let cur = from;
   for (;;) {
-    const next = cur.children.find((c) => c.startIndex <= start && end <= c.endIndex && (c.endIndex > c.startIndex || start === c.startIndex));
+    const next = cur.children.find(
+      (c) => c.startIndex <= start && end <= c.endIndex && (c.endIndex > c.startIndex || start === c.startIndex),
+    );
     if (!next) return cur;
     cur = next;
   }

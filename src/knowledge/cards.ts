@@ -9,7 +9,10 @@ import type { Card } from './model';
  */
 function go(strings: TemplateStringsArray): string {
   const raw = strings.raw.join('');
-  const lines = raw.replace(/^\n/, '').replace(/\n\s*$/, '').split('\n');
+  const lines = raw
+    .replace(/^\n/, '')
+    .replace(/\n\s*$/, '')
+    .split('\n');
   return lines.map((l) => l.replace(/^((?: {4})+)/, (m) => '\t'.repeat(m.length / 4))).join('\n') + '\n';
 }
 
@@ -21,7 +24,10 @@ export const CARDS: Card[] = [
     id: 'conn.Close',
     apis: ['net.Conn.Close', '(*net.TCPConn).Close', '(*crypto/tls.Conn).Close'],
     since: '1.7',
-    docs: [{ label: 'net.Conn', url: `${PKG}/net#Conn` }, { label: 'net.ErrClosed', url: `${PKG}/net#ErrClosed` }],
+    docs: [
+      { label: 'net.Conn', url: `${PKG}/net#Conn` },
+      { label: 'net.ErrClosed', url: `${PKG}/net#ErrClosed` },
+    ],
     rules: ['conn-not-closed', 'defer-before-errcheck'],
     code: go`
 func send(ctx context.Context, addr string, msg []byte) error {
@@ -61,7 +67,11 @@ func send(ctx context.Context, addr string, msg []byte) error {
     id: 'listener.Close',
     apis: ['net.Listener.Close', '(*net.TCPListener).Close'],
     since: '1.21',
-    docs: [{ label: 'net.Listener', url: `${PKG}/net#Listener` }, { label: 'context.AfterFunc', url: `${PKG}/context#AfterFunc` }, notes('1.16')],
+    docs: [
+      { label: 'net.Listener', url: `${PKG}/net#Listener` },
+      { label: 'context.AfterFunc', url: `${PKG}/context#AfterFunc` },
+      notes('1.16'),
+    ],
     rules: ['conn-not-closed', 'accept-error-spin'],
     code: go`
 func serve(ctx context.Context, ln net.Listener, handle func(net.Conn)) error {
@@ -98,7 +108,10 @@ func serve(ctx context.Context, ln net.Listener, handle func(net.Conn)) error {
     id: 'body.Close',
     apis: ['resp.Body.Close'],
     since: '1.16',
-    docs: [{ label: 'http.Response', url: `${PKG}/net/http#Response` }, { label: 'http.Client', url: `${PKG}/net/http#Client` }],
+    docs: [
+      { label: 'http.Response', url: `${PKG}/net/http#Response` },
+      { label: 'http.Client', url: `${PKG}/net/http#Client` },
+    ],
     rules: ['body-not-closed', 'defer-before-errcheck'],
     code: go`
 func status(ctx context.Context, client *http.Client, url string) (int, error) {
@@ -119,7 +132,7 @@ func status(ctx context.Context, client *http.Client, url string) (int, error) {
     en: {
       title: 'Close the response body, also when you do not read it',
       pitfall:
-        'Until `resp.Body` is closed, its HTTP/1.x connection cannot go back to the Transport\'s idle pool: the socket and the Transport\'s goroutines for it leak, one set per request. This applies to non-2xx responses and to bodies you never read. A body closed before it was read to EOF lets the Transport discard the connection instead of reusing it, which turns many short requests into new connections and TIME_WAIT sockets. When `err != nil` there is no body to close.',
+        "Until `resp.Body` is closed, its HTTP/1.x connection cannot go back to the Transport's idle pool: the socket and the Transport's goroutines for it leak, one set per request. This applies to non-2xx responses and to bodies you never read. A body closed before it was read to EOF lets the Transport discard the connection instead of reusing it, which turns many short requests into new connections and TIME_WAIT sockets. When `err != nil` there is no body to close.",
       pattern:
         'Check `err` first, then `defer resp.Body.Close()`. If you stop reading early, drain a bounded amount so the connection can be reused.',
       version:
@@ -160,23 +173,29 @@ func fetch(ctx context.Context, client *http.Client, url string) ([]byte, error)
     en: {
       title: 'resp.Body is a live stream you must close',
       pitfall:
-        'When `err == nil`, `resp.Body` is always non-nil, even for an empty body or a non-2xx status, and closing it is the caller\'s job. It is streamed from the connection as you read: a server that stops sending stalls `Read` unless a `Client.Timeout` or the request context bounds it.',
-      pattern: 'Close it with `defer` after the error check, read with a size limit, and bound the request with a client timeout or a context.',
-      version: '`io.ReadAll` since Go 1.16; `Client.Timeout` (which also covers reading the body) since Go 1.3; `NewRequestWithContext` since Go 1.13.',
+        "When `err == nil`, `resp.Body` is always non-nil, even for an empty body or a non-2xx status, and closing it is the caller's job. It is streamed from the connection as you read: a server that stops sending stalls `Read` unless a `Client.Timeout` or the request context bounds it.",
+      pattern:
+        'Close it with `defer` after the error check, read with a size limit, and bound the request with a client timeout or a context.',
+      version:
+        '`io.ReadAll` since Go 1.16; `Client.Timeout` (which also covers reading the body) since Go 1.3; `NewRequestWithContext` since Go 1.13.',
     },
     zh: {
       title: 'resp.Body 是一条必须关闭的活动数据流',
       pitfall:
         '当 `err == nil` 时，`resp.Body` 一定非 nil，即使响应体为空或状态码不是 2xx，关闭它是调用方的责任。响应体是边读边从连接上接收的：服务器一旦停止发送，`Read` 就会卡住，除非有 `Client.Timeout` 或请求的 context 加以限制。',
       pattern: '检查完错误后用 `defer` 关闭，读取时限制大小，并用客户端超时或 context 约束整个请求。',
-      version: '`io.ReadAll` 自 Go 1.16 起提供；`Client.Timeout`（也覆盖读取响应体）自 Go 1.3 起提供；`NewRequestWithContext` 自 Go 1.13 起提供。',
+      version:
+        '`io.ReadAll` 自 Go 1.16 起提供；`Client.Timeout`（也覆盖读取响应体）自 Go 1.3 起提供；`NewRequestWithContext` 自 Go 1.13 起提供。',
     },
   },
   {
     id: 'conn.CloseWrite',
     apis: ['(*net.TCPConn).CloseWrite', '(*net.UnixConn).CloseWrite', '(*crypto/tls.Conn).CloseWrite'],
     since: '1.16',
-    docs: [{ label: 'net.TCPConn.CloseWrite', url: `${PKG}/net#TCPConn.CloseWrite` }, { label: 'tls.Conn.CloseWrite', url: `${PKG}/crypto/tls#Conn.CloseWrite` }],
+    docs: [
+      { label: 'net.TCPConn.CloseWrite', url: `${PKG}/net#TCPConn.CloseWrite` },
+      { label: 'tls.Conn.CloseWrite', url: `${PKG}/crypto/tls#Conn.CloseWrite` },
+    ],
     rules: ['closewrite-without-close'],
     code: go`
 func roundTrip(conn *net.TCPConn, req []byte) ([]byte, error) {
@@ -205,14 +224,18 @@ func roundTrip(conn *net.TCPConn, req []byte) ([]byte, error) {
       pitfall:
         '`CloseWrite` 是 TCP 半关闭：它发送 FIN（`shutdown(SHUT_WR)`），对端读到 EOF，而本端仍可以继续读取回复。它不释放任何资源：文件描述符要到 `Close` 才会关闭，所以只调用 `CloseWrite` 而不再 `Close` 会泄漏 socket。它在 Windows 上同样有效（`shutdown(SD_SEND)`）。对 `*tls.Conn` 调用时只会发送 close_notify 告警，不会对底层 TCP 连接做半关闭，并且在握手完成前调用会返回错误。',
       pattern: '写完请求后 `CloseWrite`，再读到 EOF；从一开始就 `defer Close`。',
-      version: '`TCPConn.CloseWrite` 和 `UnixConn.CloseWrite` 自 Go 1 起提供；`tls.Conn.CloseWrite` 自 Go 1.8 起提供；`io.ReadAll` 自 Go 1.16 起提供。',
+      version:
+        '`TCPConn.CloseWrite` 和 `UnixConn.CloseWrite` 自 Go 1 起提供；`tls.Conn.CloseWrite` 自 Go 1.8 起提供；`io.ReadAll` 自 Go 1.16 起提供。',
     },
   },
   {
     id: 'conn.CloseRead',
     apis: ['(*net.TCPConn).CloseRead', '(*net.UnixConn).CloseRead'],
     since: '1.15',
-    docs: [{ label: 'net.TCPConn.CloseRead', url: `${PKG}/net#TCPConn.CloseRead` }, { label: 'golang/go#41002', url: 'https://go.dev/issue/41002' }],
+    docs: [
+      { label: 'net.TCPConn.CloseRead', url: `${PKG}/net#TCPConn.CloseRead` },
+      { label: 'golang/go#41002', url: 'https://go.dev/issue/41002' },
+    ],
     rules: [],
     code: go`
 // stopReading wakes a goroutine blocked in conn.Read without closing conn.
@@ -241,7 +264,11 @@ func stopReading(conn net.Conn) error {
     id: 'conn.SetDeadline',
     apis: ['net.Conn.SetDeadline'],
     since: '1.15',
-    docs: [{ label: 'net.Conn', url: `${PKG}/net#Conn` }, { label: 'os.ErrDeadlineExceeded', url: `${PKG}/os#ErrDeadlineExceeded` }, notes('1.15')],
+    docs: [
+      { label: 'net.Conn', url: `${PKG}/net#Conn` },
+      { label: 'os.ErrDeadlineExceeded', url: `${PKG}/os#ErrDeadlineExceeded` },
+      notes('1.15'),
+    ],
     rules: ['deadline-outside-loop', 'timeout-error-assertion', 'read-no-deadline'],
     code: go`
 func exchange(conn net.Conn, req, resp []byte) (int, error) {
@@ -280,7 +307,11 @@ func exchange(conn net.Conn, req, resp []byte) (int, error) {
     id: 'conn.SetReadDeadline',
     apis: ['net.Conn.SetReadDeadline'],
     since: '1.15',
-    docs: [{ label: 'net.Conn', url: `${PKG}/net#Conn` }, { label: 'os.ErrDeadlineExceeded', url: `${PKG}/os#ErrDeadlineExceeded` }, notes('1.15')],
+    docs: [
+      { label: 'net.Conn', url: `${PKG}/net#Conn` },
+      { label: 'os.ErrDeadlineExceeded', url: `${PKG}/os#ErrDeadlineExceeded` },
+      notes('1.15'),
+    ],
     rules: ['read-no-deadline', 'deadline-outside-loop', 'deadline-now', 'timeout-error-assertion'],
     code: go`
 func readLoop(conn net.Conn, idle time.Duration, handle func([]byte)) error {
@@ -309,7 +340,7 @@ func readLoop(conn net.Conn, idle time.Duration, handle func([]byte)) error {
     en: {
       title: 'Set the read deadline before every Read',
       pitfall:
-        'Without a read deadline, `Read` on a peer that vanished (power loss, NAT drop) blocks until TCP keep-alive gives up (about 2.5 minutes with Go\'s defaults on Linux: 15 s idle + 9 probes × 15 s), or forever if keep-alive is off; the goroutine and the socket leak. The deadline is absolute: set once before the loop, it also fires on a busy connection. A deadline in the past, such as `time.Unix(1, 0)`, wakes a blocked `Read` at once and leaves the conn usable; `net/http` aborts pending reads this way.',
+        "Without a read deadline, `Read` on a peer that vanished (power loss, NAT drop) blocks until TCP keep-alive gives up (about 2.5 minutes with Go's defaults on Linux: 15 s idle + 9 probes × 15 s), or forever if keep-alive is off; the goroutine and the socket leak. The deadline is absolute: set once before the loop, it also fires on a busy connection. A deadline in the past, such as `time.Unix(1, 0)`, wakes a blocked `Read` at once and leaves the conn usable; `net/http` aborts pending reads this way.",
       pattern: 'Set it inside the loop before each `Read`, and treat `os.ErrDeadlineExceeded` as "peer idle for too long".',
       version: 'Since Go 1. `os.ErrDeadlineExceeded` since Go 1.15.',
     },
@@ -325,7 +356,10 @@ func readLoop(conn net.Conn, idle time.Duration, handle func([]byte)) error {
     id: 'conn.SetWriteDeadline',
     apis: ['net.Conn.SetWriteDeadline'],
     since: '1.15',
-    docs: [{ label: 'net.Conn', url: `${PKG}/net#Conn` }, { label: 'os.ErrDeadlineExceeded', url: `${PKG}/os#ErrDeadlineExceeded` }],
+    docs: [
+      { label: 'net.Conn', url: `${PKG}/net#Conn` },
+      { label: 'os.ErrDeadlineExceeded', url: `${PKG}/os#ErrDeadlineExceeded` },
+    ],
     rules: ['deadline-outside-loop', 'deadline-now'],
     code: go`
 // writeMsg bounds one write. After an error the caller must Close conn:
@@ -357,7 +391,11 @@ func writeMsg(conn net.Conn, msg []byte, timeout time.Duration) error {
     id: 'conn.File',
     apis: ['(*net.TCPConn).File', '(*net.TCPListener).File', '(*net.UnixConn).File'],
     since: '1.11',
-    docs: [{ label: 'net.TCPConn.File', url: `${PKG}/net#TCPConn.File` }, { label: 'net.TCPConn.SyscallConn', url: `${PKG}/net#TCPConn.SyscallConn` }, notes('1.11')],
+    docs: [
+      { label: 'net.TCPConn.File', url: `${PKG}/net#TCPConn.File` },
+      { label: 'net.TCPConn.SyscallConn', url: `${PKG}/net#TCPConn.SyscallConn` },
+      notes('1.11'),
+    ],
     rules: ['tcpconn-file', 'raw-syscall-nonblock'],
     code: go`
 // Unix: read a socket option without File() and its side effects.
@@ -383,7 +421,8 @@ func recvBufSize(conn *net.TCPConn) (int, error) {
         '`File` returns a duplicated descriptor (`dup`): closing the conn does not close the file and vice versa, so a forgotten `f.Close()` leaks a descriptor and keeps the socket open after `conn.Close()`. Since Go 1.11 `File` no longer puts the socket into blocking mode. Calling `Fd()` on the returned `*os.File` still does, and the flag is shared with the original conn: its reads and writes then block an OS thread and deadlines can no longer interrupt them.',
       pattern:
         'To read or set a socket option, use `SyscallConn().Control`: it runs your function on the original descriptor without duplicating it or changing its mode. If you really need an `*os.File` (to pass the socket to another process), close it as soon as it has been handed over.',
-      version: 'Go 1.11 stopped `File` from setting blocking mode (before, it also made the original conn blocking). `SyscallConn` since Go 1.9. On Windows, `File` works since Go 1.25.',
+      version:
+        'Go 1.11 stopped `File` from setting blocking mode (before, it also made the original conn blocking). `SyscallConn` since Go 1.9. On Windows, `File` works since Go 1.25.',
     },
     zh: {
       title: 'File() 会复制 socket，Fd() 会把它变成阻塞模式',
@@ -391,14 +430,19 @@ func recvBufSize(conn *net.TCPConn) (int, error) {
         '`File` 返回的是复制出来的描述符（`dup`）：关闭连接不会关闭这个文件，反之亦然。忘记 `f.Close()` 会泄漏一个描述符，并让 socket 在 `conn.Close()` 之后依然保持打开。自 Go 1.11 起，`File` 不再把 socket 切换成阻塞模式；但对返回的 `*os.File` 调用 `Fd()` 仍然会，而这个标志与原连接共享：此后原连接的读写会占住一个系统线程阻塞，截止时间也无法再中断它们。',
       pattern:
         '要读取或设置 socket 选项，请用 `SyscallConn().Control`：它在原描述符上执行你的函数，既不复制描述符，也不改变其模式。如果确实需要 `*os.File`（例如把 socket 交给另一个进程），交接完成后立即关闭它。',
-      version: 'Go 1.11 起 `File` 不再设置阻塞模式（之前还会连带把原连接也变成阻塞的）。`SyscallConn` 自 Go 1.9 起提供。Windows 上的 `File` 自 Go 1.25 起可用。',
+      version:
+        'Go 1.11 起 `File` 不再设置阻塞模式（之前还会连带把原连接也变成阻塞的）。`SyscallConn` 自 Go 1.9 起提供。Windows 上的 `File` 自 Go 1.25 起可用。',
     },
   },
   {
     id: 'conn.SyscallConn',
     apis: ['(*net.TCPConn).SyscallConn', 'syscall.RawConn.Control'],
     since: '1.11',
-    docs: [{ label: 'net.TCPConn.SyscallConn', url: `${PKG}/net#TCPConn.SyscallConn` }, { label: 'net.ListenConfig', url: `${PKG}/net#ListenConfig` }, { label: 'syscall.RawConn', url: `${PKG}/syscall#RawConn` }],
+    docs: [
+      { label: 'net.TCPConn.SyscallConn', url: `${PKG}/net#TCPConn.SyscallConn` },
+      { label: 'net.ListenConfig', url: `${PKG}/net#ListenConfig` },
+      { label: 'syscall.RawConn', url: `${PKG}/syscall#RawConn` },
+    ],
     rules: ['tcpconn-file', 'raw-syscall-nonblock', 'redundant-reuseaddr'],
     code: go`
 // Unix: options that must be set before bind/listen go in ListenConfig.Control.
@@ -423,14 +467,15 @@ func listenBigRecvBuf(ctx context.Context, addr string, size int) (net.Listener,
       pitfall:
         'The descriptor passed to `Control` is valid only during the callback: do not keep it after the callback returns (the conn may be closed and the number reused), do not close it, and do not switch it to blocking mode, because the Go poller relies on non-blocking sockets. Do not set `SO_REUSEADDR` for listeners on Unix either: Go already does.',
       pattern:
-        'Do all raw work inside `Control` and return the option error separately from `Control`\'s own error. Options needed before `bind` or `connect` belong in `ListenConfig.Control` or `Dialer.Control`.',
+        "Do all raw work inside `Control` and return the option error separately from `Control`'s own error. Options needed before `bind` or `connect` belong in `ListenConfig.Control` or `Dialer.Control`.",
       version: '`SyscallConn` since Go 1.9; `ListenConfig` and `Dialer.Control` since Go 1.11.',
     },
     zh: {
       title: '原始描述符只能在 Control 回调内使用',
       pitfall:
         '传给 `Control` 的描述符只在回调执行期间有效：回调返回后不要保留它（连接可能已关闭，编号可能被复用），不要关闭它，也不要把它切换成阻塞模式，因为 Go 的网络轮询器依赖非阻塞 socket。在 Unix 上也不要为监听器设置 `SO_REUSEADDR`：Go 已经设置过了。',
-      pattern: '所有原始操作都放在 `Control` 内完成，并把设置选项的错误与 `Control` 本身的错误分开返回。必须在 `bind` 或 `connect` 之前设置的选项，放到 `ListenConfig.Control` 或 `Dialer.Control` 中。',
+      pattern:
+        '所有原始操作都放在 `Control` 内完成，并把设置选项的错误与 `Control` 本身的错误分开返回。必须在 `bind` 或 `connect` 之前设置的选项，放到 `ListenConfig.Control` 或 `Dialer.Control` 中。',
       version: '`SyscallConn` 自 Go 1.9 起提供；`ListenConfig` 和 `Dialer.Control` 自 Go 1.11 起提供。',
     },
   },
@@ -438,7 +483,10 @@ func listenBigRecvBuf(ctx context.Context, addr string, size int) (net.Listener,
     id: 'net.Dial',
     apis: ['net.Dial', 'net.DialTCP'],
     since: '1.7',
-    docs: [{ label: 'net.Dial', url: `${PKG}/net#Dial` }, { label: 'net.Dialer', url: `${PKG}/net#Dialer` }],
+    docs: [
+      { label: 'net.Dial', url: `${PKG}/net#Dial` },
+      { label: 'net.Dialer', url: `${PKG}/net#Dialer` },
+    ],
     rules: ['dial-no-timeout', 'conn-not-closed'],
     code: go`
 func dial(ctx context.Context, addr string) (net.Conn, error) {
@@ -450,7 +498,8 @@ func dial(ctx context.Context, addr string) (net.Conn, error) {
       title: 'net.Dial has no timeout',
       pitfall:
         '`net.Dial` uses a zero `Dialer`: no timeout and no context. Dialing a host that silently drops packets blocks until the OS gives up. The Go docs say TCP timeouts are "often around 3 minutes"; on Linux the default `tcp_syn_retries=6` ends it after about 127 s. Every caller waiting on that dial waits as long.',
-      pattern: 'Dial through a `net.Dialer` with a `Timeout`, and pass the caller\'s context to `DialContext` so cancellation stops the dial too.',
+      pattern:
+        "Dial through a `net.Dialer` with a `Timeout`, and pass the caller's context to `DialContext` so cancellation stops the dial too.",
       version: '`Dialer.DialContext` since Go 1.7. Dialed TCP conns have keep-alive on by default (15 s) since Go 1.12.',
     },
     zh: {
@@ -465,7 +514,10 @@ func dial(ctx context.Context, addr string) (net.Conn, error) {
     id: 'net.DialTimeout',
     apis: ['net.DialTimeout'],
     since: '1.7',
-    docs: [{ label: 'net.DialTimeout', url: `${PKG}/net#DialTimeout` }, { label: 'net.Dialer.DialContext', url: `${PKG}/net#Dialer.DialContext` }],
+    docs: [
+      { label: 'net.DialTimeout', url: `${PKG}/net#DialTimeout` },
+      { label: 'net.Dialer.DialContext', url: `${PKG}/net#Dialer.DialContext` },
+    ],
     rules: ['dial-no-timeout', 'read-no-deadline'],
     code: go`
 func dialAndGreet(ctx context.Context, addr string) (net.Conn, error) {
@@ -505,7 +557,10 @@ func dialAndGreet(ctx context.Context, addr string) (net.Conn, error) {
     id: 'net.Dialer',
     apis: ['(*net.Dialer).Dial', '(*net.Dialer).DialContext', 'net.Dialer'],
     since: '1.7',
-    docs: [{ label: 'net.Dialer', url: `${PKG}/net#Dialer` }, { label: 'net.Dialer.DialContext', url: `${PKG}/net#Dialer.DialContext` }],
+    docs: [
+      { label: 'net.Dialer', url: `${PKG}/net#Dialer` },
+      { label: 'net.Dialer.DialContext', url: `${PKG}/net#Dialer.DialContext` },
+    ],
     rules: ['dial-no-timeout'],
     code: go`
 var dialer = &net.Dialer{
@@ -521,7 +576,7 @@ func connect(ctx context.Context, addr string) (net.Conn, error) {
       title: 'A zero Dialer waits for the OS',
       pitfall:
         'A zero `Dialer` has no timeout, and `Dial` is `DialContext` with `context.Background()`. When both `Timeout` and a context deadline are set, the earlier one wins. `KeepAlive` is the keep-alive idle time (despite its doc speaking of an interval): zero means the 15 s default, a negative value disables keep-alive.',
-      pattern: 'Reuse one configured `Dialer` and call `DialContext` with the request\'s context.',
+      pattern: "Reuse one configured `Dialer` and call `DialContext` with the request's context.",
       version:
         '`DialContext` since Go 1.7; keep-alive on by default for dialed conns since Go 1.12. Since Go 1.23 `KeepAlive` sets only the idle time (interval 15 s and count 9 stay); Go 1.12–1.22 used it for idle and interval. `KeepAliveConfig` since Go 1.23.',
     },
@@ -538,7 +593,10 @@ func connect(ctx context.Context, addr string) (net.Conn, error) {
     id: 'tls.Dial',
     apis: ['tls.Dial', 'tls.DialWithDialer', '(*tls.Dialer).DialContext'],
     since: '1.15',
-    docs: [{ label: 'tls.Dialer', url: `${PKG}/crypto/tls#Dialer` }, { label: 'tls.Dial', url: `${PKG}/crypto/tls#Dial` }],
+    docs: [
+      { label: 'tls.Dialer', url: `${PKG}/crypto/tls#Dialer` },
+      { label: 'tls.Dial', url: `${PKG}/crypto/tls#Dial` },
+    ],
     rules: ['dial-no-timeout'],
     code: go`
 func dialTLS(ctx context.Context, addr string, cfg *tls.Config) (net.Conn, error) {
@@ -552,8 +610,9 @@ func dialTLS(ctx context.Context, addr string, cfg *tls.Config) (net.Conn, error
     en: {
       title: 'tls.Dial bounds neither the connect nor the handshake',
       pitfall:
-        '`tls.Dial` connects with `net.Dial` and then runs the handshake, both without a timeout. A server that accepts the TCP connection but never answers the ClientHello hangs the caller forever: the peer acknowledges keep-alive probes, so they never end it. `DialWithDialer` applies the dialer\'s `Timeout` to connect and handshake together, but takes no context.',
-      pattern: 'Use `tls.Dialer` with a `NetDialer` that has a `Timeout`, and call `DialContext`: the timeout and the context cover the handshake too.',
+        "`tls.Dial` connects with `net.Dial` and then runs the handshake, both without a timeout. A server that accepts the TCP connection but never answers the ClientHello hangs the caller forever: the peer acknowledges keep-alive probes, so they never end it. `DialWithDialer` applies the dialer's `Timeout` to connect and handshake together, but takes no context.",
+      pattern:
+        'Use `tls.Dialer` with a `NetDialer` that has a `Timeout`, and call `DialContext`: the timeout and the context cover the handshake too.',
       version: '`tls.Dialer` and its `DialContext` since Go 1.15; `DialWithDialer` since Go 1.3.',
     },
     zh: {
@@ -612,7 +671,10 @@ func listenAndServe(ctx context.Context, addr string, handle func(net.Conn)) err
     id: 'net.ListenConfig',
     apis: ['(*net.ListenConfig).Listen', 'net.ListenConfig'],
     since: '1.21',
-    docs: [{ label: 'net.ListenConfig', url: `${PKG}/net#ListenConfig` }, { label: 'net.ListenConfig.Listen', url: `${PKG}/net#ListenConfig.Listen` }],
+    docs: [
+      { label: 'net.ListenConfig', url: `${PKG}/net#ListenConfig` },
+      { label: 'net.ListenConfig.Listen', url: `${PKG}/net#ListenConfig.Listen` },
+    ],
     rules: ['redundant-reuseaddr'],
     code: go`
 func listenUntilDone(ctx context.Context, addr string) (net.Listener, error) {
@@ -630,21 +692,26 @@ func listenUntilDone(ctx context.Context, addr string) (net.Listener, error) {
       pitfall:
         'The context given to `ListenConfig.Listen` is used only while the address is resolved; it does not affect the returned listener, so cancelling it later neither closes the listener nor stops `Accept`. `Control` runs before `bind`: do not set `SO_REUSEADDR` there on Unix (Go already does); it is the place for options such as `SO_REUSEPORT` or buffer sizes. `KeepAlive` applies to accepted conns: zero means the 15 s default, negative disables it.',
       pattern: 'Close the listener yourself when the context ends.',
-      version: '`ListenConfig` since Go 1.11, its `KeepAlive` since Go 1.13, `KeepAliveConfig` since Go 1.23. `context.AfterFunc` since Go 1.21.',
+      version:
+        '`ListenConfig` since Go 1.11, its `KeepAlive` since Go 1.13, `KeepAliveConfig` since Go 1.23. `context.AfterFunc` since Go 1.21.',
     },
     zh: {
       title: 'Listen 的 context 不会关闭监听器',
       pitfall:
         '传给 `ListenConfig.Listen` 的 context 只在解析监听地址时使用，不影响返回的监听器：之后取消它既不会关闭监听器，也不会停止 `Accept`。`Control` 在 `bind` 之前执行：在 Unix 上不要在这里设置 `SO_REUSEADDR`（Go 已经设置了），它适合设置 `SO_REUSEPORT`、缓冲区大小等选项。`KeepAlive` 作用于接受的连接：零表示默认的 15 秒，负数表示关闭。',
       pattern: 'context 结束时自己关闭监听器。',
-      version: '`ListenConfig` 自 Go 1.11 起提供，其 `KeepAlive` 自 Go 1.13 起，`KeepAliveConfig` 自 Go 1.23 起。`context.AfterFunc` 自 Go 1.21 起提供。',
+      version:
+        '`ListenConfig` 自 Go 1.11 起提供，其 `KeepAlive` 自 Go 1.13 起，`KeepAliveConfig` 自 Go 1.23 起。`context.AfterFunc` 自 Go 1.21 起提供。',
     },
   },
   {
     id: 'tls.Listen',
     apis: ['tls.Listen', 'tls.NewListener'],
     since: '1.17',
-    docs: [{ label: 'tls.NewListener', url: `${PKG}/crypto/tls#NewListener` }, { label: 'tls.Conn.HandshakeContext', url: `${PKG}/crypto/tls#Conn.HandshakeContext` }],
+    docs: [
+      { label: 'tls.NewListener', url: `${PKG}/crypto/tls#NewListener` },
+      { label: 'tls.Conn.HandshakeContext', url: `${PKG}/crypto/tls#Conn.HandshakeContext` },
+    ],
     rules: ['read-no-deadline'],
     code: go`
 func handleTLS(ctx context.Context, conn *tls.Conn) error {
@@ -710,21 +777,28 @@ func acceptLoop(ln net.Listener, handle func(net.Conn)) error {
       pitfall:
         'After the listener is closed, `Accept` fails immediately, every time, with an error that satisfies `errors.Is(err, net.ErrClosed)`: a loop that logs and `continue`s spins at 100% CPU. When the process is out of file descriptors (`EMFILE`), retrying at once spins as well; `net/http` sleeps 5 ms, doubling up to 1 s. Every accepted conn must be closed by whoever handles it.',
       pattern: 'Return on `net.ErrClosed`, back off on other errors, and start a goroutine per conn that defers `Close`.',
-      version: '`net.ErrClosed` since Go 1.16. `net.Error.Temporary` is deprecated since Go 1.18. The built-in `min`/`max` used here need Go 1.21.',
+      version:
+        '`net.ErrClosed` since Go 1.16. `net.Error.Temporary` is deprecated since Go 1.18. The built-in `min`/`max` used here need Go 1.21.',
     },
     zh: {
       title: 'Accept 循环要在 ErrClosed 时退出，其他错误时退避',
       pitfall:
         '监听器关闭后，`Accept` 每次都会立即失败，错误满足 `errors.Is(err, net.ErrClosed)`：只打日志再 `continue` 的循环会把 CPU 占满 100%。进程的文件描述符耗尽（`EMFILE`）时，立即重试同样会空转；`net/http` 会先睡 5 毫秒，每次翻倍，最多 1 秒。每个接受的连接都必须由处理它的一方关闭。',
       pattern: '遇到 `net.ErrClosed` 就返回，其他错误则退避重试；每个连接开一个 goroutine，并在其中 defer `Close`。',
-      version: '`net.ErrClosed` 自 Go 1.16 起提供。`net.Error.Temporary` 自 Go 1.18 起已弃用。这里用到的内置函数 `min`/`max` 需要 Go 1.21。',
+      version:
+        '`net.ErrClosed` 自 Go 1.16 起提供。`net.Error.Temporary` 自 Go 1.18 起已弃用。这里用到的内置函数 `min`/`max` 需要 Go 1.21。',
     },
   },
   {
     id: 'conn.SetKeepAlive',
     apis: ['(*net.TCPConn).SetKeepAlive', '(*net.TCPConn).SetKeepAlivePeriod'],
     since: '1.23',
-    docs: [{ label: 'net.TCPConn.SetKeepAlivePeriod', url: `${PKG}/net#TCPConn.SetKeepAlivePeriod` }, { label: 'net.KeepAliveConfig', url: `${PKG}/net#KeepAliveConfig` }, notes('1.12'), notes('1.13')],
+    docs: [
+      { label: 'net.TCPConn.SetKeepAlivePeriod', url: `${PKG}/net#TCPConn.SetKeepAlivePeriod` },
+      { label: 'net.KeepAliveConfig', url: `${PKG}/net#KeepAliveConfig` },
+      notes('1.12'),
+      notes('1.13'),
+    ],
     rules: [],
     code: go`
 // Usually nothing to do: Go already enables keep-alive (15 s).
@@ -743,7 +817,8 @@ var dialer = &net.Dialer{
       title: 'Keep-alive is already on; it is not a read timeout',
       pitfall:
         'Go enables TCP keep-alive with a 15 s idle time on dialed conns since Go 1.12 and on accepted conns since Go 1.13. `SetKeepAlive(true)` is then a no-op, and the widely copied `SetKeepAlivePeriod(3 * time.Minute)` from pre-1.13 `net/http` makes dead-peer detection slower. Probes are only sent while no data is waiting to be acknowledged, so keep-alive is not a read timeout. Since Go 1.23 `SetKeepAlivePeriod` sets only the idle time; interval and count keep their values.',
-      pattern: 'Configure keep-alive where the conn is made (`Dialer`, `ListenConfig`) or with `SetKeepAliveConfig`, and use read deadlines for timeouts.',
+      pattern:
+        'Configure keep-alive where the conn is made (`Dialer`, `ListenConfig`) or with `SetKeepAliveConfig`, and use read deadlines for timeouts.',
       version:
         'On by default: dialed conns Go 1.12, accepted conns Go 1.13; idle = interval = 15 s, count 9 (set explicitly since Go 1.23, before that the OS default). `SetKeepAlivePeriod` since Go 1.2; `KeepAliveConfig` since Go 1.23.',
     },
@@ -760,7 +835,11 @@ var dialer = &net.Dialer{
     id: 'conn.SetKeepAliveConfig',
     apis: ['(*net.TCPConn).SetKeepAliveConfig'],
     since: '1.23',
-    docs: [{ label: 'net.TCPConn.SetKeepAliveConfig', url: `${PKG}/net#TCPConn.SetKeepAliveConfig` }, { label: 'net.KeepAliveConfig', url: `${PKG}/net#KeepAliveConfig` }, notes('1.23')],
+    docs: [
+      { label: 'net.TCPConn.SetKeepAliveConfig', url: `${PKG}/net#TCPConn.SetKeepAliveConfig` },
+      { label: 'net.KeepAliveConfig', url: `${PKG}/net#KeepAliveConfig` },
+      notes('1.23'),
+    ],
     rules: [],
     code: go`
 func tuneKeepAlive(conn *net.TCPConn) error {
@@ -789,9 +868,20 @@ func tuneKeepAlive(conn *net.TCPConn) error {
   },
   {
     id: 'net.KeepAliveConfig',
-    apis: ['net.KeepAliveConfig', 'net.Dialer.KeepAliveConfig', 'net.ListenConfig.KeepAliveConfig', 'net.Dialer.KeepAlive', 'net.ListenConfig.KeepAlive'],
+    apis: [
+      'net.KeepAliveConfig',
+      'net.Dialer.KeepAliveConfig',
+      'net.ListenConfig.KeepAliveConfig',
+      'net.Dialer.KeepAlive',
+      'net.ListenConfig.KeepAlive',
+    ],
     since: '1.23',
-    docs: [{ label: 'net.KeepAliveConfig', url: `${PKG}/net#KeepAliveConfig` }, { label: 'net.Dialer', url: `${PKG}/net#Dialer` }, { label: 'net.ListenConfig', url: `${PKG}/net#ListenConfig` }, notes('1.23')],
+    docs: [
+      { label: 'net.KeepAliveConfig', url: `${PKG}/net#KeepAliveConfig` },
+      { label: 'net.Dialer', url: `${PKG}/net#Dialer` },
+      { label: 'net.ListenConfig', url: `${PKG}/net#ListenConfig` },
+      notes('1.23'),
+    ],
     rules: [],
     code: go`
 func listenWithProbes(ctx context.Context, addr string) (net.Listener, error) {
@@ -811,21 +901,27 @@ func listenWithProbes(ctx context.Context, addr string) (net.Listener, error) {
       pitfall:
         'In a `Dialer` or `ListenConfig`, `KeepAliveConfig` takes effect only when `Enable` is true, and then it overrides `KeepAlive`. Zero `Idle`/`Interval`/`Count` mean 15 s/15 s/9; negative values leave the OS setting. The older `KeepAlive` duration sets only the idle time: zero means the 15 s default, and a negative value disables keep-alive unless `KeepAliveConfig.Enable` is set.',
       pattern: 'Set `Enable: true` together with the values you want, on the `Dialer` or `ListenConfig` that creates the conns.',
-      version: 'Go 1.23 added `KeepAliveConfig`, `Dialer.KeepAliveConfig`, `ListenConfig.KeepAliveConfig` and `TCPConn.SetKeepAliveConfig`.',
+      version:
+        'Go 1.23 added `KeepAliveConfig`, `Dialer.KeepAliveConfig`, `ListenConfig.KeepAliveConfig` and `TCPConn.SetKeepAliveConfig`.',
     },
     zh: {
       title: '不设置 Enable: true，KeepAliveConfig 就会被忽略',
       pitfall:
         '在 `Dialer` 或 `ListenConfig` 中，只有 `Enable` 为 true 时 `KeepAliveConfig` 才生效，此时它会覆盖 `KeepAlive`。`Idle`/`Interval`/`Count` 为零分别表示 15 秒/15 秒/9 次；为负数则保留操作系统的设置。旧的 `KeepAlive` 时长字段只设置空闲时间：零表示默认 15 秒；负数表示关闭 keep-alive，除非设置了 `KeepAliveConfig.Enable`。',
       pattern: '在创建连接的 `Dialer` 或 `ListenConfig` 上，同时设置 `Enable: true` 和需要的数值。',
-      version: 'Go 1.23 新增了 `KeepAliveConfig`、`Dialer.KeepAliveConfig`、`ListenConfig.KeepAliveConfig` 和 `TCPConn.SetKeepAliveConfig`。',
+      version:
+        'Go 1.23 新增了 `KeepAliveConfig`、`Dialer.KeepAliveConfig`、`ListenConfig.KeepAliveConfig` 和 `TCPConn.SetKeepAliveConfig`。',
     },
   },
   {
     id: 'server.Shutdown',
     apis: ['(*http.Server).Shutdown'],
     since: '1.16',
-    docs: [{ label: 'http.Server.Shutdown', url: `${PKG}/net/http#Server.Shutdown` }, { label: 'signal.NotifyContext', url: `${PKG}/os/signal#NotifyContext` }, notes('1.8')],
+    docs: [
+      { label: 'http.Server.Shutdown', url: `${PKG}/net/http#Server.Shutdown` },
+      { label: 'signal.NotifyContext', url: `${PKG}/os/signal#NotifyContext` },
+      notes('1.8'),
+    ],
     rules: ['shutdown-without-timeout', 'server-close-not-shutdown', 'serve-error-unchecked'],
     code: go`
 func serveUntilSignal(srv *http.Server) error {
@@ -862,14 +958,18 @@ func serveUntilSignal(srv *http.Server) error {
       pitfall:
         '`Shutdown` 先关闭监听器，再关闭空闲连接，然后无限期等待活跃请求结束；`Shutdown(context.Background())` 可能因为一个卡住的 handler 让进程永远挂起。一旦调用它，`ListenAndServe`/`Serve` 会立即返回 `http.ErrServerClosed`，所以程序必须等 `Shutdown` 返回后再退出。被劫持的连接（WebSocket）既不会被关闭也不会被等待；请用 `RegisterOnShutdown` 通知它们。',
       pattern: '收到 SIGINT/SIGTERM 时，用带超时的 context 调用 `Shutdown`；超时后再用 `Close` 关闭剩余连接。',
-      version: '`Shutdown` 和 `ErrServerClosed` 自 Go 1.8 起提供；`RegisterOnShutdown` 自 Go 1.9 起；`signal.NotifyContext` 自 Go 1.16 起。',
+      version:
+        '`Shutdown` 和 `ErrServerClosed` 自 Go 1.8 起提供；`RegisterOnShutdown` 自 Go 1.9 起；`signal.NotifyContext` 自 Go 1.16 起。',
     },
   },
   {
     id: 'server.Close',
     apis: ['(*http.Server).Close'],
     since: '1.20',
-    docs: [{ label: 'http.Server.Close', url: `${PKG}/net/http#Server.Close` }, { label: 'http.Server.Shutdown', url: `${PKG}/net/http#Server.Shutdown` }],
+    docs: [
+      { label: 'http.Server.Close', url: `${PKG}/net/http#Server.Close` },
+      { label: 'http.Server.Shutdown', url: `${PKG}/net/http#Server.Shutdown` },
+    ],
     rules: ['server-close-not-shutdown'],
     code: go`
 func stopServer(srv *http.Server, grace time.Duration) error {
@@ -901,7 +1001,10 @@ func stopServer(srv *http.Server, grace time.Duration) error {
     id: 'http.ListenAndServe',
     apis: ['http.ListenAndServe', '(*http.Server).ListenAndServe', 'http.Serve', '(*http.Server).Serve'],
     since: '1.13',
-    docs: [{ label: 'http.Server', url: `${PKG}/net/http#Server` }, { label: 'http.ErrServerClosed', url: `${PKG}/net/http#ErrServerClosed` }],
+    docs: [
+      { label: 'http.Server', url: `${PKG}/net/http#Server` },
+      { label: 'http.ErrServerClosed', url: `${PKG}/net/http#ErrServerClosed` },
+    ],
     rules: ['http-server-no-timeouts', 'serve-error-unchecked'],
     code: go`
 func run(addr string, h http.Handler) error {
@@ -924,14 +1027,16 @@ func run(addr string, h http.Handler) error {
       title: 'ListenAndServe always returns an error; the default server has no timeouts',
       pitfall:
         'It always returns a non-nil error. After `Shutdown` or `Close` that error is `http.ErrServerClosed`, which is a normal exit; anything else (port in use, permission denied) is a real failure. The package-level `http.ListenAndServe(addr, h)` and `http.Serve` use a `Server` without timeouts: a client that sends its headers slowly (Slowloris) or never reads the response holds a goroutine and a socket indefinitely.',
-      pattern: 'Use an `http.Server` with `ReadHeaderTimeout` (and `ReadTimeout`, `WriteTimeout`, `IdleTimeout` that suit your handlers), and treat `ErrServerClosed` as a clean exit.',
+      pattern:
+        'Use an `http.Server` with `ReadHeaderTimeout` (and `ReadTimeout`, `WriteTimeout`, `IdleTimeout` that suit your handlers), and treat `ErrServerClosed` as a clean exit.',
       version: '`ErrServerClosed`, `ReadHeaderTimeout` and `IdleTimeout` since Go 1.8; `errors.Is` since Go 1.13.',
     },
     zh: {
       title: 'ListenAndServe 总会返回错误；默认的 Server 没有任何超时',
       pitfall:
         '它总是返回非 nil 的错误。在 `Shutdown` 或 `Close` 之后，这个错误是 `http.ErrServerClosed`，属于正常退出；其他错误（端口被占用、权限不足）才是真正的失败。包级函数 `http.ListenAndServe(addr, h)` 和 `http.Serve` 使用的 `Server` 没有任何超时：慢慢发送请求头（Slowloris）或从不读取响应的客户端，会无限期占用一个 goroutine 和一个 socket。',
-      pattern: '使用设置了 `ReadHeaderTimeout`（以及适合你的 handler 的 `ReadTimeout`、`WriteTimeout`、`IdleTimeout`）的 `http.Server`，并把 `ErrServerClosed` 当作正常退出。',
+      pattern:
+        '使用设置了 `ReadHeaderTimeout`（以及适合你的 handler 的 `ReadTimeout`、`WriteTimeout`、`IdleTimeout`）的 `http.Server`，并把 `ErrServerClosed` 当作正常退出。',
       version: '`ErrServerClosed`、`ReadHeaderTimeout` 和 `IdleTimeout` 自 Go 1.8 起提供；`errors.Is` 自 Go 1.13 起提供。',
     },
   },
@@ -939,7 +1044,11 @@ func run(addr string, h http.Handler) error {
     id: 'http.Get',
     apis: ['http.Get', 'http.Post', 'http.Head', 'http.PostForm', 'http.DefaultClient'],
     since: '1.16',
-    docs: [{ label: 'http.Get', url: `${PKG}/net/http#Get` }, { label: 'http.Client', url: `${PKG}/net/http#Client` }, { label: 'http.NewRequestWithContext', url: `${PKG}/net/http#NewRequestWithContext` }],
+    docs: [
+      { label: 'http.Get', url: `${PKG}/net/http#Get` },
+      { label: 'http.Client', url: `${PKG}/net/http#Client` },
+      { label: 'http.NewRequestWithContext', url: `${PKG}/net/http#NewRequestWithContext` },
+    ],
     rules: ['http-client-no-timeout', 'body-not-closed'],
     code: go`
 var client = &http.Client{Timeout: 30 * time.Second}
@@ -961,14 +1070,16 @@ func get(ctx context.Context, url string) ([]byte, error) {
       title: 'http.Get uses DefaultClient, which has no timeout',
       pitfall:
         '`http.Get`, `Post`, `Head` and `PostForm` use `http.DefaultClient`, whose `Timeout` is zero, and take no context. `http.DefaultTransport` only bounds the dial (30 s) and the TLS handshake (10 s): a server that accepts the request and then stalls blocks the caller forever and holds the connection. On success the caller must still close `resp.Body`.',
-      pattern: 'Use your own `http.Client` with a `Timeout`, build requests with `http.NewRequestWithContext`, and `defer resp.Body.Close()` after the error check.',
+      pattern:
+        'Use your own `http.Client` with a `Timeout`, build requests with `http.NewRequestWithContext`, and `defer resp.Body.Close()` after the error check.',
       version: '`Client.Timeout` since Go 1.3; `NewRequestWithContext` since Go 1.13; `io.ReadAll` since Go 1.16.',
     },
     zh: {
       title: 'http.Get 使用 DefaultClient，而它没有超时',
       pitfall:
         '`http.Get`、`Post`、`Head` 和 `PostForm` 使用 `http.DefaultClient`，它的 `Timeout` 为零，而且这些函数不接受 context。`http.DefaultTransport` 只限制拨号（30 秒）和 TLS 握手（10 秒）：服务器接收请求后迟迟不响应，调用方就会永远阻塞并占着连接。即使成功，调用方仍须关闭 `resp.Body`。',
-      pattern: '使用自己的、设置了 `Timeout` 的 `http.Client`，用 `http.NewRequestWithContext` 构造请求，并在检查错误后 `defer resp.Body.Close()`。',
+      pattern:
+        '使用自己的、设置了 `Timeout` 的 `http.Client`，用 `http.NewRequestWithContext` 构造请求，并在检查错误后 `defer resp.Body.Close()`。',
       version: '`Client.Timeout` 自 Go 1.3 起提供；`NewRequestWithContext` 自 Go 1.13 起；`io.ReadAll` 自 Go 1.16 起。',
     },
   },
@@ -976,7 +1087,10 @@ func get(ctx context.Context, url string) ([]byte, error) {
     id: 'client.Timeout',
     apis: ['http.Client.Timeout', 'http.Client'],
     since: '1.13',
-    docs: [{ label: 'http.Client.Timeout', url: `${PKG}/net/http#Client` }, { label: 'http.Transport', url: `${PKG}/net/http#Transport` }],
+    docs: [
+      { label: 'http.Client.Timeout', url: `${PKG}/net/http#Client` },
+      { label: 'http.Transport', url: `${PKG}/net/http#Transport` },
+    ],
     rules: ['http-client-no-timeout'],
     code: go`
 var apiClient = &http.Client{Timeout: 30 * time.Second}
@@ -993,14 +1107,16 @@ func newStreamClient() *http.Client {
       title: 'Client.Timeout covers the whole exchange, body included',
       pitfall:
         '`Timeout` bounds connecting, redirects and reading the response body. Its timer keeps running after `Do`/`Get` return, so a large download or a streaming response is cut off mid-body when it fires. Zero means no timeout, which is what `http.DefaultClient` and `&http.Client{}` have.',
-      pattern: 'Set it on a shared client for ordinary request/response calls. For streams, leave it zero and bound the phases instead: `Transport.ResponseHeaderTimeout` plus a context per request.',
+      pattern:
+        'Set it on a shared client for ordinary request/response calls. For streams, leave it zero and bound the phases instead: `Transport.ResponseHeaderTimeout` plus a context per request.',
       version: '`Client.Timeout` since Go 1.3; `Transport.Clone` since Go 1.13.',
     },
     zh: {
       title: 'Client.Timeout 覆盖整个请求过程，包括读取响应体',
       pitfall:
         '`Timeout` 限制的是建立连接、重定向以及读取响应体的总时间。`Do`/`Get` 返回后计时器仍在运行，所以大文件下载或流式响应会在到期时被中途截断。零表示没有超时，`http.DefaultClient` 和 `&http.Client{}` 都是如此。',
-      pattern: '普通的请求/响应调用，在共享的 client 上设置它。流式响应则保持为零，改为分阶段限制：`Transport.ResponseHeaderTimeout` 加上每个请求各自的 context。',
+      pattern:
+        '普通的请求/响应调用，在共享的 client 上设置它。流式响应则保持为零，改为分阶段限制：`Transport.ResponseHeaderTimeout` 加上每个请求各自的 context。',
       version: '`Client.Timeout` 自 Go 1.3 起提供；`Transport.Clone` 自 Go 1.13 起提供。',
     },
   },

@@ -102,7 +102,8 @@ function methodCard(name: string, recvKind: Kind | null | undefined, ref: ApiRef
     if (name === 'ListenAndServe' || name === 'ListenAndServeTLS' || name === 'Serve' || name === 'ServeTLS') return 'http.ListenAndServe';
   }
   // Only the package's DefaultClient: on other clients these calls are fine when the client has a timeout.
-  if (CLIENT.has(b) && ref.recvQualified === 'net/http.DefaultClient' && ['Get', 'Post', 'Head', 'PostForm', 'Do'].includes(name)) return 'http.Get';
+  if (CLIENT.has(b) && ref.recvQualified === 'net/http.DefaultClient' && ['Get', 'Post', 'Head', 'PostForm', 'Do'].includes(name))
+    return 'http.Get';
   // `resp.Body.Close()`: the Body field of an *http.Response (not a request body, not any io.ReadCloser).
   if (b === 'io.ReadCloser' && name === 'Close' && RESPONSE.has(base(ref.bodyOf))) return 'body.Close';
   return null;
@@ -162,7 +163,11 @@ export function apiRefAt(file: FileFacts, node: SyntaxNode): ApiRef | null {
 
   if (node.type === 'identifier' || node.type === 'field_identifier') {
     // Key of a composite literal: `http.Client{Timeout: …}`, `net.Dialer{KeepAlive: …}`.
-    if (parent.type === 'literal_element' && parent.parent?.type === 'keyed_element' && parent.parent.childForFieldName('key')?.id === parent.id) {
+    if (
+      parent.type === 'literal_element' &&
+      parent.parent?.type === 'keyed_element' &&
+      parent.parent.childForFieldName('key')?.id === parent.id
+    ) {
       const lit = parent.parent.parent?.type === 'literal_value' ? parent.parent.parent.parent : null;
       if (lit?.type === 'composite_literal') {
         const recvKind = file.typeKind(lit.childForFieldName('type'));

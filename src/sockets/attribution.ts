@@ -40,7 +40,15 @@ export class PortAttributor {
 }
 
 function canBeOrphan(state: SocketInfo['state']): boolean {
-  return state === 'TIME_WAIT' || state === 'FIN_WAIT2' || state === 'FIN_WAIT1' || state === 'LAST_ACK' || state === 'CLOSING' || state === 'ESTABLISHED' || state === 'SYN_RECV';
+  return (
+    state === 'TIME_WAIT' ||
+    state === 'FIN_WAIT2' ||
+    state === 'FIN_WAIT1' ||
+    state === 'LAST_ACK' ||
+    state === 'CLOSING' ||
+    state === 'ESTABLISHED' ||
+    state === 'SYN_RECV'
+  );
 }
 
 /** Splits `127.0.0.1:80`, `[::1]:80`, `*:80`, `10.0.0.1.443` (macOS netstat) into address and port. */

@@ -106,16 +106,21 @@ export async function runSocketsCli(argv: string[], io: SocketsCliIO = defaultIO
       io.err(`conndoctor sockets: no running Go process belongs to ${workspace} (try --pid)\n`);
       return 2;
     }
-    targets = cands.slice(0, 5).map((c) => ({ pid: c.pid, candidate: c, sampler: new Sampler(createCollector(c.pid), { intervalMs: interval }) }));
+    targets = cands
+      .slice(0, 5)
+      .map((c) => ({ pid: c.pid, candidate: c, sampler: new Sampler(createCollector(c.pid), { intervalMs: interval }) }));
   }
   if (v.goroutines) {
-    for (const t of targets) t.probe = new GoroutineProbe({ modulePath: t.candidate?.mainModule, workspaceDir: v.workspace ? workspace : undefined });
+    for (const t of targets)
+      t.probe = new GoroutineProbe({ modulePath: t.candidate?.mainModule, workspaceDir: v.workspace ? workspace : undefined });
   }
 
   const render = (final: boolean) => {
     if (v.json) {
       const objs = targets.map((t) => toJson(t, guidanceOptions));
-      io.out(`${v.watch ? JSON.stringify(objs.length === 1 ? objs[0] : objs) : JSON.stringify(objs.length === 1 ? objs[0] : objs, null, 2)}\n`);
+      io.out(
+        `${v.watch ? JSON.stringify(objs.length === 1 ? objs[0] : objs) : JSON.stringify(objs.length === 1 ? objs[0] : objs, null, 2)}\n`,
+      );
       return;
     }
     const text = targets.map((t) => renderText(t, lang, !!v.all, guidanceOptions)).join('\n');
@@ -199,7 +204,9 @@ function toJson(t: Target, go: GuidanceOptions) {
   const latest = h.latest;
   return {
     pid: t.pid,
-    process: t.candidate ? { name: t.candidate.name, kind: t.candidate.kind, exe: t.candidate.exe, cwd: t.candidate.cwd, reasons: t.candidate.reasons } : undefined,
+    process: t.candidate
+      ? { name: t.candidate.name, kind: t.candidate.kind, exe: t.candidate.exe, cwd: t.candidate.cwd, reasons: t.candidate.reasons }
+      : undefined,
     status: h.status,
     message: h.message,
     time: latest?.time,
@@ -262,9 +269,17 @@ export function renderText(t: Target, lang: Lang, all: boolean, go: GuidanceOpti
   const last = h.samples[h.samples.length - 1];
   const span = h.samples.length > 1 ? ` (${h.samples.length} samples, ${((last.time - first.time) / 1000).toFixed(1)} s)` : '';
   const fds = latest.fds;
-  const fdText = fds ? `${L.fds[lang]} ${fds.open}${fds.softLimit ? ` / ${fds.softLimit} (${Math.round((100 * fds.open) / fds.softLimit)}%)` : ''}` : '';
+  const fdText = fds
+    ? `${L.fds[lang]} ${fds.open}${fds.softLimit ? ` / ${fds.softLimit} (${Math.round((100 * fds.open) / fds.softLimit)}%)` : ''}`
+    : '';
   lines.push(
-    `  ${[fdText, `${L.sockets[lang]} ${latest.sockets.length}${last.byPort ? ` (${last.byPort} ${L.byPort[lang]})` : ''}`, latest.otherSocketFds ? `${L.other[lang]} ${latest.otherSocketFds}` : '', latest.otherNetns ? L.netns[lang] : '', `${latest.elapsedMs.toFixed(1)} ms`]
+    `  ${[
+      fdText,
+      `${L.sockets[lang]} ${latest.sockets.length}${last.byPort ? ` (${last.byPort} ${L.byPort[lang]})` : ''}`,
+      latest.otherSocketFds ? `${L.other[lang]} ${latest.otherSocketFds}` : '',
+      latest.otherNetns ? L.netns[lang] : '',
+      `${latest.elapsedMs.toFixed(1)} ms`,
+    ]
       .filter(Boolean)
       .join('   ')}${span}`,
   );
@@ -297,13 +312,22 @@ export function renderText(t: Target, lang: Lang, all: boolean, go: GuidanceOpti
     lines.push(`  ${L.goroutines[lang]} (pprof :${t.goroutines.port}, ${t.goroutines.total} goroutines):`);
     for (const g of t.goroutines.netBlocked) {
       const wait = g.maxWaitMinutes ? `, ${g.maxWaitMinutes} min` : '';
-      lines.push(`    ${String(g.count).padStart(4)} × ${pad(g.op ?? '?', 8)}${g.location ?? '?'}${g.userFrame ? ` (${g.userFrame.func})` : ''} [${g.state}${wait}]`);
+      lines.push(
+        `    ${String(g.count).padStart(4)} × ${pad(g.op ?? '?', 8)}${g.location ?? '?'}${g.userFrame ? ` (${g.userFrame.func})` : ''} [${g.state}${wait}]`,
+      );
     }
   }
   return lines.join('\n');
 }
 
-const STATE_ORDER: Partial<Record<TcpState, number>> = { LISTEN: 0, CLOSE_WAIT: 1, SYN_SENT: 2, FIN_WAIT2: 3, ESTABLISHED: 4, TIME_WAIT: 9 };
+const STATE_ORDER: Partial<Record<TcpState, number>> = {
+  LISTEN: 0,
+  CLOSE_WAIT: 1,
+  SYN_SENT: 2,
+  FIN_WAIT2: 3,
+  ESTABLISHED: 4,
+  TIME_WAIT: 9,
+};
 
 function sortSockets(a: TrackedSocket, b: TrackedSocket): number {
   return (STATE_ORDER[a.state] ?? 5) - (STATE_ORDER[b.state] ?? 5) || a.localPort - b.localPort || a.remotePort - b.remotePort;

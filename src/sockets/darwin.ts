@@ -126,7 +126,8 @@ export class DarwinCollector implements Collector {
       // lsof exits 1 both for "no TCP sockets" and for errors; stderr tells them apart
       if (r.code !== 0 && r.stderr.trim()) {
         if (processExists(pid) === 'no') return { kind: 'exited', pid, message: `process ${pid} exited` };
-        if (/permission denied/i.test(r.stderr)) return { kind: 'denied', pid, message: `not permitted to read the sockets of process ${pid}: ${r.stderr.trim()}` };
+        if (/permission denied/i.test(r.stderr))
+          return { kind: 'denied', pid, message: `not permitted to read the sockets of process ${pid}: ${r.stderr.trim()}` };
       }
       const sockets = parseLsofF(r.stdout, pid);
       return { kind: 'ok', snapshot: { pid, time: Date.now(), platform: 'darwin', sockets, elapsedMs: performance.now() - t0 } };

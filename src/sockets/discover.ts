@@ -12,7 +12,15 @@ import type { Text } from './model';
 export type CandidateKind = 'debug-session' | 'delve-debuggee' | 'go-run' | 'built-binary' | 'go-process-in-workspace' | 'picked';
 
 export interface Reason extends Text {
-  code: 'dap-process-event' | 'debug-bin-name' | 'child-of-dlv' | 'go-build-exe' | 'cwd-in-workspace' | 'exe-in-workspace' | 'module-matches' | 'picked';
+  code:
+    | 'dap-process-event'
+    | 'debug-bin-name'
+    | 'child-of-dlv'
+    | 'go-build-exe'
+    | 'cwd-in-workspace'
+    | 'exe-in-workspace'
+    | 'module-matches'
+    | 'picked';
 }
 
 export interface ProcessCandidate {
@@ -202,7 +210,12 @@ export function workspaceModules(dir: string, depth = 4): string[] {
 function isGoTool(info: GoBuildInfo | null | undefined, exe: string): boolean {
   const p = info?.path ?? '';
   if (p.startsWith('cmd/')) return true;
-  if (/^(golang\.org\/x\/tools\/gopls|github\.com\/go-delve\/delve\/cmd\/dlv|honnef\.co\/go\/tools\/cmd|github\.com\/golangci\/golangci-lint)/.test(p)) return true;
+  if (
+    /^(golang\.org\/x\/tools\/gopls|github\.com\/go-delve\/delve\/cmd\/dlv|honnef\.co\/go\/tools\/cmd|github\.com\/golangci\/golangci-lint)/.test(
+      p,
+    )
+  )
+    return true;
   return ['go', 'gopls', 'dlv', 'dlv-dap', 'staticcheck', 'golangci-lint'].includes(basename(exe));
 }
 
@@ -234,7 +247,10 @@ function inside(p: string | undefined, dir: string): boolean {
 }
 
 const REASONS: Record<Reason['code'], (x: string) => Text> = {
-  'dap-process-event': (x) => ({ en: `reported by the debug adapter (DAP process event${x ? `, ${x}` : ''})`, 'zh-cn': `由调试适配器报告（DAP process 事件${x ? `，${x}` : ''}）` }),
+  'dap-process-event': (x) => ({
+    en: `reported by the debug adapter (DAP process event${x ? `, ${x}` : ''})`,
+    'zh-cn': `由调试适配器报告（DAP process 事件${x ? `，${x}` : ''}）`,
+  }),
   'debug-bin-name': (x) => ({ en: `Delve debug binary ${x}`, 'zh-cn': `Delve 调试二进制文件 ${x}` }),
   'child-of-dlv': (x) => ({ en: `child of dlv (pid ${x})`, 'zh-cn': `dlv（pid ${x}）的子进程` }),
   'go-build-exe': (x) => ({ en: `started by "go run" (${x})`, 'zh-cn': `由 "go run" 启动（${x}）` }),
@@ -306,7 +322,14 @@ async function listDarwin(): Promise<ProcInfo[]> {
   const procs: ProcInfo[] = [];
   for (const line of ps.stdout.split('\n')) {
     const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-    if (m) procs.push({ pid: Number(m[1]), ppid: Number(m[2]), name: basename(m[3]), exe: m[3].startsWith('/') ? m[3] : undefined, cmdline: [m[3]] });
+    if (m)
+      procs.push({
+        pid: Number(m[1]),
+        ppid: Number(m[2]),
+        name: basename(m[3]),
+        exe: m[3].startsWith('/') ? m[3] : undefined,
+        cmdline: [m[3]],
+      });
   }
   // cwd of every process in one lsof call
   const l = await run('lsof', ['-a', '-d', 'cwd', '-Fn'], 10000).catch(() => ({ stdout: '' }));
@@ -355,7 +378,8 @@ export async function discover(opts: DiscoverOptions): Promise<ProcessCandidate[
     });
   };
   const self = process.pid;
-  const buildInfo = (p: ProcInfo) => (platform === 'linux' ? readGoBuildInfo(`${root}/${p.pid}/exe`) : p.exe ? readGoBuildInfo(p.exe) : null);
+  const buildInfo = (p: ProcInfo) =>
+    platform === 'linux' ? readGoBuildInfo(`${root}/${p.pid}/exe`) : p.exe ? readGoBuildInfo(p.exe) : null;
 
   for (const p of procs) {
     if (p.pid === self || !p.exe) continue;
@@ -370,7 +394,12 @@ export async function discover(opts: DiscoverOptions): Promise<ProcessCandidate[
     const goRun = GO_RUN_TMP.test(p.exe) || (parentGoRun && GO_RUN_CACHE.test(p.exe));
     const debugBin = exeBase.startsWith('__debug_bin');
     const tracer = p.tracerPid ? byPid.get(tgidOf(root, p.tracerPid) ?? -1) : undefined;
-    const dlvParent = parentBase === 'dlv' || parentBase === 'dlv-dap' ? parent : tracer && basename(tracer.exe ?? tracer.name) === 'dlv' ? tracer : undefined;
+    const dlvParent =
+      parentBase === 'dlv' || parentBase === 'dlv-dap'
+        ? parent
+        : tracer && basename(tracer.exe ?? tracer.name) === 'dlv'
+          ? tracer
+          : undefined;
     if (!cwdIn && !exeIn && !(dlvParent && inside(dlvParent.cwd, ws))) continue;
     if (!(debugBin || goRun || dlvParent || exeIn || cwdIn)) continue;
     const info = buildInfo(p);
@@ -393,10 +422,17 @@ export async function discover(opts: DiscoverOptions): Promise<ProcessCandidate[
       add(p, 'go-process-in-workspace', 40, reasons, info);
     }
   }
-  const describe = (pid: number): ProcInfo => byPid.get(pid) ?? (platform === 'linux' ? readProcLinux(root, pid) : undefined) ?? { pid, name: String(pid), cmdline: [] };
+  const describe = (pid: number): ProcInfo =>
+    byPid.get(pid) ?? (platform === 'linux' ? readProcLinux(root, pid) : undefined) ?? { pid, name: String(pid), cmdline: [] };
   for (const d of opts.debugPids ?? []) {
     const p = describe(d.pid);
-    add(p, 'debug-session', 100, [reason('dap-process-event', d.name ?? '')], platform === 'linux' && byPid.has(d.pid) ? buildInfo(p) : undefined);
+    add(
+      p,
+      'debug-session',
+      100,
+      [reason('dap-process-event', d.name ?? '')],
+      platform === 'linux' && byPid.has(d.pid) ? buildInfo(p) : undefined,
+    );
   }
   for (const pid of opts.pickedPids ?? []) add(describe(pid), 'picked', 100, [reason('picked')]);
   return [...out.values()].sort((a, b) => b.score - a.score || a.pid - b.pid);

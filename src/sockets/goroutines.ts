@@ -131,7 +131,9 @@ function netOp(frames: Frame[]): { netIO: boolean; op?: NetOp } {
     }
   }
   // os.File reads of pipes also wait in netpoll; only call it network I/O when a net frame is there
-  return frames.some((f) => packageOf(f.func) === 'net' || packageOf(f.func).startsWith('net/')) ? { netIO: true, op: 'netpoll' } : { netIO: false };
+  return frames.some((f) => packageOf(f.func) === 'net' || packageOf(f.func).startsWith('net/'))
+    ? { netIO: true, op: 'netpoll' }
+    : { netIO: false };
 }
 
 /** Groups goroutines by state + stack (function and file:line of every frame). */
@@ -175,7 +177,13 @@ export function buildReport(port: number, text: string, o: UserCodeOptions = {})
 }
 
 /** GET http://127.0.0.1:<port><path> (loopback only), with a timeout and a size cap. */
-export function fetchLoopback(host: string, port: number, path: string, timeoutMs = 2000, maxBytes = 64 << 20): Promise<{ status: number; body: string }> {
+export function fetchLoopback(
+  host: string,
+  port: number,
+  path: string,
+  timeoutMs = 2000,
+  maxBytes = 64 << 20,
+): Promise<{ status: number; body: string }> {
   if (!isLoopback(host)) return Promise.reject(new Error(`refusing to fetch from non-loopback host ${host}`));
   return new Promise((resolve, reject) => {
     const req = request({ host, port, path, method: 'GET', timeout: timeoutMs, headers: { connection: 'close' } }, (res) => {
@@ -216,7 +224,8 @@ export class GoroutineProbe {
     const cands = listeners.filter((s) => s.state === 'LISTEN' && loopbackHostFor(s) && !this.notPprof.has(s.localPort));
     const explicit = this.opts.ports;
     const ordered = explicit ? cands.filter((s) => explicit.includes(s.localPort)) : cands;
-    if (this.pprofPort !== undefined) ordered.sort((a, b) => Number(b.localPort === this.pprofPort) - Number(a.localPort === this.pprofPort));
+    if (this.pprofPort !== undefined)
+      ordered.sort((a, b) => Number(b.localPort === this.pprofPort) - Number(a.localPort === this.pprofPort));
     for (const s of ordered) {
       try {
         const r = await fetchLoopback(loopbackHostFor(s)!, s.localPort, '/debug/pprof/goroutine?debug=2', this.opts.timeoutMs ?? 2000);

@@ -4,14 +4,7 @@ import { endpoint, type Text } from './model';
 import type { History, SampleSummary, TrackedSocket } from './sampler';
 
 export type SymptomId =
-  | 'close-wait'
-  | 'established-growth'
-  | 'time-wait-churn'
-  | 'syn-sent'
-  | 'send-q'
-  | 'accept-backlog'
-  | 'fd-usage'
-  | 'dead-socket-fds';
+  'close-wait' | 'established-growth' | 'time-wait-churn' | 'syn-sent' | 'send-q' | 'accept-backlog' | 'fd-usage' | 'dead-socket-fds';
 
 /** Analyzer rule ids the guidance points to (see src/analysis/rules). */
 export const GUIDANCE_RULE_IDS = [
@@ -140,7 +133,14 @@ export function growth(samples: SampleSummary[], pick: (s: SampleSummary) => num
 }
 
 function evidence(socks: TrackedSocket[], text: Text, extra: Partial<Evidence> = {}): Evidence {
-  return { count: socks.length, peers: peersOf(socks), localPorts: ports(socks), keys: socks.slice(0, 50).map((s) => s.key), text, ...extra };
+  return {
+    count: socks.length,
+    peers: peersOf(socks),
+    localPorts: ports(socks),
+    keys: socks.slice(0, 50).map((s) => s.key),
+    text,
+    ...extra,
+  };
 }
 
 let listening = new Set<number>();
@@ -269,7 +269,9 @@ export function analyzeHistory(h: History, options: GuidanceOptions = {}): Guida
   }
 
   // 4. Accept queue backlog: connections completed by the kernel that the program does not Accept.
-  const bl = socks.filter((s) => s.state === 'LISTEN' && s.recvQHistory.length >= o.backlogSamples && s.recvQHistory.slice(-o.backlogSamples).every((v) => v > 0));
+  const bl = socks.filter(
+    (s) => s.state === 'LISTEN' && s.recvQHistory.length >= o.backlogSamples && s.recvQHistory.slice(-o.backlogSamples).every((v) => v > 0),
+  );
   if (bl.length) {
     const queued = bl.reduce((a, s) => a + s.recvQ, 0);
     out.push({
@@ -359,7 +361,9 @@ export function analyzeHistory(h: History, options: GuidanceOptions = {}): Guida
         },
         { from: gEst.from, to: gEst.to, durationS: gEst.overS },
       ),
-      rules: inc ? ['http-server-no-timeouts', 'read-no-deadline', 'conn-not-closed'] : ['http-client-no-timeout', 'body-not-closed', 'conn-not-closed'],
+      rules: inc
+        ? ['http-server-no-timeouts', 'read-no-deadline', 'conn-not-closed']
+        : ['http-client-no-timeout', 'body-not-closed', 'conn-not-closed'],
     });
   }
 

@@ -97,7 +97,7 @@ export function formatIPv6(bytes: number[]): string {
   // longest run of zero groups (length >= 2) becomes "::"
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -353,7 +353,8 @@ export class LinuxCollector implements Collector {
       try {
         tcp6 = readProcFile(`${base}/net/tcp6`);
       } catch (e) {
-        if (code(e) !== 'ENOENT') classify(e, 'net/tcp6'); // no IPv6 in the kernel: fine
+        if (code(e) !== 'ENOENT')
+          classify(e, 'net/tcp6'); // no IPv6 in the kernel: fine
         else if (procState(pid, this.root) === undefined) throw new ProcessGone('net/tcp6');
       }
       parseProcNetTcp(tcp, 4, filter, rows);

@@ -15,7 +15,10 @@ const IGNORE_KIND = vscode.CodeActionKind.QuickFix.append('conndoctor').append('
 const LEARN_KIND = vscode.CodeActionKind.QuickFix.append('conndoctor').append('learnMore');
 
 class FixAllAction extends vscode.CodeAction {
-  constructor(readonly document: vscode.TextDocument, readonly version: number) {
+  constructor(
+    readonly document: vscode.TextDocument,
+    readonly version: number,
+  ) {
     super(vscode.l10n.t('Fix all Go Conn Doctor problems in this file'), FIX_ALL_KIND);
   }
 }
@@ -32,8 +35,13 @@ export function findingForOurDiagnostic(d: vscode.Diagnostic, findings: Finding[
   const same = findings.filter((f) => f.rule === rule);
   const r = d.range;
   return (
-    same.find((f) => f.range.start.line === r.start.line && f.range.start.character === r.start.character && f.range.end.line === r.end.line && f.range.end.character === r.end.character) ??
-    same.find((f) => sameSpot(f.range, r) || sameSpot(r, f.range))
+    same.find(
+      (f) =>
+        f.range.start.line === r.start.line &&
+        f.range.start.character === r.start.character &&
+        f.range.end.line === r.end.line &&
+        f.range.end.character === r.end.character,
+    ) ?? same.find((f) => sameSpot(f.range, r) || sameSpot(r, f.range))
   );
 }
 
@@ -44,7 +52,11 @@ export class CodeActionProvider implements vscode.CodeActionProvider<vscode.Code
 
   constructor(private readonly mgr: DiagnosticsManager) {}
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range | vscode.Selection, ctx: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    doc: vscode.TextDocument,
+    _range: vscode.Range | vscode.Selection,
+    ctx: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     try {
       return this.actions(doc, ctx);
     } catch (e) {
@@ -65,7 +77,8 @@ export class CodeActionProvider implements vscode.CodeActionProvider<vscode.Code
     if (wantQuick) {
       const done = new Set<Finding>();
       for (const d of ctx.diagnostics) {
-        const mine = d.source === SOURCE ? [findingForOurDiagnostic(d, findings)].filter((f): f is Finding => !!f) : findingsFor(d, findings);
+        const mine =
+          d.source === SOURCE ? [findingForOurDiagnostic(d, findings)].filter((f): f is Finding => !!f) : findingsFor(d, findings);
         for (const f of mine) {
           if (done.has(f)) continue;
           done.add(f);
@@ -126,7 +139,10 @@ export class CodeActionProvider implements vscode.CodeActionProvider<vscode.Code
 }
 
 /** The edit applying every preferred fix of the document (several rounds for overlapping fixes). */
-export function fixAllEdit(mgr: DiagnosticsManager, doc: vscode.TextDocument): { edit: vscode.WorkspaceEdit; applied: number; remaining: number } | null {
+export function fixAllEdit(
+  mgr: DiagnosticsManager,
+  doc: vscode.TextDocument,
+): { edit: vscode.WorkspaceEdit; applied: number; remaining: number } | null {
   const text = doc.getText();
   const first = mgr.currentFindings(doc);
   const r = fixAllText(text, (t) => (t === text ? first : mgr.analyzeText(doc, t)), 5, first);

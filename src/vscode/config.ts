@@ -72,7 +72,8 @@ export function parseSettings(cfg: ConfigSource, knownRules?: ReadonlySet<string
 
   const enable = cfg.get<unknown>('enable');
   if (typeof enable === 'boolean') s.enable = enable;
-  else if (enable !== undefined && enable !== null) problems.push(`conndoctor.enable: expected true or false, got ${JSON.stringify(enable)}`);
+  else if (enable !== undefined && enable !== null)
+    problems.push(`conndoctor.enable: expected true or false, got ${JSON.stringify(enable)}`);
 
   const run = cfg.get<unknown>('run');
   if (run === 'onType' || run === 'onSave') s.run = run;
@@ -87,7 +88,8 @@ export function parseSettings(cfg: ConfigSource, knownRules?: ReadonlySet<string
       }
       const sev = typeof v === 'string' ? SEVERITIES[v.toLowerCase()] : typeof v === 'boolean' ? (v ? undefined : 'off') : undefined;
       if (sev) s.rules[id] = sev;
-      else if (v !== true) problems.push(`conndoctor.rules.${id}: expected "off", "error", "warning", "info" or "hint", got ${JSON.stringify(v)}`);
+      else if (v !== true)
+        problems.push(`conndoctor.rules.${id}: expected "off", "error", "warning", "info" or "hint", got ${JSON.stringify(v)}`);
     }
   } else if (rules !== undefined && rules !== null) problems.push('conndoctor.rules: expected an object of rule id -> severity');
 
@@ -95,7 +97,10 @@ export function parseSettings(cfg: ConfigSource, knownRules?: ReadonlySet<string
     const v = cfg.get<unknown>(`fix.${key}`);
     if (v === undefined || v === null || v === '') continue;
     if (typeof v === 'string' && isGoDurationExpr(v.trim())) s.fix[key] = v.trim();
-    else problems.push(`conndoctor.fix.${key}: ${JSON.stringify(v)} is not a Go duration expression like "5 * time.Second"; using ${DEFAULT_FIX_SETTINGS[key]}`);
+    else
+      problems.push(
+        `conndoctor.fix.${key}: ${JSON.stringify(v)} is not a Go duration expression like "5 * time.Second"; using ${DEFAULT_FIX_SETTINGS[key]}`,
+      );
   }
 
   const exclude = cfg.get<unknown>('exclude');

@@ -40,7 +40,9 @@ export function createCore(context: vscode.ExtensionContext, workerDir: string):
       }
     }),
   );
-  output().info(`${allRules.length} rules; run ${settings.run}${settings.enable ? '' : '; conndoctor.enable is false: no analysis until it is turned on'}`);
+  output().info(
+    `${allRules.length} rules; run ${settings.run}${settings.enable ? '' : '; conndoctor.enable is false: no analysis until it is turned on'}`,
+  );
   mgr.start();
   return {
     mgr,

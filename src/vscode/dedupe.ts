@@ -74,7 +74,10 @@ export function coveredBy(f: FindingLike, others: readonly DiagLike[]): DiagLike
 }
 
 /** Splits findings into those we show and those another tool already shows. */
-export function partition<F extends FindingLike>(findings: readonly F[], others: readonly DiagLike[]): { shown: F[]; covered: { finding: F; by: DiagLike }[] } {
+export function partition<F extends FindingLike>(
+  findings: readonly F[],
+  others: readonly DiagLike[],
+): { shown: F[]; covered: { finding: F; by: DiagLike }[] } {
   const relevant = others.filter((d) => equivalentRules(d).length > 0);
   const shown: F[] = [];
   const covered: { finding: F; by: DiagLike }[] = [];

@@ -366,7 +366,9 @@ export class DiagnosticsManager implements vscode.Disposable {
         }
         push(this.timings.openToDiagnosticsMs, total);
         const l = this.timings.last;
-        info(`${basename(e.path)}: ${findings.length} finding(s), diagnostics ${total.toFixed(1)} ms after open (analysis ${ms.toFixed(1)} ms${l ? `: parse ${l.parse}, ${l.siblingFiles} sibling file(s) ${l.siblings}, facts + rules ${l.rules}` : ''})`);
+        info(
+          `${basename(e.path)}: ${findings.length} finding(s), diagnostics ${total.toFixed(1)} ms after open (analysis ${ms.toFixed(1)} ms${l ? `: parse ${l.parse}, ${l.siblingFiles} sibling file(s) ${l.siblings}, facts + rules ${l.rules}` : ''})`,
+        );
       } else {
         if (reason === 'change') push(this.timings.onTypeMs, ms);
         output().debug(`${basename(e.path)}: ${findings.length} finding(s) in ${ms.toFixed(1)} ms (${reason})`);
@@ -513,7 +515,9 @@ export class DiagnosticsManager implements vscode.Disposable {
       for (const p of files) out.set(p, []);
       let names: string[] = [];
       try {
-        names = readdirSync(dir).filter((n) => n.endsWith('.go')).sort();
+        names = readdirSync(dir)
+          .filter((n) => n.endsWith('.go'))
+          .sort();
       } catch {
         /* gone */
       }
@@ -620,7 +624,10 @@ export class DiagnosticsManager implements vscode.Disposable {
     if (this.signatures.get(key) === sig) return;
     this.signatures.set(key, sig);
     this.collection.set(uri, shown.map(toDiagnostic));
-    for (const c of covered) output().debug(`${basename(uri.fsPath)}:${c.finding.range.start.line + 1}: ${c.finding.rule} not shown, ${c.by.source ?? 'another tool'} reports it`);
+    for (const c of covered)
+      output().debug(
+        `${basename(uri.fsPath)}:${c.finding.range.start.line + 1}: ${c.finding.rule} not shown, ${c.by.source ?? 'another tool'} reports it`,
+      );
   }
 
   private onAnyDiagnostics(ev: vscode.DiagnosticChangeEvent): void {

@@ -79,5 +79,7 @@ export function matchesAny(relPath: string, globs: readonly string[]): boolean {
 export function inSkippedDir(relPath: string): boolean {
   const parts = relPath.replace(/\\/g, '/').split('/');
   parts.pop();
-  return parts.some((n) => n === 'vendor' || n === 'testdata' || n === 'node_modules' || (n.length > 1 && (n.startsWith('.') || n.startsWith('_'))));
+  return parts.some(
+    (n) => n === 'vendor' || n === 'testdata' || n === 'node_modules' || (n.length > 1 && (n.startsWith('.') || n.startsWith('_'))),
+  );
 }

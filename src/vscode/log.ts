@@ -27,7 +27,10 @@ export function reportError(what: string, e: unknown): void {
       warned = true;
       const show = vscode.l10n.t('Show Output');
       void vscode.window
-        .showWarningMessage(vscode.l10n.t('Go Conn Doctor: {0} failed ({1}). Details are in the "Go Conn Doctor" output.', what, err.message), show)
+        .showWarningMessage(
+          vscode.l10n.t('Go Conn Doctor: {0} failed ({1}). Details are in the "Go Conn Doctor" output.', what, err.message),
+          show,
+        )
         .then((pick) => {
           if (pick === show) output().show(true);
         });

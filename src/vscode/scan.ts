@@ -150,10 +150,17 @@ async function runScan(
     errors,
     phases: { findFiles: r1(tFilter - tf), filter: r1(tAnalyze - tFilter), analyze: r1(tPublish - tAnalyze), publish: r1(tEnd - tPublish) },
   };
-  info(`workspace scan: ${summary.findings} finding(s) in ${summary.filesWithFindings} file(s); ${summary.files} Go files in ${summary.packages} folders, ${ms} ms${threads ? `, ${threads} worker thread(s)` : ' in-process'}${cancelled ? ' (cancelled)' : ''}`);
+  info(
+    `workspace scan: ${summary.findings} finding(s) in ${summary.filesWithFindings} file(s); ${summary.files} Go files in ${summary.packages} folders, ${ms} ms${threads ? `, ${threads} worker thread(s)` : ' in-process'}${cancelled ? ' (cancelled)' : ''}`,
+  );
   const msg = cancelled
     ? vscode.l10n.t('Go Conn Doctor: scan cancelled; {0} finding(s) so far.', summary.findings)
-    : vscode.l10n.t('Go Conn Doctor: {0} finding(s) in {1} file(s) ({2} Go files scanned).', summary.findings, summary.filesWithFindings, summary.files);
+    : vscode.l10n.t(
+        'Go Conn Doctor: {0} finding(s) in {1} file(s) ({2} Go files scanned).',
+        summary.findings,
+        summary.filesWithFindings,
+        summary.files,
+      );
   const show = vscode.l10n.t('Show Problems');
   void vscode.window.showInformationMessage(msg, show).then((p) => {
     if (p === show) void vscode.commands.executeCommand('workbench.actions.view.problems');

@@ -16,9 +16,24 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Test } from 'mocha';
 import {
-  buildSuite, CodeServer, ensureCodeServer, listZip, MAX_VSIX_BYTES, packageVsix, prepareWorkspace, readZipEntry, REPO_ROOT,
-  RESULTS_DIR, runSuite, vsixProblems, Workbench,
-  type BuiltSuite, type CodeServerInstall, type SuiteRunResult, type UiContext, type Workspace,
+  buildSuite,
+  CodeServer,
+  ensureCodeServer,
+  listZip,
+  MAX_VSIX_BYTES,
+  packageVsix,
+  prepareWorkspace,
+  readZipEntry,
+  REPO_ROOT,
+  RESULTS_DIR,
+  runSuite,
+  vsixProblems,
+  Workbench,
+  type BuiltSuite,
+  type CodeServerInstall,
+  type SuiteRunResult,
+  type UiContext,
+  type Workspace,
 } from './harness';
 
 /**
@@ -27,33 +42,67 @@ import {
  */
 function otherSpecsSelected(): boolean {
   const args = process.argv.slice(2);
-  const valueOpts = new Set(['--reporter', '-R', '--require', '-r', '--config', '--file', '--ignore', '--exclude', '--package', '--reporter-option', '-O', '--grep', '-g', '--fgrep', '-f', '--timeout', '-t', '--ui', '-u', '--extension', '--slow', '-s', '--retries', '--jobs', '-j']);
+  const valueOpts = new Set([
+    '--reporter',
+    '-R',
+    '--require',
+    '-r',
+    '--config',
+    '--file',
+    '--ignore',
+    '--exclude',
+    '--package',
+    '--reporter-option',
+    '-O',
+    '--grep',
+    '-g',
+    '--fgrep',
+    '-f',
+    '--timeout',
+    '-t',
+    '--ui',
+    '-u',
+    '--extension',
+    '--slow',
+    '-s',
+    '--retries',
+    '--jobs',
+    '-j',
+  ]);
   const specs = args.filter((a, i) => !a.startsWith('-') && !valueOpts.has(args[i - 1] ?? '') && /(^|\/)test\//.test(a));
   return specs.length > 0 && !specs.some((a) => /(^|\/)test\/(integration|\*\*)/.test(a) || /^test\/?$/.test(a));
 }
 
 const SKIP = process.env.CONNDOCTOR_SKIP_VSCODE === '1' || otherSpecsSelected();
-if (SKIP && process.env.CONNDOCTOR_SKIP_VSCODE !== '1') console.log('(real-VS-Code suite not started: other spec files were named on the command line)');
+if (SKIP && process.env.CONNDOCTOR_SKIP_VSCODE !== '1')
+  console.log('(real-VS-Code suite not started: other spec files were named on the command line)');
 const EXTENSION_ID = 'go-conn-doctor.go-conn-doctor';
 const ONLY = process.env.CONNDOCTOR_ONLY?.split(',').map((s) => s.trim());
 /** describe, or describe.skip when CONNDOCTOR_ONLY leaves this part out. */
 const part = (name: 'inhost' | 'ui' | 'vsix') => (!ONLY || ONLY.includes(name) ? describe : describe.skip);
 
 const timings: Record<string, number | string> = {};
-const record = (name: string, value: number | string) => { timings[name] = value; };
+const record = (name: string, value: number | string) => {
+  timings[name] = value;
+};
 
 /** Turn the in-host results into tests of the enclosing suite (so they show up one by one). */
 function reportInHost(parent: Mocha.Suite, r: SuiteRunResult, prefix: string): void {
   for (const t of r.results) {
     const title = `${prefix}${t.fullTitle}`;
-    if (t.state === 'pending') { parent.addTest(new Test(title)); continue; }
-    parent.addTest(new Test(title, () => {
-      if (t.state === 'failed') {
-        const e = new Error(`in-host test failed: ${t.fullTitle}`);
-        e.stack = t.error ?? e.stack;
-        throw e;
-      }
-    }));
+    if (t.state === 'pending') {
+      parent.addTest(new Test(title));
+      continue;
+    }
+    parent.addTest(
+      new Test(title, () => {
+        if (t.state === 'failed') {
+          const e = new Error(`in-host test failed: ${t.fullTitle}`);
+          e.stack = t.error ?? e.stack;
+          throw e;
+        }
+      }),
+    );
   }
 }
 
@@ -61,7 +110,9 @@ function assertRunOk(r: SuiteRunResult | undefined): void {
   assert.ok(r, 'the in-host run did not happen (see the before-all hook error)');
   const failed = r.results.filter((t) => t.state === 'failed').length;
   if (r.exitCode !== 0 || r.results.length === 0) {
-    assert.fail(`in-host run ended with code ${r.exitCode}, ${r.results.length} results, ${failed} failed. Extension host output:\n${r.output}`);
+    assert.fail(
+      `in-host run ended with code ${r.exitCode}, ${r.results.length} results, ${failed} failed. Extension host output:\n${r.output}`,
+    );
   }
 }
 
@@ -94,7 +145,11 @@ function assertRunOk(r: SuiteRunResult | undefined): void {
     ws?.remove();
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
     fs.writeFileSync(path.join(RESULTS_DIR, 'timings.json'), JSON.stringify(timings, null, 2));
-    console.log(`      timings: ${Object.entries(timings).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    console.log(
+      `      timings: ${Object.entries(timings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`,
+    );
   });
 
   part('inhost')('in the extension host (development copy)', function () {
@@ -102,8 +157,13 @@ function assertRunOk(r: SuiteRunResult | undefined): void {
     before(async function () {
       this.timeout(330_000);
       run = await runSuite({
-        server: server!, folder: ws!.dir, extensionDevelopmentPath: REPO_ROOT, suite: suite!, timeoutMs: 300_000,
-        grep: process.env.CONNDOCTOR_INHOST_GREP, echo: !!process.env.CONNDOCTOR_VERBOSE,
+        server: server!,
+        folder: ws!.dir,
+        extensionDevelopmentPath: REPO_ROOT,
+        suite: suite!,
+        timeoutMs: 300_000,
+        grep: process.env.CONNDOCTOR_INHOST_GREP,
+        echo: !!process.env.CONNDOCTOR_VERBOSE,
         context: { extensionMode: 'development', expectedExtensionPath: REPO_ROOT, repoRoot: REPO_ROOT, workspace: ws!.source },
       });
       record('in-host suite ms (browser start -> exit)', run.ms);
@@ -118,15 +178,23 @@ function assertRunOk(r: SuiteRunResult | undefined): void {
     let wb: Workbench | undefined;
     let uiWs: Workspace | undefined; // its own copy: in-host tests may leave scratch files behind
     const ctx: UiContext = {
-      get wb() { assert.ok(wb, 'the workbench did not open (see the before-all hook)'); return wb; },
-      get server() { return server!; },
-      get workspace() { return uiWs!; },
+      get wb() {
+        assert.ok(wb, 'the workbench did not open (see the before-all hook)');
+        return wb;
+      },
+      get server() {
+        return server!;
+      },
+      get workspace() {
+        return uiWs!;
+      },
       record,
     };
     before(async function () {
       this.timeout(90_000);
       // screenshots of earlier runs would pass for this run's
-      for (const f of fs.existsSync(RESULTS_DIR) ? fs.readdirSync(RESULTS_DIR) : []) if (/^ui-.*\.png$/.test(f)) fs.rmSync(path.join(RESULTS_DIR, f));
+      for (const f of fs.existsSync(RESULTS_DIR) ? fs.readdirSync(RESULTS_DIR) : [])
+        if (/^ui-.*\.png$/.test(f)) fs.rmSync(path.join(RESULTS_DIR, f));
       uiWs = prepareWorkspace('ui-ws');
       const t0 = Date.now();
       wb = await Workbench.open(server!, { folder: uiWs.dir, extensionDevelopmentPath: REPO_ROOT, name: 'ui' });
@@ -147,7 +215,10 @@ function assertRunOk(r: SuiteRunResult | undefined): void {
 
     // every test/integration/ui/*.ui.ts exports default (ctx: UiContext) => void registering its tests
     const dir = path.join(__dirname, 'ui');
-    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.ui.ts')).sort()) {
+    for (const f of fs
+      .readdirSync(dir)
+      .filter((n) => n.endsWith('.ui.ts'))
+      .sort()) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const scenario = require(path.join(dir, f)) as { default: (c: UiContext) => void };
       describe(f.replace(/\.ui\.ts$/, ''), () => scenario.default(ctx));
@@ -157,8 +228,12 @@ function assertRunOk(r: SuiteRunResult | undefined): void {
   part('vsix')('packaged VSIX', function () {
     let vsix: { file: string; bytes: number } | undefined;
     let tmp: string | undefined;
-    before(function () { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'conndoctor-vsix-')); });
-    after(function () { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
+    before(function () {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'conndoctor-vsix-'));
+    });
+    after(function () {
+      if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    });
 
     it('`npm run package` makes a VSIX <= 3 MB holding only run-time files', async function () {
       this.timeout(120_000);
@@ -168,9 +243,15 @@ function assertRunOk(r: SuiteRunResult | undefined): void {
       record('VSIX bytes', p.bytes);
       const entries = listZip(p.file);
       fs.mkdirSync(RESULTS_DIR, { recursive: true });
-      fs.writeFileSync(path.join(RESULTS_DIR, 'vsix-contents.txt'), entries.map((e) => `${String(e.size).padStart(9)}  ${e.name}`).join('\n') + '\n');
+      fs.writeFileSync(
+        path.join(RESULTS_DIR, 'vsix-contents.txt'),
+        entries.map((e) => `${String(e.size).padStart(9)}  ${e.name}`).join('\n') + '\n',
+      );
       assert.ok(p.bytes <= MAX_VSIX_BYTES, `VSIX is ${p.bytes} bytes`);
-      const manifest = JSON.parse(readZipEntry(p.file, 'extension/package.json').toString('utf8')) as { main: string; engines: { vscode: string } };
+      const manifest = JSON.parse(readZipEntry(p.file, 'extension/package.json').toString('utf8')) as {
+        main: string;
+        engines: { vscode: string };
+      };
       assert.deepEqual(vsixProblems(entries, p.bytes, manifest), []);
       assert.equal(manifest.main, './dist/extension.js');
       assert.match(manifest.engines.vscode, /^\^?1\.(\d|[1-9]\d|100)\.\d+$/, 'engines.vscode must accept VS Code 1.100');
@@ -190,9 +271,18 @@ function assertRunOk(r: SuiteRunResult | undefined): void {
         const installed = fs.readdirSync(vsServer.extensionsDir).find((d) => d.startsWith(`${EXTENSION_ID}-`));
         assert.ok(installed, `VSIX not installed into ${vsServer.extensionsDir}: ${fs.readdirSync(vsServer.extensionsDir).join(', ')}`);
         run = await runSuite({
-          server: vsServer, folder: vsWs.dir, suite: suite!, grep: '^(extension host|activation) ', timeoutMs: 150_000,
+          server: vsServer,
+          folder: vsWs.dir,
+          suite: suite!,
+          grep: '^(extension host|activation) ',
+          timeoutMs: 150_000,
           echo: !!process.env.CONNDOCTOR_VERBOSE,
-          context: { extensionMode: 'installed', expectedExtensionPath: path.join(vsServer.extensionsDir, installed), repoRoot: REPO_ROOT, workspace: vsWs.source },
+          context: {
+            extensionMode: 'installed',
+            expectedExtensionPath: path.join(vsServer.extensionsDir, installed),
+            repoRoot: REPO_ROOT,
+            workspace: vsWs.source,
+          },
         });
         record('in-host activation check on installed VSIX ms', run.ms);
         fs.writeFileSync(path.join(RESULTS_DIR, 'inhost-vsix.log'), run.output);

@@ -48,7 +48,10 @@ class Dap {
     const got = this.messages.find(pred);
     if (got) return Promise.resolve(got);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`DAP: timed out; got ${this.messages.map((m) => m.event ?? m.command).join(',')}`)), timeoutMs);
+      const t = setTimeout(
+        () => reject(new Error(`DAP: timed out; got ${this.messages.map((m) => m.event ?? m.command).join(',')}`)),
+        timeoutMs,
+      );
       this.waiters.push({ pred, resolve: (m) => (clearTimeout(t), resolve(m)) });
     });
   }
@@ -91,9 +94,11 @@ class Dap {
     const cp = startProcess('go', ['run', '.', '-addr', '127.0.0.1:0'], { cwd: WS });
     let log = '';
     cp.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    const cand = await waitFor(async () => (await discover({ workspace: WS })).find((c) => c.kind === 'go-run'), 90000, 200).catch((e: Error) => {
-      throw new Error(`${e.message}; go run said: ${log}`);
-    });
+    const cand = await waitFor(async () => (await discover({ workspace: WS })).find((c) => c.kind === 'go-run'), 90000, 200).catch(
+      (e: Error) => {
+        throw new Error(`${e.message}; go run said: ${log}`);
+      },
+    );
     assert.notEqual(cand.pid, cp.pid, 'the go tool itself must not be the candidate');
     assert.equal(cand.ppid, cp.pid);
     // first run: $GOTMPDIR/go-build*/b001/exe/; Go ≥ 1.24 then runs the cached copy from $GOCACHE/xx/<hash>-d/
@@ -143,8 +148,20 @@ class Dap {
       const sock = connect(Number(port), host);
       await new Promise((r) => sock.once('connect', r));
       const dap = new Dap(sock);
-      await dap.request('initialize', { clientID: 'conndoctor-test', adapterID: 'go', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
-      const launched = await dap.request('launch', { request: 'launch', mode: 'exec', program: debugBin, args: ['-addr', '127.0.0.1:0'], cwd: WS });
+      await dap.request('initialize', {
+        clientID: 'conndoctor-test',
+        adapterID: 'go',
+        pathFormat: 'path',
+        linesStartAt1: true,
+        columnsStartAt1: true,
+      });
+      const launched = await dap.request('launch', {
+        request: 'launch',
+        mode: 'exec',
+        program: debugBin,
+        args: ['-addr', '127.0.0.1:0'],
+        cwd: WS,
+      });
       assert.equal(launched.success, true, JSON.stringify(launched));
       const ev = await dap.wait((m) => m.type === 'event' && m.event === 'process', 10000);
       const registry = new DebugPidRegistry();
@@ -177,4 +194,3 @@ class Dap {
     }
   });
 });
-

@@ -20,7 +20,11 @@ export function buildGo(name: string): string {
   const bin = join(outDir, `${name}-${h.digest('hex').slice(0, 16)}`);
   if (!existsSync(bin)) {
     const tmp = `${bin}.${process.pid}.tmp`;
-    execFileSync('go', ['build', '-o', tmp, '.'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CGO_ENABLED: '0' } });
+    execFileSync('go', ['build', '-o', tmp, '.'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, CGO_ENABLED: '0' },
+    });
     renameSync(tmp, bin);
   }
   return bin;
@@ -78,7 +82,11 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000, stepMs = 50): Promise<T> {
+export async function waitFor<T>(
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 5000,
+  stepMs = 50,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -10,7 +10,15 @@ import { Sampler } from '../../src/sockets/sampler';
 import { alive, buildGo, markLine, Scenario, sleep, ssRows, stopAll, waitFor } from './helpers';
 
 const linux = process.platform === 'linux';
-const FAST: GuidanceOptions = { closeWaitSeconds: 1, synSentSeconds: 1, growthWindowSeconds: 10, sendQSamples: 3, backlogSamples: 2, establishedGrowth: 5, idleSeconds: 1 };
+const FAST: GuidanceOptions = {
+  closeWaitSeconds: 1,
+  synSentSeconds: 1,
+  growthWindowSeconds: 10,
+  sendQSamples: 3,
+  backlogSamples: 2,
+  establishedGrowth: 5,
+  idleSeconds: 1,
+};
 
 function collect(c: LinuxCollector): SocketInfo[] {
   const r = c.collectSync();
@@ -93,9 +101,17 @@ function find(gs: Guidance[], id: Guidance['id']): Guidance {
     for (const s of only(socks, 'FIN_WAIT2')) assert.equal(s.remotePort, peerPort);
     // every fd-owned socket is exactly what ss reports for the pid
     const ss = ssRows(target.pid)
-      .map((r) => r.replace('ESTAB', 'ESTABLISHED').replace('CLOSE-WAIT', 'CLOSE_WAIT').replace('FIN-WAIT-2', 'FIN_WAIT2').replace(/ 0\.0\.0\.0:\*$/, ' 0.0.0.0:0'))
+      .map((r) =>
+        r
+          .replace('ESTAB', 'ESTABLISHED')
+          .replace('CLOSE-WAIT', 'CLOSE_WAIT')
+          .replace('FIN-WAIT-2', 'FIN_WAIT2')
+          .replace(/ 0\.0\.0\.0:\*$/, ' 0.0.0.0:0'),
+      )
       .sort();
-    const ours = socks.filter((s) => s.attribution === 'fd').map((s) => `${s.state} ${s.localAddress}:${s.localPort} ${s.remoteAddress}:${s.remotePort}`);
+    const ours = socks
+      .filter((s) => s.attribution === 'fd')
+      .map((s) => `${s.state} ${s.localAddress}:${s.localPort} ${s.remoteAddress}:${s.remotePort}`);
     assert.deepEqual(ours.sort(), ss);
 
     // fully closing the half-closed conns orphans them: no inode any more, attributed by the known 4-tuple
@@ -332,7 +348,10 @@ function find(gs: Guidance[], id: Guidance['id']): Guidance {
     const script = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); const { LinuxCollector } = require(${JSON.stringify(require.resolve('../../src/sockets/linux'))}); process.stdout.write(JSON.stringify(new LinuxCollector(${target.pid}).collectSync()));`;
     let out: string;
     try {
-      out = execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script], { encoding: 'utf8', env: { ...process.env, HOME: '/tmp', TSX_TSCONFIG_PATH: '' } });
+      out = execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script], {
+        encoding: 'utf8',
+        env: { ...process.env, HOME: '/tmp', TSX_TSCONFIG_PATH: '' },
+      });
     } catch (e) {
       this.skip();
       void e;

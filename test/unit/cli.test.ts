@@ -51,7 +51,10 @@ describe('conndoctor CLI', function () {
     assert.equal(r.code, 1);
     const arr = JSON.parse(r.out) as Array<Record<string, unknown>>;
     const first = arr.find((f) => (f.message as string).includes('conn from net.Dial'))!;
-    assert.deepEqual(Object.keys(first).sort(), ['column', 'endColumn', 'endLine', 'file', 'fixes', 'line', 'message', 'rule', 'severity'].sort());
+    assert.deepEqual(
+      Object.keys(first).sort(),
+      ['column', 'endColumn', 'endLine', 'file', 'fixes', 'line', 'message', 'rule', 'severity'].sort(),
+    );
     assert.equal(first.file, 'pkg/dial.go');
     const lines = readFileSync(join(dir, 'pkg', 'dial.go'), 'utf8').split('\n');
     const want = lines.findIndex((l) => l.includes('conn, err := net.Dial("tcp", addr) // want'));
@@ -89,7 +92,10 @@ describe('conndoctor CLI', function () {
       const after = run(['--rules', 'conn-not-closed', '.'], work);
       // Only the finding without a safe fix (a discarded connection) may remain.
       const left = after.out.trim().split('\n').filter(Boolean);
-      assert.ok(left.every((l) => l.includes('discarded')), after.out);
+      assert.ok(
+        left.every((l) => l.includes('discarded')),
+        after.out,
+      );
       const gofmt = execFileSync('gofmt', ['-l', work], { encoding: 'utf8' });
       assert.equal(gofmt.trim(), '', `not gofmt-clean: ${gofmt}`);
       execFileSync('gofmt', ['-e', join(work, 'dial.go')], { encoding: 'utf8' });
@@ -118,7 +124,10 @@ describe('conndoctor CLI', function () {
     try {
       writeFileSync(join(work, 'bin.go'), Buffer.from([0x70, 0x61, 0, 1, 2, 3, 0xff]));
       writeFileSync(join(work, 'huge.go'), `package p\n${'// x\n'.repeat(600000)}`);
-      writeFileSync(join(work, 'leak.go'), 'package p\n\nimport "net"\n\nfunc F() error {\n\tc, err := net.Dial("tcp", "x:1")\n\tif err != nil {\n\t\treturn err\n\t}\n\t_ = c\n\treturn nil\n}\n');
+      writeFileSync(
+        join(work, 'leak.go'),
+        'package p\n\nimport "net"\n\nfunc F() error {\n\tc, err := net.Dial("tcp", "x:1")\n\tif err != nil {\n\t\treturn err\n\t}\n\t_ = c\n\treturn nil\n}\n',
+      );
       const r = run(['--rules', 'conn-not-closed', '.'], work);
       assert.equal(r.code, 1, r.err);
       assert.match(r.err, /bin\.go: skipped, looks like a binary file/);
@@ -132,6 +141,7 @@ describe('conndoctor CLI', function () {
   it('--list-rules names every rule', () => {
     const r = run(['--list-rules']);
     assert.equal(r.code, 0);
-    for (const id of ['conn-not-closed', 'body-not-closed', 'defer-before-errcheck', 'closewrite-without-close']) assert.match(r.out, new RegExp(`^${id}\\s`, 'm'));
+    for (const id of ['conn-not-closed', 'body-not-closed', 'defer-before-errcheck', 'closewrite-without-close'])
+      assert.match(r.out, new RegExp(`^${id}\\s`, 'm'));
   });
 });

@@ -26,7 +26,12 @@ function gofmtClean(texts: string[]): boolean[] {
   const dir = mkdtempSync(join(tmpdir(), 'cd-deadlines-'));
   try {
     texts.forEach((t, i) => writeFileSync(join(dir, `f${i}.go`), t));
-    const dirty = new Set(execFileSync('gofmt', ['-l', dir], { encoding: 'utf8' }).split('\n').filter(Boolean).map((p) => Number(/f(\d+)\.go$/.exec(p)![1])));
+    const dirty = new Set(
+      execFileSync('gofmt', ['-l', dir], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)
+        .map((p) => Number(/f(\d+)\.go$/.exec(p)![1])),
+    );
     return texts.map((_, i) => !dirty.has(i));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -44,7 +49,8 @@ describe('deadline rules', function () {
       for (const path of goFiles(join(ROOT, rule))) {
         const text = readFileSync(path, 'utf8');
         for (const f of analyzeFiles([{ path, text }], [], { rules: [rule] })) {
-          for (const fix of f.fixes) outputs.push({ where: `${path}:${f.range.start.line + 1} "${fix.title}"`, text: applyEdits(text, fix.edits) });
+          for (const fix of f.fixes)
+            outputs.push({ where: `${path}:${f.range.start.line + 1} "${fix.title}"`, text: applyEdits(text, fix.edits) });
         }
       }
       assert.ok(outputs.length > 0, 'no fixes offered at all');
@@ -72,13 +78,14 @@ func f(c net.Conn) error {
 `;
 
   it('deadline-now names os.ErrDeadlineExceeded only from Go 1.15', () => {
-    const at = (v: string) => analyzeFiles([{ path: '/nonexistent/p.go', text: src }], [], { rules: ['deadline-now'], goVersion: v })[0]?.message ?? '';
+    const at = (v: string) =>
+      analyzeFiles([{ path: '/nonexistent/p.go', text: src }], [], { rules: ['deadline-now'], goVersion: v })[0]?.message ?? '';
     assert.match(at('1.15'), /os\.ErrDeadlineExceeded/);
     assert.doesNotMatch(at('1.14'), /os\.ErrDeadlineExceeded/);
     assert.match(at('1.14'), /"i\/o timeout" error/);
   });
 
-  it('read-no-deadline uses the readTimeout setting and the file\'s name for package time', () => {
+  it("read-no-deadline uses the readTimeout setting and the file's name for package time", () => {
     const text = `package p
 
 import (
@@ -97,7 +104,10 @@ func handle(c net.Conn) {
 	}
 }
 `;
-    const [f] = analyzeFiles([{ path: '/nonexistent/p.go', text }], [], { rules: ['read-no-deadline'], fix: { readTimeout: '2 * time.Minute' } });
+    const [f] = analyzeFiles([{ path: '/nonexistent/p.go', text }], [], {
+      rules: ['read-no-deadline'],
+      fix: { readTimeout: '2 * time.Minute' },
+    });
     assert.ok(f, 'no finding');
     const out = applyEdits(text, f.fixes[0].edits);
     assert.match(out, /c\.SetReadDeadline\(t\.Now\(\)\.Add\(2 \* t\.Minute\)\); err != nil \{\n\t\t\treturn\n\t\t\}/);

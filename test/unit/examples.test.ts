@@ -22,15 +22,21 @@ describe('examples workspace', function () {
   it('reports each planted bug once and nothing else; every rule is planted', () => {
     const planted = new Map<string, string[]>();
     for (const f of goFiles(EXAMPLES)) {
-      const header = readFileSync(f, 'utf8').split('\n').filter((l) => l.startsWith('//'));
+      const header = readFileSync(f, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('//'));
       const ids = header.map((l) => /^\/\/\s+- ([a-z-]+):/.exec(l)?.[1]).filter((x): x is string => !!x);
       planted.set(relative(ROOT, f), ids.sort());
     }
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), '--format', 'json', 'examples/...'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), '--format', 'json', 'examples/...'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 1, r.stderr);
     const got = new Map<string, string[]>();
     for (const f of JSON.parse(r.stdout) as { file: string; rule: string }[]) got.set(f.file, [...(got.get(f.file) ?? []), f.rule].sort());
-    for (const [file, ids] of planted) assert.deepEqual(got.get(file) ?? [], ids, `${file}: findings differ from the header's planted list`);
+    for (const [file, ids] of planted)
+      assert.deepEqual(got.get(file) ?? [], ids, `${file}: findings differ from the header's planted list`);
     for (const file of got.keys()) assert.ok(planted.has(file), `finding in unexpected file ${file}`);
     const all = new Set([...planted.values()].flat());
     for (const rule of allRules) assert.ok(all.has(rule.meta.id), `no example plants ${rule.meta.id}`);

@@ -31,7 +31,8 @@ describe('facts', () => {
 
   it('resolves aliased and dot imports, and a local variable named like a package is not the package', () => {
     const [f] = facts({
-      'a.go': 'package p\n\nimport (\n\tstdnet "net"\n\t. "net/http"\n)\n\nfunc f() {\n\tstdnet.Dial("tcp", "x")\n\tGet("u")\n\tnet := struct{ Dial func() }{}\n\tnet.Dial()\n}\n',
+      'a.go':
+        'package p\n\nimport (\n\tstdnet "net"\n\t. "net/http"\n)\n\nfunc f() {\n\tstdnet.Dial("tcp", "x")\n\tGet("u")\n\tnet := struct{ Dial func() }{}\n\tnet.Dial()\n}\n',
     });
     assert.equal(f.qualified(find(f, 'stdnet.Dial', 'selector_expression')), 'net.Dial');
     assert.equal(f.qualified(find(f, 'Get', 'identifier')), 'net/http.Get');
@@ -40,8 +41,10 @@ describe('facts', () => {
 
   it('knows what values are: constructors, declared types, assertions, fields across files, results of package functions', () => {
     const [a] = facts({
-      'a.go': 'package p\n\nimport (\n\t"crypto/tls"\n\t"net"\n\t"net/http"\n)\n\nfunc f(ln net.Listener, cl *http.Client, s *srv) {\n\tc, err := ln.Accept()\n\ttc := c.(*net.TCPConn)\n\tr, _ := cl.Get("u")\n\tt := tls.Client(c, nil)\n\td, _ := dial()\n\t_ = s.conn\n\t_, _, _, _, _, _ = err, tc, r, t, d, s\n}\n',
-      'b.go': 'package p\n\nimport "net"\n\ntype srv struct{ conn net.Conn }\n\nfunc dial() (net.Conn, error) { return net.Dial("tcp", "x") }\n',
+      'a.go':
+        'package p\n\nimport (\n\t"crypto/tls"\n\t"net"\n\t"net/http"\n)\n\nfunc f(ln net.Listener, cl *http.Client, s *srv) {\n\tc, err := ln.Accept()\n\ttc := c.(*net.TCPConn)\n\tr, _ := cl.Get("u")\n\tt := tls.Client(c, nil)\n\td, _ := dial()\n\t_ = s.conn\n\t_, _, _, _, _, _ = err, tc, r, t, d, s\n}\n',
+      'b.go':
+        'package p\n\nimport "net"\n\ntype srv struct{ conn net.Conn }\n\nfunc dial() (net.Conn, error) { return net.Dial("tcp", "x") }\n',
     });
     const k = (t: string) => a.kindOf(find(a, t, 'identifier'));
     const at = (t: string) => a.kindOf(find(a, t));
@@ -56,15 +59,24 @@ describe('facts', () => {
   });
 
   it('scopes: shadowed names resolve to the right declaration', () => {
-    const [f] = facts({ 'a.go': 'package p\n\nimport "net"\n\nfunc f(x int) {\n\tc := x\n\t{\n\t\tc, _ := net.Dial("tcp", "y")\n\t\t_ = c\n\t}\n\t_ = c\n}\n' });
-    const uses = f.tree.rootNode.descendantsOfType('identifier').filter((n) => n.text === 'c' && n.parent?.type === 'expression_list' && n.parent.parent?.type === 'assignment_statement');
+    const [f] = facts({
+      'a.go': 'package p\n\nimport "net"\n\nfunc f(x int) {\n\tc := x\n\t{\n\t\tc, _ := net.Dial("tcp", "y")\n\t\t_ = c\n\t}\n\t_ = c\n}\n',
+    });
+    const uses = f.tree.rootNode
+      .descendantsOfType('identifier')
+      .filter((n) => n.text === 'c' && n.parent?.type === 'expression_list' && n.parent.parent?.type === 'assignment_statement');
     assert.equal(uses.length, 2);
     assert.equal(f.kindOf(uses[0]), 'net.Conn');
     assert.equal(f.kindOf(uses[1]), null);
   });
 
   it('go.mod: go and toolchain lines, nearest file wins, version comparison', () => {
-    assert.deepEqual(parseGoMod('module a/b\n\ngo 1.21.3 // comment\n\ntoolchain go1.22.1\n'), { file: 'go.mod', module: 'a/b', go: '1.21.3', toolchain: '1.22.1' });
+    assert.deepEqual(parseGoMod('module a/b\n\ngo 1.21.3 // comment\n\ntoolchain go1.22.1\n'), {
+      file: 'go.mod',
+      module: 'a/b',
+      go: '1.21.3',
+      toolchain: '1.22.1',
+    });
     const d = mkdtempSync(join(tmpdir(), 'cd-gomod-'));
     try {
       writeFileSync(join(d, 'go.mod'), 'module x\n\ngo 1.14\n');
@@ -85,7 +97,11 @@ describe('facts', () => {
 
   it('adds imports gofmt-style: into the std group, sorted; from a single import; with none', () => {
     const cases: [string, string[], string][] = [
-      ['package p\n\nimport (\n\t"net"\n\t"os"\n\n\t"example.com/x"\n)\n', ['errors', 'time'], 'package p\n\nimport (\n\t"errors"\n\t"net"\n\t"os"\n\t"time"\n\n\t"example.com/x"\n)\n'],
+      [
+        'package p\n\nimport (\n\t"net"\n\t"os"\n\n\t"example.com/x"\n)\n',
+        ['errors', 'time'],
+        'package p\n\nimport (\n\t"errors"\n\t"net"\n\t"os"\n\t"time"\n\n\t"example.com/x"\n)\n',
+      ],
       ['package p\n\nimport "net"\n', ['time'], 'package p\n\nimport (\n\t"net"\n\t"time"\n)\n'],
       ['package p\n\nfunc f() {}\n', ['time'], 'package p\n\nimport "time"\n\nfunc f() {}\n'],
     ];
@@ -123,7 +139,11 @@ describe('facts', () => {
       tree.edit(makeEdit(text, at, at + del, ins));
       const inc = parseGo(next, tree);
       const fresh = parseGo(next);
-      const spans = (t: typeof fresh) => t.rootNode.descendantsOfType(['identifier', 'call_expression', 'ERROR', 'block']).map((n) => `${n.type}@${n.startIndex}-${n.endIndex}`).join(' ');
+      const spans = (t: typeof fresh) =>
+        t.rootNode
+          .descendantsOfType(['identifier', 'call_expression', 'ERROR', 'block'])
+          .map((n) => `${n.type}@${n.startIndex}-${n.endIndex}`)
+          .join(' ');
       assert.equal(inc.rootNode.toString(), fresh.rootNode.toString(), `edit ${i}: structure`);
       assert.equal(spans(inc), spans(fresh), `edit ${i}: offsets`);
       assert.equal(inc.rootNode.hasError, fresh.rootNode.hasError, `edit ${i}: hasError`);

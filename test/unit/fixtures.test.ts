@@ -50,7 +50,10 @@ function gofmtDirty(files: Record<string, string>): string[] {
     const names = Object.keys(files);
     names.forEach((n, i) => writeFileSync(join(dir, `f${i}.go`), files[n]));
     const out = execFileSync('gofmt', ['-l', dir], { encoding: 'utf8' });
-    return out.split('\n').filter(Boolean).map((p) => names[Number(/f(\d+)\.go$/.exec(p)![1])]);
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((p) => names[Number(/f(\d+)\.go$/.exec(p)![1])]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -70,7 +73,9 @@ describe('rule fixtures', function () {
       const texts = goFiles(join(ROOT, r.meta.id)).map((f) => readFileSync(f, 'utf8'));
       const positives = texts.reduce((n, t) => n + wants(t).size, 0);
       assert.ok(positives >= 2, `rule ${r.meta.id}: fewer than 2 // want cases`);
-      const negatives = texts.some((t) => /func\s+\w*(ok|good|negative|quiet|handed|fine|correct)\w*/i.test(t) || /\/\/ (ok|quiet|negative)\b/i.test(t));
+      const negatives = texts.some(
+        (t) => /func\s+\w*(ok|good|negative|quiet|handed|fine|correct)\w*/i.test(t) || /\/\/ (ok|quiet|negative)\b/i.test(t),
+      );
       assert.ok(negatives, `rule ${r.meta.id}: no negative (quiet) cases marked "// ok" or named ok*/good*/quiet*`);
     }
   });
@@ -99,7 +104,10 @@ describe('rule fixtures', function () {
               const got = byLine.get(line) ?? [];
               for (const re of res) {
                 const i = got.findIndex((f) => re.test(f.message));
-                if (i === -1) problems.push(`${rel}:${line + 1}: no finding matching ${re} (got: ${got.map((g) => JSON.stringify(g.message)).join(', ') || 'none'})`);
+                if (i === -1)
+                  problems.push(
+                    `${rel}:${line + 1}: no finding matching ${re} (got: ${got.map((g) => JSON.stringify(g.message)).join(', ') || 'none'})`,
+                  );
                 else got.splice(i, 1);
               }
               for (const g of got) problems.push(`${rel}:${line + 1}: unexpected finding: ${g.message}`);
@@ -112,7 +120,8 @@ describe('rule fixtures', function () {
               const fixed = applyPreferredFixes(src.text, mine).text;
               const golden = readFileSync(goldenPath, 'utf8');
               if (process.env.UPDATE_GOLDEN) writeFileSync(goldenPath, fixed);
-              else if (fixed !== golden) problems.push(`${rel}: fixed output differs from golden:\n--- got ---\n${fixed}\n--- want ---\n${golden}`);
+              else if (fixed !== golden)
+                problems.push(`${rel}: fixed output differs from golden:\n--- got ---\n${fixed}\n--- want ---\n${golden}`);
               if (hasSyntaxError(fixed)) problems.push(`${rel}: fixed output has syntax errors`);
               goldens[rel] = fixed;
             } else if (mine.some((f) => f.fixes.length)) {

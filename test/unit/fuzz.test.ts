@@ -15,7 +15,32 @@ function rng(seed: number): () => number {
   };
 }
 
-const TOKENS = ['{', '}', '(', ')', 'if err != nil {', 'return', 'defer', 'go', 'func', ':=', '=', ',', 'conn.Close()', 'resp.Body', 'for {', 'select {', 'case', '"', '`', '/*', '\n', 'nil', '.', 'net.Dial("tcp", a)'];
+const TOKENS = [
+  '{',
+  '}',
+  '(',
+  ')',
+  'if err != nil {',
+  'return',
+  'defer',
+  'go',
+  'func',
+  ':=',
+  '=',
+  ',',
+  'conn.Close()',
+  'resp.Body',
+  'for {',
+  'select {',
+  'case',
+  '"',
+  '`',
+  '/*',
+  '\n',
+  'nil',
+  '.',
+  'net.Dial("tcp", a)',
+];
 
 function mutate(text: string, r: () => number): string {
   const kind = Math.floor(r() * 5);
@@ -48,7 +73,8 @@ function corpus(): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];
   const fx = join(__dirname, '..', 'fixtures');
   for (const d of readdirSync(fx)) {
-    for (const f of readdirSync(join(fx, d))) if (f.endsWith('.go')) out.push({ name: `${d}/${f}`, text: readFileSync(join(fx, d, f), 'utf8') });
+    for (const f of readdirSync(join(fx, d)))
+      if (f.endsWith('.go')) out.push({ name: `${d}/${f}`, text: readFileSync(join(fx, d, f), 'utf8') });
   }
   return out;
 }
@@ -67,7 +93,16 @@ describe('fuzz: broken and mutated Go', function () {
   });
 
   it('survives pathological inputs', () => {
-    const inputs = ['', 'package', 'package main\nfunc', '\u0000\u0001binary', '{'.repeat(5000), 'package p\n' + 'func f() {'.repeat(300), 'package p\nfunc f() { c, err := net.Dial(', '\ufeffpackage p // 世界 é\nfunc f() { resp, err := http.Get("é") }'];
+    const inputs = [
+      '',
+      'package',
+      'package main\nfunc',
+      '\u0000\u0001binary',
+      '{'.repeat(5000),
+      'package p\n' + 'func f() {'.repeat(300),
+      'package p\nfunc f() { c, err := net.Dial(',
+      '\ufeffpackage p // 世界 é\nfunc f() { resp, err := http.Get("é") }',
+    ];
     for (const text of inputs) analyzeFiles([{ path: '/virtual/x.go', text }], [], {});
   });
 

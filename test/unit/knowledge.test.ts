@@ -249,7 +249,8 @@ func f(c Conn, srv *stdhttp.Server) {
         assert.match(c.since, /^1\.\d+$/, c.id);
         assert.ok(c.apis.length > 0 && c.code.trim(), c.id);
         assert.ok(c.docs.length > 0 && c.docs[0].url.startsWith('https://pkg.go.dev/'), `${c.id}: first link must be pkg.go.dev`);
-        for (const d of c.docs) assert.match(d.url, /^https:\/\/(pkg\.go\.dev\/[\w/]+(#[\w.]+)?|go\.dev\/(doc\/go1\.\d+|issue\/\d+))$/, `${c.id}: ${d.url}`);
+        for (const d of c.docs)
+          assert.match(d.url, /^https:\/\/(pkg\.go\.dev\/[\w/]+(#[\w.]+)?|go\.dev\/(doc\/go1\.\d+|issue\/\d+))$/, `${c.id}: ${d.url}`);
         for (const key of ['title', 'pitfall', 'pattern', 'version'] as const) {
           assert.ok(c.en[key].trim(), `${c.id} en.${key}`);
           assert.ok(c.zh[key].trim(), `${c.id} zh.${key}`);
@@ -266,7 +267,8 @@ func f(c Conn, srv *stdhttp.Server) {
       const same = (a: Set<string>, b: Set<string>) => [...a].sort().join('\n') === [...b].sort().join('\n');
       for (const c of CARDS) {
         for (const key of ['title', 'pitfall', 'pattern', 'version'] as const) {
-          if (!same(spans(c.zh[key]), spans(c.en[key]))) bad.push(`${c.id} ${key}: code spans zh [${[...spans(c.zh[key])]}] en [${[...spans(c.en[key])]}]`);
+          if (!same(spans(c.zh[key]), spans(c.en[key])))
+            bad.push(`${c.id} ${key}: code spans zh [${[...spans(c.zh[key])]}] en [${[...spans(c.en[key])]}]`);
           if (!same(versions(c.zh[key]), versions(c.en[key]))) bad.push(`${c.id} ${key}: Go versions differ`);
         }
       }
@@ -302,7 +304,15 @@ func f(c Conn, srv *stdhttp.Server) {
       assert.equal(localeOf('en'), 'en');
       assert.equal(localeOf('zh-tw'), 'en', 'Traditional Chinese users get English rather than Simplified');
       const rule = renderRuleMarkdown(
-        { id: 'read-no-deadline', title: 'T', severity: 'warning', category: 'deadline', description: 'D', zh: { title: '标题', description: '描述' }, docs: 'read-no-deadline' },
+        {
+          id: 'read-no-deadline',
+          title: 'T',
+          severity: 'warning',
+          category: 'deadline',
+          description: 'D',
+          zh: { title: '标题', description: '描述' },
+          docs: 'read-no-deadline',
+        },
         'zh-cn',
       );
       assert.ok(rule.includes('标题') && rule.includes('描述') && rule.includes('docs/rules/read-no-deadline.md'));
@@ -438,25 +448,68 @@ func f(c Conn, srv *stdhttp.Server) {
         ['1.21', 'pkg context, func AfterFunc(Context, func()) func() bool', 'listener.Close', /`context\.AfterFunc` since Go 1\.21/],
         ['1.23', 'pkg net, type KeepAliveConfig struct', 'conn.SetKeepAliveConfig', /Since Go 1\.23/],
         ['1.23', 'pkg net, method (*TCPConn) SetKeepAliveConfig(KeepAliveConfig) error', 'net.KeepAliveConfig', /Go 1\.23 added/],
-        ['1.8', 'pkg net/http, method (*Server) Shutdown(context.Context) error', 'server.Shutdown', /`Shutdown` and `ErrServerClosed` since Go 1\.8/],
+        [
+          '1.8',
+          'pkg net/http, method (*Server) Shutdown(context.Context) error',
+          'server.Shutdown',
+          /`Shutdown` and `ErrServerClosed` since Go 1\.8/,
+        ],
         ['1.8', 'pkg net/http, var ErrServerClosed error', 'http.ListenAndServe', /`ErrServerClosed`[^.]* since Go 1\.8/],
         ['1.8', 'pkg crypto/tls, method (*Conn) CloseWrite() error', 'conn.CloseWrite', /`tls\.Conn\.CloseWrite` since Go 1\.8/],
         ['1.0', 'pkg net, method (*TCPConn) CloseWrite() error', 'conn.CloseWrite', /`TCPConn\.CloseWrite`[^;]* since Go 1;/],
         ['1.9', 'pkg net, method (*TCPConn) SyscallConn() (syscall.RawConn, error)', 'conn.File', /`SyscallConn` since Go 1\.9/],
-        ['1.11', 'pkg net, method (*ListenConfig) Listen(context.Context, string, string) (Listener, error)', 'conn.SyscallConn', /`ListenConfig` and `Dialer\.Control` since Go 1\.11/],
+        [
+          '1.11',
+          'pkg net, method (*ListenConfig) Listen(context.Context, string, string) (Listener, error)',
+          'conn.SyscallConn',
+          /`ListenConfig` and `Dialer\.Control` since Go 1\.11/,
+        ],
         ['1.3', 'pkg net/http, type Client struct, Timeout time.Duration', 'client.Timeout', /`Client\.Timeout` since Go 1\.3/],
-        ['1.2', 'pkg net, method (*TCPConn) SetKeepAlivePeriod(time.Duration) error', 'conn.SetKeepAlive', /`SetKeepAlivePeriod` since Go 1\.2/],
+        [
+          '1.2',
+          'pkg net, method (*TCPConn) SetKeepAlivePeriod(time.Duration) error',
+          'conn.SetKeepAlive',
+          /`SetKeepAlivePeriod` since Go 1\.2/,
+        ],
         ['1.13', 'pkg net, type ListenConfig struct, KeepAlive time.Duration', 'net.ListenConfig', /its `KeepAlive` since Go 1\.13/],
-        ['1.15', 'pkg crypto/tls, method (*Dialer) DialContext(context.Context, string, string) (net.Conn, error)', 'tls.Dial', /`tls\.Dialer` and its `DialContext` since Go 1\.15/],
-        ['1.7', 'pkg net, method (*Dialer) DialContext(context.Context, string, string) (Conn, error)', 'net.Dial', /`Dialer\.DialContext` since Go 1\.7/],
-        ['1.17', 'pkg crypto/tls, method (*Conn) HandshakeContext(context.Context) error', 'tls.Listen', /`HandshakeContext` since Go 1\.17/],
-        ['1.16', 'pkg os/signal, func NotifyContext(context.Context, ...os.Signal) (context.Context, context.CancelFunc)', 'server.Shutdown', /`signal\.NotifyContext` since Go 1\.16/],
+        [
+          '1.15',
+          'pkg crypto/tls, method (*Dialer) DialContext(context.Context, string, string) (net.Conn, error)',
+          'tls.Dial',
+          /`tls\.Dialer` and its `DialContext` since Go 1\.15/,
+        ],
+        [
+          '1.7',
+          'pkg net, method (*Dialer) DialContext(context.Context, string, string) (Conn, error)',
+          'net.Dial',
+          /`Dialer\.DialContext` since Go 1\.7/,
+        ],
+        [
+          '1.17',
+          'pkg crypto/tls, method (*Conn) HandshakeContext(context.Context) error',
+          'tls.Listen',
+          /`HandshakeContext` since Go 1\.17/,
+        ],
+        [
+          '1.16',
+          'pkg os/signal, func NotifyContext(context.Context, ...os.Signal) (context.Context, context.CancelFunc)',
+          'server.Shutdown',
+          /`signal\.NotifyContext` since Go 1\.16/,
+        ],
         ['1.9', 'pkg net/http, method (*Server) RegisterOnShutdown(func())', 'server.Shutdown', /`RegisterOnShutdown` since Go 1\.9/],
-        ['1.13', 'pkg net/http, func NewRequestWithContext(context.Context, string, string, io.Reader) (*Request, error)', 'http.Get', /`NewRequestWithContext` since Go 1\.13/],
+        [
+          '1.13',
+          'pkg net/http, func NewRequestWithContext(context.Context, string, string, io.Reader) (*Request, error)',
+          'http.Get',
+          /`NewRequestWithContext` since Go 1\.13/,
+        ],
       ];
       for (const [version, line, id, claim] of facts) {
         const lines = api!.lines.get(version) ?? [];
-        assert.ok(lines.some((l) => l.startsWith(line)), `api/go${version === '1.0' ? '1' : version}.txt lacks: ${line}`);
+        assert.ok(
+          lines.some((l) => l.startsWith(line)),
+          `api/go${version === '1.0' ? '1' : version}.txt lacks: ${line}`,
+        );
         assert.match(all(id), claim, `${id} should state ${claim}`);
       }
     });
@@ -468,7 +521,11 @@ func f(c Conn, srv *stdhttp.Server) {
       try {
         writeFileSync(join(dir, 'go.mod'), 'module facts\n\ngo 1.23\n');
         writeFileSync(join(dir, 'main.go'), FACTS_PROGRAM);
-        const r = spawnSync('go', ['run', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' } });
+        const r = spawnSync('go', ['run', '.'], {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' },
+        });
         assert.equal(r.status, 0, r.stderr);
         const f = JSON.parse(r.stdout);
         assert.equal(f.listenerReuseAddr, 1, 'net.Listen sets SO_REUSEADDR');

@@ -64,7 +64,14 @@ describe('settings (contributes.configuration)', () => {
   const props: Record<string, Record<string, unknown>> = pkg.contributes?.configuration?.properties ?? {};
 
   it('declares every setting the extension reads, with the documented defaults', () => {
-    const want = ['conndoctor.enable', 'conndoctor.run', 'conndoctor.rules', 'conndoctor.exclude', 'conndoctor.goroutines.enabled', 'conndoctor.sockets.interval'];
+    const want = [
+      'conndoctor.enable',
+      'conndoctor.run',
+      'conndoctor.rules',
+      'conndoctor.exclude',
+      'conndoctor.goroutines.enabled',
+      'conndoctor.sockets.interval',
+    ];
     for (const k of want) assert.ok(props[k], `missing ${k}`);
     assert.equal(props['conndoctor.enable'].default, true);
     assert.deepEqual(props['conndoctor.run'].enum, ['onType', 'onSave']);
@@ -75,14 +82,17 @@ describe('settings (contributes.configuration)', () => {
   });
 
   it('conndoctor.fix.* are exactly the FixSettings keys, with the same defaults, and valid Go durations', () => {
-    const fixKeys = Object.keys(props).filter((k) => k.startsWith('conndoctor.fix.')).map((k) => k.slice('conndoctor.fix.'.length));
+    const fixKeys = Object.keys(props)
+      .filter((k) => k.startsWith('conndoctor.fix.'))
+      .map((k) => k.slice('conndoctor.fix.'.length));
     assert.deepEqual(fixKeys.sort(), Object.keys(DEFAULT_FIX_SETTINGS).sort());
     for (const [k, v] of Object.entries(DEFAULT_FIX_SETTINGS)) {
       const p = props[`conndoctor.fix.${k}`];
       assert.equal(p.default, v, k);
       assert.ok(isGoDurationExpr(String(p.default)), k);
       assert.match(String(p.default), new RegExp(String(p.pattern)), `${k}: default fails its own schema pattern`);
-      for (const good of ['5 * time.Second', 'time.Minute', '2*time.Minute + 30*time.Second']) assert.match(good, new RegExp(String(p.pattern)));
+      for (const good of ['5 * time.Second', 'time.Minute', '2*time.Minute + 30*time.Second'])
+        assert.match(good, new RegExp(String(p.pattern)));
     }
   });
 

@@ -82,7 +82,16 @@ describe('snippets/go.json', function () {
     const prefixes = Object.values(SNIPPETS).flatMap(prefixOf);
     assert.equal(new Set(prefixes).size, prefixes.length, 'duplicate prefix');
     for (const p of prefixes) assert.match(p, /^cd[a-z]{3,14}$/, p);
-    for (const want of ['cdtcpserver', 'cddial', 'cdreadloop', 'cdhttpclient', 'cdhttpserver', 'cdhalfclose', 'cdsyscallconn', 'cdcancelread']) {
+    for (const want of [
+      'cdtcpserver',
+      'cddial',
+      'cdreadloop',
+      'cdhttpclient',
+      'cdhttpserver',
+      'cdhalfclose',
+      'cdsyscallconn',
+      'cdcancelread',
+    ]) {
       assert.ok(prefixes.includes(want), `missing ${want}`);
     }
     for (const [name, s] of Object.entries(SNIPPETS)) {
@@ -110,7 +119,8 @@ describe('snippets/go.json', function () {
   it('expanded with defaults: gofmt-clean and go vet clean', function () {
     if (!haveGo()) this.skip();
     const files: Record<string, string> = {};
-    for (const [name, s] of Object.entries(SNIPPETS)) files[name] = asGoFile(expandSnippet(s.body, { variables: { TM_FILENAME_BASE: 'main' } }));
+    for (const [name, s] of Object.entries(SNIPPETS))
+      files[name] = asGoFile(expandSnippet(s.body, { variables: { TM_FILENAME_BASE: 'main' } }));
     const r = checkGo(files);
     const show = (k: string) => `--- ${k} ---\n${files[k]}`;
     assert.deepEqual(r.gofmt, [], `not gofmt-clean:\n${r.gofmt.map(show).join('\n')}`);

@@ -32,7 +32,10 @@ describe('sockets: /proc/net/tcp parsing', () => {
     );
     const rows = parseProcNetTcp(v4, 4);
     assert.equal(rows.length, 4);
-    assert.deepEqual([rows[0].localAddress, rows[0].localPort, rows[0].remotePort, rows[0].st, rows[0].inode], ['127.0.0.1', 0xecf2, 45000, 6, 0]);
+    assert.deepEqual(
+      [rows[0].localAddress, rows[0].localPort, rows[0].remotePort, rows[0].st, rows[0].inode],
+      ['127.0.0.1', 0xecf2, 45000, 6, 0],
+    );
     assert.equal(rows[0].timerKind, 3);
     assert.equal(rows[0].timerTicks, 0x16c3); // 57.2 s: ss said timewait,57sec
     assert.equal(rows[1].txQueue, 3791360);
@@ -59,9 +62,22 @@ describe('sockets: /proc/net/tcp parsing', () => {
     const some = parseProcNetTcp(buf, 4, (inode) => inode === 34977);
     assert.ok(all.length > 20);
     assert.equal(some.length, 1);
-    assert.deepEqual(parseLimits('Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 524288               files\n'), { soft: 1024, hard: 524288 });
-    assert.deepEqual(parseLimits('Max open files            unlimited            unlimited            files\n'), { soft: undefined, hard: undefined });
-    assert.deepEqual(parseSockstat('sockets: used 12\nTCP: inuse 14 orphan 0 tw 32 alloc 14 mem 46\n'), { inuse: 14, orphan: 0, tw: 32, alloc: 14 });
+    assert.deepEqual(
+      parseLimits(
+        'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 524288               files\n',
+      ),
+      { soft: 1024, hard: 524288 },
+    );
+    assert.deepEqual(parseLimits('Max open files            unlimited            unlimited            files\n'), {
+      soft: undefined,
+      hard: undefined,
+    });
+    assert.deepEqual(parseSockstat('sockets: used 12\nTCP: inuse 14 orphan 0 tw 32 alloc 14 mem 46\n'), {
+      inuse: 14,
+      orphan: 0,
+      tw: 32,
+      alloc: 14,
+    });
   });
 
   describe('LinuxCollector on a recorded /proc (fake procfs root)', () => {
@@ -99,7 +115,10 @@ describe('sockets: /proc/net/tcp parsing', () => {
           return `${parseInt(f[3], 10)} ${f[9].slice(1, -1)} ${f[8]}`;
         })
         .sort();
-      const ours = r.snapshot.sockets.filter((s) => s.attribution === 'fd').map(row).sort();
+      const ours = r.snapshot.sockets
+        .filter((s) => s.attribution === 'fd')
+        .map(row)
+        .sort();
       assert.deepEqual(ours, lsof);
       assert.deepEqual(r.snapshot.fds, { open: 12, softLimit: 20000, hardLimit: 20000 });
       assert.equal(r.snapshot.otherSocketFds, 0);
@@ -154,13 +173,20 @@ describe('sockets: lsof -F (macOS collector)', () => {
 });
 
 describe('sockets: Windows netstat -ano / Get-NetTCPConnection', () => {
-  it('keeps the pid\'s rows and attributes PID-0 TIME_WAIT by listening port', () => {
+  it("keeps the pid's rows and attributes PID-0 TIME_WAIT by listening port", () => {
     const rows = parseNetstatAno(fx('netstat-ano-windows-constructed.txt').toString(), 4242);
     assert.equal(rows.length, 11);
     const socks = new PortAttributor().attribute(rows);
     assert.deepEqual(
       socks.map((s) => `${s.state} ${s.localAddress}:${s.localPort} ${s.attribution}`),
-      ['LISTEN 127.0.0.1:8080 fd', 'CLOSE_WAIT 127.0.0.1:8080 fd', 'ESTABLISHED 127.0.0.1:8080 fd', 'TIME_WAIT 127.0.0.1:8080 listen-port', 'SYN_SENT 127.0.0.1:50200 fd', 'TIME_WAIT ::1:8080 listen-port'],
+      [
+        'LISTEN 127.0.0.1:8080 fd',
+        'CLOSE_WAIT 127.0.0.1:8080 fd',
+        'ESTABLISHED 127.0.0.1:8080 fd',
+        'TIME_WAIT 127.0.0.1:8080 listen-port',
+        'SYN_SENT 127.0.0.1:50200 fd',
+        'TIME_WAIT ::1:8080 listen-port',
+      ],
     );
   });
 
@@ -197,7 +223,11 @@ describe('sockets: goroutine dump', () => {
     );
     assert.equal(gs[0].waitMinutes, 12);
     assert.equal(gs[0].createdBy?.func, 'example.com/app/server.(*S).serve');
-    const rep = buildReport(1, 'goroutine 7 [IO wait, 12 minutes]:\ninternal/poll.runtime_pollWait(0x1, 0x72)\n\t/go/src/runtime/netpoll.go:351 +0x85\nnet.(*netFD).Read(0xc0)\n\t/go/src/net/fd_posix.go:68 +0x25\nexample.com/app/server.(*S).handle(0xc0, {0x1, 0x2})\n\t/src/app/server/s.go:42 +0x1\n', { modulePath: 'example.com/app' });
+    const rep = buildReport(
+      1,
+      'goroutine 7 [IO wait, 12 minutes]:\ninternal/poll.runtime_pollWait(0x1, 0x72)\n\t/go/src/runtime/netpoll.go:351 +0x85\nnet.(*netFD).Read(0xc0)\n\t/go/src/net/fd_posix.go:68 +0x25\nexample.com/app/server.(*S).handle(0xc0, {0x1, 0x2})\n\t/src/app/server/s.go:42 +0x1\n',
+      { modulePath: 'example.com/app' },
+    );
     assert.equal(rep.netBlocked[0].location, '/src/app/server/s.go:42');
     assert.equal(rep.netBlocked[0].maxWaitMinutes, 12);
   });
@@ -205,11 +235,18 @@ describe('sockets: goroutine dump', () => {
 
 describe('sockets: discovery helpers', () => {
   it('takes the PID from a DAP process event only', () => {
-    assert.deepEqual(pidFromDapMessage({ type: 'event', event: 'process', body: { name: '/x/__debug_bin1', systemProcessId: 4321, startMethod: 'launch' } }), {
-      pid: 4321,
-      name: '/x/__debug_bin1',
-      startMethod: 'launch',
-    });
+    assert.deepEqual(
+      pidFromDapMessage({
+        type: 'event',
+        event: 'process',
+        body: { name: '/x/__debug_bin1', systemProcessId: 4321, startMethod: 'launch' },
+      }),
+      {
+        pid: 4321,
+        name: '/x/__debug_bin1',
+        startMethod: 'launch',
+      },
+    );
     assert.equal(pidFromDapMessage({ type: 'event', event: 'output', body: {} }), undefined);
     assert.equal(pidFromDapMessage({ type: 'event', event: 'process', body: { name: 'x' } }), undefined); // attach mode
     const reg = new DebugPidRegistry();
@@ -234,7 +271,16 @@ describe('sockets: discovery helpers', () => {
     const str = (s: string) => Buffer.concat([Buffer.from([s.length]), Buffer.from(s)]);
     const sentinel = Buffer.alloc(16, 0x30);
     const mod = 'path\texample.com/app/cmd/srv\nmod\texample.com/app\t(devel)\t\n';
-    const blob = Buffer.concat([Buffer.from('\xff Go buildinf:', 'latin1'), Buffer.from([8, 2]), Buffer.alloc(16), str('go1.26.8'), Buffer.from([mod.length + 32]), sentinel, Buffer.from(mod), sentinel]);
+    const blob = Buffer.concat([
+      Buffer.from('\xff Go buildinf:', 'latin1'),
+      Buffer.from([8, 2]),
+      Buffer.alloc(16),
+      str('go1.26.8'),
+      Buffer.from([mod.length + 32]),
+      sentinel,
+      Buffer.from(mod),
+      sentinel,
+    ]);
     // the 16-byte sentinels bracket the module text; the last byte before the closing one is "\n"
     assert.deepEqual(parseBuildInfoBlob(blob), { goVersion: 'go1.26.8', path: 'example.com/app/cmd/srv', module: 'example.com/app' });
   });

@@ -51,7 +51,12 @@ describe('vscode config', () => {
 
   it('fix timeouts must be Go duration expressions (they are pasted into code)', () => {
     const { settings, problems } = parseSettings(
-      cfg({ 'fix.dialTimeout': '3 * time.Second', 'fix.httpClientTimeout': 'time.Minute', 'fix.readTimeout': '"; os.Exit(1); "', 'fix.shutdownTimeout': 'time.Second\nfoo()' }),
+      cfg({
+        'fix.dialTimeout': '3 * time.Second',
+        'fix.httpClientTimeout': 'time.Minute',
+        'fix.readTimeout': '"; os.Exit(1); "',
+        'fix.shutdownTimeout': 'time.Second\nfoo()',
+      }),
       known,
     );
     assert.equal(settings.fix.dialTimeout, '3 * time.Second');
@@ -62,7 +67,13 @@ describe('vscode config', () => {
   });
 
   it('isGoDurationExpr', () => {
-    for (const ok of ['5 * time.Second', '2*time.Minute + 30*time.Second', 'time.Duration(5) * time.Second', 'defaultTimeout', '(1 + 2) * time.Second'])
+    for (const ok of [
+      '5 * time.Second',
+      '2*time.Minute + 30*time.Second',
+      'time.Duration(5) * time.Second',
+      'defaultTimeout',
+      '(1 + 2) * time.Second',
+    ])
       assert.ok(isGoDurationExpr(ok), ok);
     for (const bad of ['', 'time.Sleep(1)', '5 *', '"5s"', 'a; b', '(1 + 2', 'x)', '{}', '* time.Second'])
       assert.ok(!isGoDurationExpr(bad), bad);

@@ -8,8 +8,18 @@ const r = (l1: number, c1: number, l2: number, c2: number) => ({ start: { line: 
 // `defer resp.Body.Close()` on line 10, columns 1..24; gopls httpresponse points at `resp` (zero width).
 const deferFinding = { rule: 'defer-before-errcheck', range: r(10, 1, 10, 24) };
 const bodyFinding = { rule: 'body-not-closed', range: r(20, 1, 20, 28) };
-const httpresponse: DiagLike = { source: 'httpresponse', code: 'default', range: r(10, 7, 10, 7), message: 'using resp before checking for errors' };
-const sa5001: DiagLike = { source: 'SA5001', code: 'default', range: r(10, 1, 10, 24), message: 'should check returned error before deferring resp.Body.Close()' };
+const httpresponse: DiagLike = {
+  source: 'httpresponse',
+  code: 'default',
+  range: r(10, 7, 10, 7),
+  message: 'using resp before checking for errors',
+};
+const sa5001: DiagLike = {
+  source: 'SA5001',
+  code: 'default',
+  range: r(10, 1, 10, 24),
+  message: 'should check returned error before deferring resp.Body.Close()',
+};
 const sa5001InCode: DiagLike = { source: 'staticcheck', code: { value: 'SA5001' }, range: r(10, 1, 10, 24), message: '...' };
 const compileError: DiagLike = { source: 'compiler', code: 'UnusedVar', range: r(10, 1, 10, 24), message: 'declared and not used' };
 const ours: DiagLike = { source: 'conndoctor', code: 'defer-before-errcheck', range: r(10, 1, 10, 24), message: '' };

@@ -127,7 +127,13 @@ describe('vscode edits', () => {
     assert.equal(minimalEdit('abc', 'abc'), null);
     const e = minimalEdit('hello world', 'hello brave world')!;
     assert.deepEqual(e, { start: 6, end: 6, newText: 'brave ' });
-    for (const [a, b] of [['', 'x'], ['x', ''], ['aXa', 'aa'], ['a😀b', 'a😁b'], ['abab', 'ab']]) {
+    for (const [a, b] of [
+      ['', 'x'],
+      ['x', ''],
+      ['aXa', 'aa'],
+      ['a😀b', 'a😁b'],
+      ['abab', 'ab'],
+    ]) {
       const m = minimalEdit(a, b)!;
       assert.equal(applyEdits(a, [m]), b, `${a} -> ${b}`);
     }

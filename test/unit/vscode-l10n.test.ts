@@ -12,7 +12,8 @@ describe('vscode l10n', () => {
     const keys: { file: string; key: string }[] = [];
     for (const f of readdirSync(join(ROOT, 'src', 'vscode')).filter((n) => n.endsWith('.ts'))) {
       const src = readFileSync(join(ROOT, 'src', 'vscode', f), 'utf8');
-      for (const m of src.matchAll(/l10n\.t\(\s*'((?:\\.|[^'\\])*)'/g)) keys.push({ file: f, key: m[1].replace(/\\'/g, "'").replace(/\\"/g, '"') });
+      for (const m of src.matchAll(/l10n\.t\(\s*'((?:\\.|[^'\\])*)'/g))
+        keys.push({ file: f, key: m[1].replace(/\\'/g, "'").replace(/\\"/g, '"') });
     }
     assert.ok(keys.length > 10, `found ${keys.length} strings`);
     const missing = keys.filter((k) => !(k.key in bundle)).map((k) => `${k.file}: ${k.key}`);

@@ -34,7 +34,7 @@ function apply(text: string, cs: TextChange[]): string {
 
 // Deterministic pseudo-random numbers.
 function rng(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 }
 
 describe('vscode ParsedDoc (incremental re-parse)', () => {

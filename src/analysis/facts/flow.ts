@@ -5,10 +5,29 @@ import type { FileFacts } from './package';
 import { errNotNil, exprList, named, statementsOf, unparen } from './syntax';
 
 const NORETURN = new Set([
-  'os.Exit', 'log.Fatal', 'log.Fatalf', 'log.Fatalln', 'log.Panic', 'log.Panicf', 'log.Panicln', 'runtime.Goexit',
+  'os.Exit',
+  'log.Fatal',
+  'log.Fatalf',
+  'log.Fatalln',
+  'log.Panic',
+  'log.Panicf',
+  'log.Panicln',
+  'runtime.Goexit',
   'log/slog.Fatal',
 ]);
-const NORETURN_METHODS = new Set(['Fatal', 'Fatalf', 'Fatalln', 'FailNow', 'Skip', 'Skipf', 'SkipNow', 'Panic', 'Panicf', 'Panicln', 'Exit']);
+const NORETURN_METHODS = new Set([
+  'Fatal',
+  'Fatalf',
+  'Fatalln',
+  'FailNow',
+  'Skip',
+  'Skipf',
+  'SkipNow',
+  'Panic',
+  'Panicf',
+  'Panicln',
+  'Exit',
+]);
 
 /** A call that never returns: panic, os.Exit, log.Fatal*, t.Fatal*, logger.Fatal*. */
 export function isNoReturnCall(call: SyntaxNode, file: FileFacts): boolean {
@@ -48,7 +67,10 @@ export function terminates(stmt: SyntaxNode | null | undefined, file: FileFacts)
       return !!alt && terminates(stmt.childForFieldName('consequence'), file) && terminates(alt, file);
     }
     case 'labeled_statement':
-      return terminates(named(stmt).find((c) => c.type !== 'label_name'), file);
+      return terminates(
+        named(stmt).find((c) => c.type !== 'label_name'),
+        file,
+      );
     default:
       return false;
   }

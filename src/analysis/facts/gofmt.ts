@@ -95,4 +95,3 @@ function printBinary(n: SyntaxNode, cut: number, depth: number): string {
   const right = side(b.r, depth + 1);
   return blank ? `${left} ${b.op} ${right}` : `${left}${b.op}${right}`;
 }
-

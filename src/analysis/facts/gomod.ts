@@ -64,8 +64,16 @@ export function clearGoModCache(): void {
 
 /** Compares Go versions like "1.21", "1.21.3", "1.22rc1". Negative when a < b. */
 export function compareGo(a: string, b: string): number {
-  const pa = a.replace(/^go/, '').split(/[.a-z]+/).filter(Boolean).map(Number);
-  const pb = b.replace(/^go/, '').split(/[.a-z]+/).filter(Boolean).map(Number);
+  const pa = a
+    .replace(/^go/, '')
+    .split(/[.a-z]+/)
+    .filter(Boolean)
+    .map(Number);
+  const pb = b
+    .replace(/^go/, '')
+    .split(/[.a-z]+/)
+    .filter(Boolean)
+    .map(Number);
   for (let i = 0; i < 2; i++) {
     const d = (pa[i] ?? 0) - (pb[i] ?? 0);
     if (d) return d;

@@ -86,7 +86,12 @@ export class Imports {
  * Edits that add missing imports in gofmt style. Returns one edit (or none when all are present).
  * Std-library paths go into the first import group, kept sorted.
  */
-export function addImportsEdit(text: string, tree: SyntaxTree, imports: Imports, paths: string[]): { start: number; end: number; newText: string } | null {
+export function addImportsEdit(
+  text: string,
+  tree: SyntaxTree,
+  imports: Imports,
+  paths: string[],
+): { start: number; end: number; newText: string } | null {
   const missing = [...new Set(paths)].filter((p) => !imports.has(p)).sort();
   if (!missing.length) return null;
   const decls = named(tree.rootNode).filter((d) => d.type === 'import_declaration');
@@ -120,7 +125,10 @@ export function addImportsEdit(text: string, tree: SyntaxTree, imports: Imports,
   let newLines = '';
   if (groupIsStd) {
     // Merge into the std group in sorted position; build the whole group text anew to keep it sorted.
-    const lines = group.map((s) => ({ key: pathOfSpec(s), text: text.slice(lineStartOf(text, s.startIndex), lineEndOf(text, s.endIndex)) }));
+    const lines = group.map((s) => ({
+      key: pathOfSpec(s),
+      text: text.slice(lineStartOf(text, s.startIndex), lineEndOf(text, s.endIndex)),
+    }));
     for (const m of missing) lines.push({ key: m, text: `\t"${m}"` });
     lines.sort((a, b) => a.key.localeCompare(b.key));
     if (group.length) {

@@ -4,7 +4,13 @@
 export type Kind = string;
 
 export const CONN_KINDS = new Set<Kind>([
-  'net.Conn', '*net.TCPConn', '*net.UnixConn', '*net.UDPConn', '*net.IPConn', '*crypto/tls.Conn', 'net.PacketConn',
+  'net.Conn',
+  '*net.TCPConn',
+  '*net.UnixConn',
+  '*net.UDPConn',
+  '*net.IPConn',
+  '*crypto/tls.Conn',
+  'net.PacketConn',
 ]);
 export const STREAM_CONN_KINDS = new Set<Kind>(['net.Conn', '*net.TCPConn', '*net.UnixConn', '*crypto/tls.Conn']);
 export const LISTENER_KINDS = new Set<Kind>(['net.Listener', '*net.TCPListener', '*net.UnixListener']);
@@ -80,7 +86,6 @@ export const METHODS: Record<string, Record<string, Kind[]>> = {
   'net.TCPConn': { File: ['*os.File'] },
   'net.UnixConn': { File: ['*os.File'] },
   'net.UDPConn': { File: ['*os.File'] },
-
 };
 
 export function methodResults(recv: Kind | null | undefined, name: string): Kind[] | null {

@@ -48,20 +48,67 @@ export interface LifecycleResult {
 
 /** Calls that use a reader/writer/conn without taking ownership of it. */
 const NON_OWNING = new Set([
-  'io.Copy', 'io.CopyN', 'io.CopyBuffer', 'io.ReadAll', 'io.ReadFull', 'io.ReadAtLeast', 'io.WriteString',
-  'io/ioutil.ReadAll', 'io.LimitReader', 'io.TeeReader', 'io.MultiReader', 'io.MultiWriter', 'io.NewSectionReader',
-  'bufio.NewReader', 'bufio.NewReaderSize', 'bufio.NewWriter', 'bufio.NewWriterSize', 'bufio.NewScanner',
+  'io.Copy',
+  'io.CopyN',
+  'io.CopyBuffer',
+  'io.ReadAll',
+  'io.ReadFull',
+  'io.ReadAtLeast',
+  'io.WriteString',
+  'io/ioutil.ReadAll',
+  'io.LimitReader',
+  'io.TeeReader',
+  'io.MultiReader',
+  'io.MultiWriter',
+  'io.NewSectionReader',
+  'bufio.NewReader',
+  'bufio.NewReaderSize',
+  'bufio.NewWriter',
+  'bufio.NewWriterSize',
+  'bufio.NewScanner',
   'bufio.NewReadWriter',
-  'encoding/json.NewDecoder', 'encoding/json.NewEncoder', 'encoding/gob.NewDecoder', 'encoding/gob.NewEncoder',
-  'encoding/xml.NewDecoder', 'encoding/xml.NewEncoder', 'encoding/binary.Read', 'encoding/binary.Write',
-  'encoding/csv.NewReader', 'encoding/csv.NewWriter',
-  'fmt.Fprint', 'fmt.Fprintf', 'fmt.Fprintln', 'fmt.Fscan', 'fmt.Fscanf', 'fmt.Fscanln', 'fmt.Println', 'fmt.Printf',
-  'fmt.Sprintf', 'fmt.Sprint', 'fmt.Errorf',
-  'log.Printf', 'log.Println', 'log.Print', 'log.Fatalf', 'log.Fatal', 'log.Fatalln', 'log.Panicf',
-  'net/http/httputil.DumpResponse', 'net/textproto.NewConn', 'mime/multipart.NewReader',
-  'compress/gzip.NewReader', 'compress/flate.NewReader', 'compress/zlib.NewReader',
-  'errors.Is', 'errors.As', 'reflect.TypeOf', 'reflect.ValueOf',
-  'crypto/sha256.Sum256', 'strings.NewReader', 'html/template.New', 'golang.org/x/net/html.Parse',
+  'encoding/json.NewDecoder',
+  'encoding/json.NewEncoder',
+  'encoding/gob.NewDecoder',
+  'encoding/gob.NewEncoder',
+  'encoding/xml.NewDecoder',
+  'encoding/xml.NewEncoder',
+  'encoding/binary.Read',
+  'encoding/binary.Write',
+  'encoding/csv.NewReader',
+  'encoding/csv.NewWriter',
+  'fmt.Fprint',
+  'fmt.Fprintf',
+  'fmt.Fprintln',
+  'fmt.Fscan',
+  'fmt.Fscanf',
+  'fmt.Fscanln',
+  'fmt.Println',
+  'fmt.Printf',
+  'fmt.Sprintf',
+  'fmt.Sprint',
+  'fmt.Errorf',
+  'log.Printf',
+  'log.Println',
+  'log.Print',
+  'log.Fatalf',
+  'log.Fatal',
+  'log.Fatalln',
+  'log.Panicf',
+  'net/http/httputil.DumpResponse',
+  'net/textproto.NewConn',
+  'mime/multipart.NewReader',
+  'compress/gzip.NewReader',
+  'compress/flate.NewReader',
+  'compress/zlib.NewReader',
+  'errors.Is',
+  'errors.As',
+  'reflect.TypeOf',
+  'reflect.ValueOf',
+  'crypto/sha256.Sum256',
+  'strings.NewReader',
+  'html/template.New',
+  'golang.org/x/net/html.Parse',
   'net.JoinHostPort',
 ]);
 
@@ -317,13 +364,19 @@ export class LifecycleAnalyzer {
       }
       if (op === '==' && this.t.err) {
         // `err == io.EOF`, `err == ErrX`: true only for a non-nil err.
-        const e = l.type === 'identifier' && this.file.binding(l) === this.t.err ? r : r.type === 'identifier' && this.file.binding(r) === this.t.err ? l : null;
+        const e =
+          l.type === 'identifier' && this.file.binding(l) === this.t.err
+            ? r
+            : r.type === 'identifier' && this.file.binding(r) === this.t.err
+              ? l
+              : null;
         if (e && e.type !== 'nil') return 'nil-then';
       }
       if (op !== '==' && op !== '!=') return null;
       const other = l.type === 'nil' ? r : r.type === 'nil' ? l : null;
       // `resp.Body != nil`: a nil Body has nothing to close.
-      if (other && this.t.shape === 'response' && other.type === 'selector_expression' && this.isValueRef(other, true)) return op === '==' ? 'nil-then' : 'nil-else';
+      if (other && this.t.shape === 'response' && other.type === 'selector_expression' && this.isValueRef(other, true))
+        return op === '==' ? 'nil-then' : 'nil-else';
       if (!other || other.type !== 'identifier') return null;
       const b = this.file.binding(other);
       if (!b) return null;
@@ -357,7 +410,13 @@ export class LifecycleAnalyzer {
     const alt = s.childForFieldName('alternative');
     const a = then === 'OPEN' ? this.execList(statementsOf(conseq), state) : this.branchDead(conseq, then);
     let b: State;
-    if (alt) b = els === 'OPEN' ? (alt.type === 'if_statement' ? this.exec(alt, state) : this.execList(statementsOf(alt), state)) : this.branchDead(alt, els);
+    if (alt)
+      b =
+        els === 'OPEN'
+          ? alt.type === 'if_statement'
+            ? this.exec(alt, state)
+            : this.execList(statementsOf(alt), state)
+          : this.branchDead(alt, els);
     else b = els;
     return this.join([a, b]);
   }
@@ -367,7 +426,14 @@ export class LifecycleAnalyzer {
     if (!block) return st;
     const stmts = block.type === 'if_statement' ? [block] : statementsOf(block);
     const last = stmts[stmts.length - 1];
-    if (last && (last.type === 'return_statement' || last.type === 'continue_statement' || last.type === 'break_statement' || last.type === 'goto_statement')) return 'DEAD';
+    if (
+      last &&
+      (last.type === 'return_statement' ||
+        last.type === 'continue_statement' ||
+        last.type === 'break_statement' ||
+        last.type === 'goto_statement')
+    )
+      return 'DEAD';
     if (last?.type === 'expression_statement') {
       const e = unparen(last.namedChild(0));
       if (e && isNoReturnCall(e, this.file)) return 'DEAD';
@@ -442,7 +508,8 @@ export class LifecycleAnalyzer {
     const u = unparen(n);
     if (!u) return false;
     if (this.t.shape === 'response') {
-      if (u.type === 'selector_expression' && u.childForFieldName('field')?.text === 'Body') return this.isIdent(u.childForFieldName('operand'));
+      if (u.type === 'selector_expression' && u.childForFieldName('field')?.text === 'Body')
+        return this.isIdent(u.childForFieldName('operand'));
       return !bodyOnly && this.isIdent(u);
     }
     if (u.type === 'type_assertion_expression') return this.isIdent(u.childForFieldName('operand'));
@@ -529,7 +596,10 @@ export class LifecycleAnalyzer {
     let cur: SyntaxNode = id;
     let p = cur.parent;
     // Walk through wrappers that denote the same value.
-    while (p && (p.type === 'parenthesized_expression' || (p.type === 'type_assertion_expression' && p.childForFieldName('operand')?.id === cur.id))) {
+    while (
+      p &&
+      (p.type === 'parenthesized_expression' || (p.type === 'type_assertion_expression' && p.childForFieldName('operand')?.id === cur.id))
+    ) {
       cur = p;
       p = p.parent;
     }
@@ -586,7 +656,10 @@ export class LifecycleAnalyzer {
             if (target.text === '_') return 'borrow';
             const tb = this.file.binding(target) ?? this.file.scopesFor(target)?.resolve(target) ?? null;
             const decl = tb ?? null;
-            if (decl && (gp.type === 'short_var_declaration' || gp.type === 'var_spec' || decl.scope.startIndex >= this.fnNode.startIndex)) {
+            if (
+              decl &&
+              (gp.type === 'short_var_declaration' || gp.type === 'var_spec' || decl.scope.startIndex >= this.fnNode.startIndex)
+            ) {
               // A local alias: track it as the same value.
               const b2 = this.file.scopesFor(target)?.resolve(target);
               if (b2 && b2.scope.startIndex >= this.fnNode.startIndex && b2.scope.endIndex <= this.fnNode.endIndex && !b2.isParam) {
@@ -627,7 +700,8 @@ export class LifecycleAnalyzer {
   private classifyArg(call: SyntaxNode, arg: SyntaxNode): 'close' | 'handoff' | 'borrow' {
     const fn = unparen(call.childForFieldName('function'));
     if (!fn) return 'handoff';
-    if (fn.type === 'identifier' && (fn.text === 'len' || fn.text === 'cap' || fn.text === 'print' || fn.text === 'println')) return 'borrow';
+    if (fn.type === 'identifier' && (fn.text === 'len' || fn.text === 'cap' || fn.text === 'print' || fn.text === 'println'))
+      return 'borrow';
     if (fn.type === 'identifier' && fn.text === 'append') return 'handoff';
     const q = this.file.qualified(fn);
     if (q) {
@@ -665,7 +739,11 @@ function enclosingLoop(n: SyntaxNode): SyntaxNode | null {
   for (let p = n.parent; p; p = p.parent) {
     if (p.type === 'for_statement') return p;
     if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return null;
-    if ((p.type === 'expression_switch_statement' || p.type === 'type_switch_statement' || p.type === 'select_statement') && n.type === 'break_statement') return null;
+    if (
+      (p.type === 'expression_switch_statement' || p.type === 'type_switch_statement' || p.type === 'select_statement') &&
+      n.type === 'break_statement'
+    )
+      return null;
   }
   return null;
 }
@@ -682,7 +760,8 @@ function hasBreakFor(body: SyntaxNode, loop: SyntaxNode): boolean {
       } else if (enclosingLoop(n)?.id === loop.id) {
         let inSwitch = false;
         for (let p = n.parent; p && p.id !== loop.id; p = p.parent) {
-          if (p.type === 'expression_switch_statement' || p.type === 'type_switch_statement' || p.type === 'select_statement') inSwitch = true;
+          if (p.type === 'expression_switch_statement' || p.type === 'type_switch_statement' || p.type === 'select_statement')
+            inSwitch = true;
         }
         if (!inSwitch) return true;
       }
@@ -713,7 +792,13 @@ function identifiersIn(n: SyntaxNode): SyntaxNode[] {
  * Does a same-package function close, keep (hand off), or only borrow its parameter `idx`?
  * Borrowing callees do not take ownership: the caller must still close the value.
  */
-export function paramSummary(file: FileFacts, key: string, idx: number, shape: ValueShape, depth = 0): 'closes' | 'keeps' | 'borrows' | 'unknown' {
+export function paramSummary(
+  file: FileFacts,
+  key: string,
+  idx: number,
+  shape: ValueShape,
+  depth = 0,
+): 'closes' | 'keeps' | 'borrows' | 'unknown' {
   const pkg = file.pkg;
   const memoKey = `lifecycle:summary:${key}:${idx}:${shape}`;
   if (pkg.memo.has(memoKey)) return pkg.memo.get(memoKey) as 'closes' | 'keeps' | 'borrows' | 'unknown';

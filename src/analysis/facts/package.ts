@@ -24,7 +24,11 @@ export class FileFacts {
   readonly packageName: string;
   private readonly scopes = new Map<number, FunctionScopes>();
 
-  constructor(readonly path: string, readonly text: string, readonly tree: SyntaxTree) {
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    readonly tree: SyntaxTree,
+  ) {
     this.imports = new Imports(tree);
     const pc = named(tree.rootNode).find((c) => c.type === 'package_clause');
     this.packageName = pc?.namedChild(0)?.text ?? '';
@@ -183,11 +187,23 @@ for (const q of Object.keys(CONSTRUCTORS)) {
   DOT_NAMES.set(q.slice(i + 1), q.slice(0, i));
 }
 for (const [name, path] of [
-  ['Conn', 'net'], ['Listener', 'net'], ['TCPConn', 'net'], ['Dialer', 'net'], ['ListenConfig', 'net'],
-  ['Response', 'net/http'], ['Client', 'net/http'], ['Server', 'net/http'], ['Request', 'net/http'],
-  ['ListenAndServe', 'net/http'], ['Serve', 'net/http'], ['ErrServerClosed', 'net/http'], ['ResponseWriter', 'net/http'],
-  ['HandleFunc', 'net/http'], ['HandlerFunc', 'net/http'],
-] as const) if (!DOT_NAMES.has(name)) DOT_NAMES.set(name, path);
+  ['Conn', 'net'],
+  ['Listener', 'net'],
+  ['TCPConn', 'net'],
+  ['Dialer', 'net'],
+  ['ListenConfig', 'net'],
+  ['Response', 'net/http'],
+  ['Client', 'net/http'],
+  ['Server', 'net/http'],
+  ['Request', 'net/http'],
+  ['ListenAndServe', 'net/http'],
+  ['Serve', 'net/http'],
+  ['ErrServerClosed', 'net/http'],
+  ['ResponseWriter', 'net/http'],
+  ['HandleFunc', 'net/http'],
+  ['HandlerFunc', 'net/http'],
+] as const)
+  if (!DOT_NAMES.has(name)) DOT_NAMES.set(name, path);
 
 function resultTypes(res: SyntaxNode | null): (SyntaxNode | null)[] {
   const results: (SyntaxNode | null)[] = [];
@@ -264,7 +280,15 @@ export class PackageFacts {
                 if (!pn.length) params.push({ name: '_', typeNode: p.childForFieldName('type') });
                 for (const nm of pn) params.push({ name: nm.text, typeNode: p.childForFieldName('type') });
               }
-              this.funcs.set(`${name}.${mname}`, { name: mname, key: `${name}.${mname}`, node: m, file: f, params, results: resultTypes(m.childForFieldName('result')), iface: true });
+              this.funcs.set(`${name}.${mname}`, {
+                name: mname,
+                key: `${name}.${mname}`,
+                node: m,
+                file: f,
+                params,
+                results: resultTypes(m.childForFieldName('result')),
+                iface: true,
+              });
             }
           }
         }
@@ -274,8 +298,17 @@ export class PackageFacts {
           const names = spec.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
           const right = exprList(spec.childForFieldName('value'));
           names.forEach((id, i) => {
-            const value = right.length === names.length ? { expr: right[i], index: 0, count: 1 } : right.length === 1 ? { expr: right[0], index: i, count: names.length } : null;
-            this.globals.set(id.text, { spec, file: f, binding: { name: id.text, decl: id, scope: f.tree.rootNode, typeNode: spec.childForFieldName('type'), value, isParam: false } });
+            const value =
+              right.length === names.length
+                ? { expr: right[i], index: 0, count: 1 }
+                : right.length === 1
+                  ? { expr: right[0], index: i, count: names.length }
+                  : null;
+            this.globals.set(id.text, {
+              spec,
+              file: f,
+              binding: { name: id.text, decl: id, scope: f.tree.rootNode, typeNode: spec.childForFieldName('type'), value, isParam: false },
+            });
           });
         }
       } else if (d.type === 'function_declaration' || d.type === 'method_declaration') {

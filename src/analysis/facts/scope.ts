@@ -21,9 +21,19 @@ export interface Binding {
 }
 
 const SCOPE_TYPES = new Set([
-  'block', 'if_statement', 'for_statement', 'expression_switch_statement', 'type_switch_statement',
-  'select_statement', 'expression_case', 'type_case', 'communication_case', 'default_case', 'func_literal',
-  'function_declaration', 'method_declaration',
+  'block',
+  'if_statement',
+  'for_statement',
+  'expression_switch_statement',
+  'type_switch_statement',
+  'select_statement',
+  'expression_case',
+  'type_case',
+  'communication_case',
+  'default_case',
+  'func_literal',
+  'function_declaration',
+  'method_declaration',
 ]);
 
 function scopeOf(n: SyntaxNode): SyntaxNode {
@@ -79,7 +89,12 @@ export class FunctionScopes {
           const scope = scopeOf(n);
           left.forEach((id, i) => {
             if (id.type !== 'identifier') return;
-            const value = right.length === left.length ? { expr: right[i], index: 0, count: 1 } : right.length === 1 ? { expr: right[0], index: i, count: left.length } : null;
+            const value =
+              right.length === left.length
+                ? { expr: right[i], index: 0, count: 1 }
+                : right.length === 1
+                  ? { expr: right[0], index: i, count: left.length }
+                  : null;
             this.add({ name: id.text, decl: id, scope, value, isParam: false, siblings: left });
           });
           break;
@@ -90,7 +105,12 @@ export class FunctionScopes {
           const right = exprList(n.childForFieldName('value'));
           const scope = scopeOf(n);
           names.forEach((id, i) => {
-            const value = right.length === names.length ? { expr: right[i], index: 0, count: 1 } : right.length === 1 ? { expr: right[0], index: i, count: names.length } : null;
+            const value =
+              right.length === names.length
+                ? { expr: right[i], index: 0, count: 1 }
+                : right.length === 1
+                  ? { expr: right[0], index: i, count: names.length }
+                  : null;
             this.add({ name: id.text, decl: id, scope, typeNode: type, value, isParam: false, siblings: names });
           });
           break;
@@ -98,12 +118,14 @@ export class FunctionScopes {
         case 'range_clause': {
           const left = exprList(n.childForFieldName('left'));
           const op = n.children.find((c) => c?.type === ':=');
-          if (op && n.parent) for (const id of left) if (id.type === 'identifier') this.add({ name: id.text, decl: id, scope: n.parent, isParam: false });
+          if (op && n.parent)
+            for (const id of left) if (id.type === 'identifier') this.add({ name: id.text, decl: id, scope: n.parent, isParam: false });
           break;
         }
         case 'receive_statement': {
           const left = exprList(n.childForFieldName('left'));
-          if (n.children.some((c) => c?.type === ':=') && n.parent) for (const id of left) if (id.type === 'identifier') this.add({ name: id.text, decl: id, scope: n.parent, isParam: false });
+          if (n.children.some((c) => c?.type === ':=') && n.parent)
+            for (const id of left) if (id.type === 'identifier') this.add({ name: id.text, decl: id, scope: n.parent, isParam: false });
           break;
         }
         case 'type_switch_statement': {

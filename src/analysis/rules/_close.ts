@@ -10,10 +10,12 @@ export function describeExit(ctx: RuleContext, e: LeakExit): string {
   if (e.kind === 'return') return `the return at line ${line}`;
   if (e.kind === 'jump') return `the ${e.node.type === 'continue_statement' ? 'continue' : 'break'} at line ${line}`;
   const endLine = ctx.lineIndex().position(e.node.endIndex).line + 1;
-  if (e.kind === 'overwrite') return `the end of the loop iteration (line ${e.node.type === 'continue_statement' ? line : endLine}): the next iteration overwrites it`;
+  if (e.kind === 'overwrite')
+    return `the end of the loop iteration (line ${e.node.type === 'continue_statement' ? line : endLine}): the next iteration overwrites it`;
   const p = e.node.parent;
   if (p && p.type === 'for_statement') return `the end of the loop iteration (line ${endLine})`;
-  if (p && (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal')) return `the end of the function (line ${endLine})`;
+  if (p && (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal'))
+    return `the end of the function (line ${endLine})`;
   return `the end of the block (line ${endLine})`;
 }
 
@@ -53,7 +55,13 @@ export function closeFixes(ctx: RuleContext, a: Acquisition, res: LifecycleResul
       fixes.push({
         title: `Add defer ${expr} at the start of ${f.name}`,
         preferred: true,
-        edits: [{ start: body.startIndex + 1, end: body.startIndex + 1, newText: `\n${indent}defer ${expr}` + (first ? '' : '\n' + indentAt(text, f.node.startIndex)) }],
+        edits: [
+          {
+            start: body.startIndex + 1,
+            end: body.startIndex + 1,
+            newText: `\n${indent}defer ${expr}` + (first ? '' : '\n' + indentAt(text, f.node.startIndex)),
+          },
+        ],
       });
       if (first && text.slice(body.startIndex + 1, first.startIndex).indexOf('\n') === -1) fixes.pop();
     }

@@ -15,17 +15,34 @@ import { callArgs, exprList, named, ofType, pathText, unparen } from '../facts/s
 
 /** Constructors whose first argument is the stream they read from (readers over a conn). */
 const READER_CTORS = new Set([
-  'bufio.NewReader', 'bufio.NewReaderSize', 'bufio.NewScanner', 'bufio.NewReadWriter',
-  'encoding/json.NewDecoder', 'encoding/gob.NewDecoder', 'encoding/xml.NewDecoder', 'encoding/csv.NewReader',
-  'net/textproto.NewReader', 'net/textproto.NewConn', 'io.LimitReader', 'io.TeeReader',
-  'crypto/tls.Server', 'crypto/tls.Client',
+  'bufio.NewReader',
+  'bufio.NewReaderSize',
+  'bufio.NewScanner',
+  'bufio.NewReadWriter',
+  'encoding/json.NewDecoder',
+  'encoding/gob.NewDecoder',
+  'encoding/xml.NewDecoder',
+  'encoding/csv.NewReader',
+  'net/textproto.NewReader',
+  'net/textproto.NewConn',
+  'io.LimitReader',
+  'io.TeeReader',
+  'crypto/tls.Server',
+  'crypto/tls.Client',
 ]);
 
 /** Package functions that read from one argument: index of that argument. */
 const READ_FUNCS: Record<string, number> = {
-  'io.ReadFull': 0, 'io.ReadAtLeast': 0, 'io.ReadAll': 0, 'io/ioutil.ReadAll': 0,
-  'net/http.ReadRequest': 0, 'net/http.ReadResponse': 0,
-  'fmt.Fscan': 0, 'fmt.Fscanf': 0, 'fmt.Fscanln': 0, 'encoding/binary.Read': 0,
+  'io.ReadFull': 0,
+  'io.ReadAtLeast': 0,
+  'io.ReadAll': 0,
+  'io/ioutil.ReadAll': 0,
+  'net/http.ReadRequest': 0,
+  'net/http.ReadResponse': 0,
+  'fmt.Fscan': 0,
+  'fmt.Fscanf': 0,
+  'fmt.Fscanln': 0,
+  'encoding/binary.Read': 0,
 };
 /** Whole-stream copies: reads, but not the per-message reads of a loop. */
 const COPY_FUNCS: Record<string, number> = { 'io.Copy': 1, 'io.CopyN': 1, 'io.CopyBuffer': 1 };
@@ -33,15 +50,44 @@ const COPY_FUNCS: Record<string, number> = { 'io.Copy': 1, 'io.CopyN': 1, 'io.Co
 /** Methods that read, on a conn itself. `ReadFrom` on a stream conn copies *into* it, so it is not here. */
 const CONN_READ_METHODS = new Set(['Read']);
 const PACKET_READ_METHODS = new Set([
-  'Read', 'ReadFrom', 'ReadFromUDP', 'ReadFromUDPAddrPort', 'ReadMsgUDP', 'ReadMsgUDPAddrPort', 'ReadFromIP', 'ReadMsgIP',
-  'ReadFromUnix', 'ReadMsgUnix',
+  'Read',
+  'ReadFrom',
+  'ReadFromUDP',
+  'ReadFromUDPAddrPort',
+  'ReadMsgUDP',
+  'ReadMsgUDPAddrPort',
+  'ReadFromIP',
+  'ReadMsgIP',
+  'ReadFromUnix',
+  'ReadMsgUnix',
 ]);
 const PACKET_KINDS = new Set<Kind>(['net.PacketConn', '*net.UDPConn', '*net.IPConn', '*net.UnixConn']);
 /** Methods that read, on readers made from a conn (bufio, Scanner, decoders, textproto). */
 const READER_METHODS = new Set([
-  'Read', 'ReadString', 'ReadBytes', 'ReadLine', 'ReadRune', 'ReadByte', 'ReadSlice', 'Peek', 'Discard', 'Scan',
-  'Decode', 'Token', 'RawToken', 'More', 'ReadLineBytes', 'ReadContinuedLine', 'ReadContinuedLineBytes',
-  'ReadMIMEHeader', 'ReadCodeLine', 'ReadResponse', 'ReadDotBytes', 'ReadDotLines', 'ReadAll', 'WriteTo',
+  'Read',
+  'ReadString',
+  'ReadBytes',
+  'ReadLine',
+  'ReadRune',
+  'ReadByte',
+  'ReadSlice',
+  'Peek',
+  'Discard',
+  'Scan',
+  'Decode',
+  'Token',
+  'RawToken',
+  'More',
+  'ReadLineBytes',
+  'ReadContinuedLine',
+  'ReadContinuedLineBytes',
+  'ReadMIMEHeader',
+  'ReadCodeLine',
+  'ReadResponse',
+  'ReadDotBytes',
+  'ReadDotLines',
+  'ReadAll',
+  'WriteTo',
 ]);
 
 export const DEADLINE_METHODS = new Set(['SetReadDeadline', 'SetDeadline']);
@@ -179,7 +225,11 @@ export function readOf(file: FileFacts, call: SyntaxNode): Read | null {
 }
 
 /** A read whose chain reaches a connection, with the chain. Method names are checked against the kind. */
-export function connRead(file: FileFacts, call: SyntaxNode, opts: { packet?: boolean; anyKind?: boolean; fields?: boolean } = {}): { read: Read; chain: Chain } | null {
+export function connRead(
+  file: FileFacts,
+  call: SyntaxNode,
+  opts: { packet?: boolean; anyKind?: boolean; fields?: boolean } = {},
+): { read: Read; chain: Chain } | null {
   const r = readOf(file, call);
   if (!r) return null;
   const chain = chainOf(file, r.source);
@@ -194,14 +244,21 @@ export function connRead(file: FileFacts, call: SyntaxNode, opts: { packet?: boo
     const packet = PACKET_KINDS.has(directKind!);
     if (packet && !opts.packet && directKind !== '*net.UnixConn') return null;
     if (!(CONN_READ_METHODS.has(r.method) || (packet && PACKET_READ_METHODS.has(r.method)))) return null;
-  } else if (!r.method.includes('.') && !READER_METHODS.has(r.method) && !(opts.anyKind && opts.packet && PACKET_READ_METHODS.has(r.method))) {
+  } else if (
+    !r.method.includes('.') &&
+    !READER_METHODS.has(r.method) &&
+    !(opts.anyKind && opts.packet && PACKET_READ_METHODS.has(r.method))
+  ) {
     return null;
   }
   return { read: r, chain };
 }
 
 /** `x.SetReadDeadline(..)` / `x.SetDeadline(..)`: the receiver, method and argument. */
-export function deadlineCall(call: SyntaxNode, methods: Set<string> = DEADLINE_METHODS): { recv: SyntaxNode; method: string; arg: SyntaxNode | null } | null {
+export function deadlineCall(
+  call: SyntaxNode,
+  methods: Set<string> = DEADLINE_METHODS,
+): { recv: SyntaxNode; method: string; arg: SyntaxNode | null } | null {
   if (call.type !== 'call_expression') return null;
   const fn = unparen(call.childForFieldName('function'));
   if (!fn || fn.type !== 'selector_expression') return null;
@@ -345,9 +402,10 @@ export function jumpTargets(jump: SyntaxNode, loop: SyntaxNode): boolean {
     const lp = loop.parent;
     return !!lp && lp.type === 'labeled_statement' && named(lp).find((c) => c.type === 'label_name')?.text === label;
   }
-  const breakable = jump.type === 'break_statement'
-    ? new Set(['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement'])
-    : new Set(['for_statement']);
+  const breakable =
+    jump.type === 'break_statement'
+      ? new Set(['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement'])
+      : new Set(['for_statement']);
   for (let p = jump.parent; p; p = p.parent) {
     if (p.type === 'func_literal') return false;
     if (breakable.has(p.type)) return p.id === loop.id;
@@ -403,8 +461,15 @@ function underErrorBranch(n: SyntaxNode, top: SyntaxNode): boolean {
 export type Origin = 'accepted' | 'param' | 'dialed' | 'unknown';
 
 const DIAL_FUNCS = new Set([
-  'net.Dial', 'net.DialTimeout', 'net.DialTCP', 'net.DialUnix', 'net.DialUDP', 'net.DialIP', 'crypto/tls.Dial',
-  'crypto/tls.DialWithDialer', 'net/http.Get',
+  'net.Dial',
+  'net.DialTimeout',
+  'net.DialTCP',
+  'net.DialUnix',
+  'net.DialUDP',
+  'net.DialIP',
+  'crypto/tls.Dial',
+  'crypto/tls.DialWithDialer',
+  'net/http.Get',
 ]);
 
 /** Is `call` an Accept on a listener (or an unknown receiver with the listener's method shape)? */
@@ -709,7 +774,26 @@ export function packageHasDeadlineWrapper(file: FileFacts): boolean {
   return v;
 }
 
-const BUILTINS = new Set(['append', 'cap', 'clear', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'max', 'min', 'new', 'panic', 'print', 'println', 'real', 'recover']);
+const BUILTINS = new Set([
+  'append',
+  'cap',
+  'clear',
+  'close',
+  'complex',
+  'copy',
+  'delete',
+  'imag',
+  'len',
+  'make',
+  'max',
+  'min',
+  'new',
+  'panic',
+  'print',
+  'println',
+  'real',
+  'recover',
+]);
 
 /** Is a call's callee invisible to us (another package's function or an interface method) and handed `keys`? */
 export function passesToUnknown(file: FileFacts, call: SyntaxNode, keys: Set<string>): boolean {
@@ -775,13 +859,41 @@ export function resultTypes(fn: SyntaxNode): SyntaxNode[] {
 }
 
 const ZERO_NUM = new Set([
-  'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32',
-  'float64', 'complex64', 'complex128', 'byte', 'rune',
+  'int',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'uintptr',
+  'float32',
+  'float64',
+  'complex64',
+  'complex128',
+  'byte',
+  'rune',
 ]);
 const NIL_QUALIFIED = new Set([
-  'net.Conn', 'net.Listener', 'net.Addr', 'net.PacketConn', 'net.Error', 'io.Reader', 'io.Writer', 'io.ReadCloser',
-  'io.WriteCloser', 'io.ReadWriter', 'io.ReadWriteCloser', 'io.Closer', 'context.Context', 'net/http.Handler',
-  'net/http.RoundTripper', 'net/http.ResponseWriter',
+  'net.Conn',
+  'net.Listener',
+  'net.Addr',
+  'net.PacketConn',
+  'net.Error',
+  'io.Reader',
+  'io.Writer',
+  'io.ReadCloser',
+  'io.WriteCloser',
+  'io.ReadWriter',
+  'io.ReadWriteCloser',
+  'io.Closer',
+  'context.Context',
+  'net/http.Handler',
+  'net/http.RoundTripper',
+  'net/http.ResponseWriter',
 ]);
 
 /** The zero value of a result type as Go text, or null when we cannot be sure. */
@@ -982,7 +1094,8 @@ export function structManaged(file: FileFacts, struct: string): boolean {
     return !!k && k.replace(/^\*/, '') === `local.${struct}`;
   };
   const methods = [...file.pkg.funcs.values()].filter((f) => f.key.startsWith(`${struct}.`) && !f.iface);
-  const inMethod = (f: FileFacts, n: SyntaxNode) => methods.some((mm) => mm.file === f && mm.node.startIndex <= n.startIndex && n.endIndex <= mm.node.endIndex);
+  const inMethod = (f: FileFacts, n: SyntaxNode) =>
+    methods.some((mm) => mm.file === f && mm.node.startIndex <= n.startIndex && n.endIndex <= mm.node.endIndex);
   let v = false;
   outer: for (const f of file.pkg.files) {
     for (const call of ofType(f.tree.rootNode, 'call_expression')) {
@@ -1003,7 +1116,11 @@ export function structManaged(file: FileFacts, struct: string): boolean {
       if (!concurrent) continue;
       for (const call of ofType(lit, 'call_expression')) {
         const fn = unparen(call.childForFieldName('function'));
-        if (fn?.type === 'selector_expression' && fn.childForFieldName('field')?.text === 'Close' && isS(f, fn.childForFieldName('operand'))) {
+        if (
+          fn?.type === 'selector_expression' &&
+          fn.childForFieldName('field')?.text === 'Close' &&
+          isS(f, fn.childForFieldName('operand'))
+        ) {
           v = true;
           break outer;
         }

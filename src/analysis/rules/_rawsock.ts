@@ -9,7 +9,12 @@ import { callArgs, methodCall, named, unparen } from '../facts/syntax';
 
 /** Socket types whose File() returns a dup of the descriptor (the `conn`/`netFD` File method). */
 export const NET_FILE_KINDS = new Set<Kind>([
-  '*net.TCPConn', '*net.UDPConn', '*net.UnixConn', '*net.IPConn', '*net.TCPListener', '*net.UnixListener',
+  '*net.TCPConn',
+  '*net.UDPConn',
+  '*net.UnixConn',
+  '*net.IPConn',
+  '*net.TCPListener',
+  '*net.UnixListener',
 ]);
 const LISTENER_FILE_KINDS = new Set<Kind>(['*net.TCPListener', '*net.UnixListener']);
 
@@ -102,9 +107,7 @@ export function controlCallback(n: SyntaxNode): { literal: SyntaxNode; fdParam: 
   return null;
 }
 
-export type RawConnOrigin =
-  | { kind: 'control-func'; fn: SyntaxNode }
-  | { kind: 'socket'; of: SyntaxNode; sockKind: Kind };
+export type RawConnOrigin = { kind: 'control-func'; fn: SyntaxNode } | { kind: 'socket'; of: SyntaxNode; sockKind: Kind };
 
 /**
  * Where a syscall.RawConn comes from, when it is surely a socket: the RawConn parameter of a
@@ -150,12 +153,35 @@ export function isControlSignature(fn: SyntaxNode): boolean {
     const n = Math.max(1, p.childrenForFieldName('name').length);
     for (let i = 0; i < n; i++) types.push(t);
   }
-  return types.length === 3 && types[0] === 'string' && types[1] === 'string' && /(^|\.)RawConn$/.test(types[2]) && fn.childForFieldName('result')?.text === 'error';
+  return (
+    types.length === 3 &&
+    types[0] === 'string' &&
+    types[1] === 'string' &&
+    /(^|\.)RawConn$/.test(types[2]) &&
+    fn.childForFieldName('result')?.text === 'error'
+  );
 }
 
 const GOOS = new Set([
-  'aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'hurd', 'illumos', 'ios', 'js', 'linux', 'nacl', 'netbsd', 'openbsd',
-  'plan9', 'solaris', 'wasip1', 'windows', 'zos', 'unix',
+  'aix',
+  'android',
+  'darwin',
+  'dragonfly',
+  'freebsd',
+  'hurd',
+  'illumos',
+  'ios',
+  'js',
+  'linux',
+  'nacl',
+  'netbsd',
+  'openbsd',
+  'plan9',
+  'solaris',
+  'wasip1',
+  'windows',
+  'zos',
+  'unix',
 ]);
 
 /**
@@ -175,7 +201,14 @@ export function builtForWindows(path: string, tree: SyntaxNode): boolean {
       break;
     }
     const pb = /^\/\/\s*\+build\s+(.*)$/.exec(c.text);
-    if (pb) exprs.push(pb[1].trim().split(/\s+/).map((opt) => `(${opt.split(',').join(' && ')})`).join(' || '));
+    if (pb)
+      exprs.push(
+        pb[1]
+          .trim()
+          .split(/\s+/)
+          .map((opt) => `(${opt.split(',').join(' && ')})`)
+          .join(' || '),
+      );
   }
   if (!exprs.length) return false;
   const expr = exprs.map((e) => `(${e})`).join(' && ');

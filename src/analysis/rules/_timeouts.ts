@@ -141,7 +141,13 @@ export function addFieldEdit(text: string, lit: SyntaxNode, key: string, value: 
     const k = el.childForFieldName('key');
     const v = el.childForFieldName('value');
     const ls = lineStart(text, el.startIndex);
-    if (!k || !v || k.text.length > 40 || text.slice(ls, el.startIndex) !== indent || text.slice(el.endIndex, lineEnd(text, el.endIndex)).trim() !== ',') {
+    if (
+      !k ||
+      !v ||
+      k.text.length > 40 ||
+      text.slice(ls, el.startIndex) !== indent ||
+      text.slice(el.endIndex, lineEnd(text, el.endIndex)).trim() !== ','
+    ) {
       return separate;
     }
     section.unshift({ key: k.text, value: v.text, start: ls, end: lineEnd(text, el.endIndex) });
@@ -246,7 +252,7 @@ export function assignmentsTo(file: FileFacts, b: Binding): (SyntaxNode | null)[
   const out: (SyntaxNode | null)[] = [];
   for (const u of scopes.usesOf(b)) {
     const p = u.parent;
-    if (p?.type === 'unary_expression' && (p.child(0)?.text === '&')) {
+    if (p?.type === 'unary_expression' && p.child(0)?.text === '&') {
       out.push(null); // address taken: anything may happen
       continue;
     }
@@ -278,7 +284,9 @@ export function isReassigned(file: FileFacts, b: Binding): boolean {
 export function handlerParams(file: FileFacts, fn: SyntaxNode): { request: SyntaxNode | null } | undefined {
   if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration' && fn.type !== 'func_literal') return undefined;
   if (fn.childForFieldName('result')) return undefined;
-  const params = named(fn.childForFieldName('parameters')).filter((p) => p.type === 'parameter_declaration' || p.type === 'variadic_parameter_declaration');
+  const params = named(fn.childForFieldName('parameters')).filter(
+    (p) => p.type === 'parameter_declaration' || p.type === 'variadic_parameter_declaration',
+  );
   const flat: { name: SyntaxNode | null; type: SyntaxNode | null }[] = [];
   for (const p of params) {
     const names = p.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
@@ -306,7 +314,11 @@ export type Holder =
 /** `&T{}` / `T{}` / `new(T)`: the node whose value flows on (the `&` expression for `&T{}`). */
 export function valueNode(lit: SyntaxNode): SyntaxNode {
   let n = lit;
-  while (n.parent && (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.child(0)?.text === '&'))) n = n.parent;
+  while (
+    n.parent &&
+    (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.child(0)?.text === '&'))
+  )
+    n = n.parent;
   return n;
 }
 
@@ -418,7 +430,11 @@ export function methodCallOn(use: SyntaxNode): { name: string; call: SyntaxNode 
  */
 export function escapes(file: FileFacts, use: SyntaxNode, except: ReadonlySet<string> = new Set()): boolean {
   let n = use;
-  while (n.parent && (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.child(0)?.text === '&'))) n = n.parent;
+  while (
+    n.parent &&
+    (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.child(0)?.text === '&'))
+  )
+    n = n.parent;
   const p = n.parent;
   if (!p) return false;
   if (p.type === 'argument_list') {
@@ -430,7 +446,11 @@ export function escapes(file: FileFacts, use: SyntaxNode, except: ReadonlySet<st
   if (p.type === 'expression_list') {
     const stmt = p.parent;
     if (stmt?.type === 'return_statement') return true;
-    if ((stmt?.type === 'assignment_statement' || stmt?.type === 'short_var_declaration' || stmt?.type === 'var_spec') && stmt.childForFieldName(stmt.type === 'var_spec' ? 'value' : 'right')?.id === p.id) return true;
+    if (
+      (stmt?.type === 'assignment_statement' || stmt?.type === 'short_var_declaration' || stmt?.type === 'var_spec') &&
+      stmt.childForFieldName(stmt.type === 'var_spec' ? 'value' : 'right')?.id === p.id
+    )
+      return true;
   }
   return false;
 }
@@ -494,7 +514,12 @@ export function hoistable(expr: SyntaxNode, stmt: SyntaxNode): boolean {
   for (let p = expr.parent, child: SyntaxNode = expr; p && child.id !== stmt.id; child = p, p = p.parent) {
     if (p.type === 'if_statement' && p.childForFieldName('alternative')?.id === child.id) return false;
     const init = p.childForFieldName('initializer');
-    if (init && init.id !== child.id && ['if_statement', 'for_statement', 'expression_switch_statement', 'type_switch_statement'].includes(p.type)) return false;
+    if (
+      init &&
+      init.id !== child.id &&
+      ['if_statement', 'for_statement', 'expression_switch_statement', 'type_switch_statement'].includes(p.type)
+    )
+      return false;
     if (p.type === 'for_statement' || p.type === 'for_clause') return false; // evaluated on every iteration
   }
   return true;

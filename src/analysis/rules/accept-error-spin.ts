@@ -76,8 +76,12 @@ function checkAccept(ctx: RuleContext, call: SyntaxNode): void {
   const callee = unparen(call.childForFieldName('function'));
   const ln = callee?.childForFieldName('operand')?.text ?? 'the listener';
   const method = callee?.childForFieldName('field')?.text ?? 'Accept';
-  const closedCheck = ctx.goAtLeast('1.16') ? 'net.ErrClosed' : 'a closed listener ("use of closed network connection"; net.ErrClosed needs Go 1.16)';
-  const what = checked ? `it looks at the error but never leaves the loop, and has no back-off` : `no check for ${closedCheck} and no back-off`;
+  const closedCheck = ctx.goAtLeast('1.16')
+    ? 'net.ErrClosed'
+    : 'a closed listener ("use of closed network connection"; net.ErrClosed needs Go 1.16)';
+  const what = checked
+    ? `it looks at the error but never leaves the loop, and has no back-off`
+    : `no check for ${closedCheck} and no back-off`;
   const message =
     `continue after a failed ${ln}.${method}() with ${what}: once ${ln} is closed ` +
     `every Accept fails at once and this loop spins a CPU core at 100% (and floods the log); on "too many open files" ` +
@@ -88,7 +92,11 @@ function checkAccept(ctx: RuleContext, call: SyntaxNode): void {
 /** `net.ErrClosed`, the "use of closed network connection" text, `Temporary()`/`Timeout()` (comments aside). */
 function checksClosed(branch: SyntaxNode): boolean {
   for (const n of walkNoFunc(branch)) {
-    if ((n.type === 'field_identifier' || n.type === 'identifier') && /^(ErrClosed|errClosed|ErrNetClosing|Temporary|Timeout)$/.test(n.text)) return true;
+    if (
+      (n.type === 'field_identifier' || n.type === 'identifier') &&
+      /^(ErrClosed|errClosed|ErrNetClosing|Temporary|Timeout)$/.test(n.text)
+    )
+      return true;
     if ((n.type === 'interpreted_string_literal' || n.type === 'raw_string_literal') && n.text.includes('use of closed')) return true;
   }
   return false;
@@ -163,11 +171,21 @@ function fixes(ctx: RuleContext, loop: SyntaxNode, check: SyntaxNode, branch: Sy
   const backoff = useMinMax
     ? [`${v} = min(max(2*${v}, 5*${time('Millisecond')}), ${time('Second')})`]
     : [
-      `if ${v} == 0 {`, `\t${v} = 5 * ${time('Millisecond')}`, '} else {', `\t${v} *= 2`, '}',
-      `if ${v} > ${time('Second')} {`, `\t${v} = ${time('Second')}`, '}',
-    ];
+        `if ${v} == 0 {`,
+        `\t${v} = 5 * ${time('Millisecond')}`,
+        '} else {',
+        `\t${v} *= 2`,
+        '}',
+        `if ${v} > ${time('Second')} {`,
+        `\t${v} = ${time('Second')}`,
+        '}',
+      ];
   const edits = [
-    { start: loopLine, end: loopLine, newText: `${loopIndent}var ${v} ${time('Duration')} // Accept back-off: 5ms doubling to 1s, as net/http does\n` },
+    {
+      start: loopLine,
+      end: loopLine,
+      newText: `${loopIndent}var ${v} ${time('Duration')} // Accept back-off: 5ms doubling to 1s, as net/http does\n`,
+    },
     { start: branch.startIndex + 1, end: branch.startIndex + 1, newText: `\n${inner}if ${closed} {\n${inner}\t${exit}\n${inner}}` },
     { start: cont.startIndex, end: cont.startIndex, newText: `${[...backoff, `${time('Sleep')}(${v})`].join(`\n${inner}`)}\n${inner}` },
     { start: check.endIndex, end: check.endIndex, newText: `\n${ifIndent}${v} = 0` },

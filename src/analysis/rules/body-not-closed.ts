@@ -12,7 +12,7 @@ const rule: Rule = {
     severity: 'warning',
     category: 'close',
     description:
-      'The Body of this *http.Response is not closed on some path (and the response is not returned or handed off). Until Body is closed the connection cannot go back to the Transport\'s idle pool: each request dials a new connection and the old ones linger (TIME_WAIT churn, fd growth). Close it with `defer resp.Body.Close()` right after the error check; the Body is non-nil whenever err is nil, also for non-2xx status codes.',
+      "The Body of this *http.Response is not closed on some path (and the response is not returned or handed off). Until Body is closed the connection cannot go back to the Transport's idle pool: each request dials a new connection and the old ones linger (TIME_WAIT churn, fd growth). Close it with `defer resp.Body.Close()` right after the error check; the Body is non-nil whenever err is nil, also for non-2xx status codes.",
     zh: {
       title: '响应体未在所有路径上关闭',
       description:

@@ -65,7 +65,8 @@ function callerGivesUp(ctx: RuleContext, arg: SyntaxNode, goStmt: SyntaxNode): b
 }
 
 function ancestorFn(n: SyntaxNode): SyntaxNode | null {
-  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal') return p;
+  for (let p = n.parent; p; p = p.parent)
+    if (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal') return p;
   return null;
 }
 
@@ -83,7 +84,8 @@ function checkParam(ctx: RuleContext, fnNode: SyntaxNode, name: string, _idx: nu
   for (const use of scopes.usesOf(b)) {
     const u = an.classifyUse(use);
     if (u === 'close' || u === 'handoff') owned = true;
-    const sel = use.parent?.type === 'selector_expression' ? use.parent : use.parent?.type === 'type_assertion_expression' ? use.parent.parent : null;
+    const sel =
+      use.parent?.type === 'selector_expression' ? use.parent : use.parent?.type === 'type_assertion_expression' ? use.parent.parent : null;
     const f = sel?.childForFieldName('field')?.text;
     if (sel && (f === 'CloseWrite' || f === 'CloseRead') && sel.parent?.type === 'call_expression') halves.push(sel.parent);
   }
@@ -104,7 +106,11 @@ function checkParam(ctx: RuleContext, fnNode: SyntaxNode, name: string, _idx: nu
   const fixes = [];
   if (first && first.startPosition.row > body.startPosition.row) {
     const indent = ctx.text.slice(ctx.text.lastIndexOf('\n', first.startIndex - 1) + 1, first.startIndex);
-    fixes.push({ title: `Add defer ${name}.Close() at the start of the handler`, preferred: true, edits: [{ start: body.startIndex + 1, end: body.startIndex + 1, newText: `\n${indent}defer ${name}.Close()` }] });
+    fixes.push({
+      title: `Add defer ${name}.Close() at the start of the handler`,
+      preferred: true,
+      edits: [{ start: body.startIndex + 1, end: body.startIndex + 1, newText: `\n${indent}defer ${name}.Close()` }],
+    });
   }
   ctx.report(halves[0], message(halves[0], name) + ' (this goroutine owns it)', fixes);
 }

@@ -57,7 +57,8 @@ function cancelContext(call: SyntaxNode): boolean {
     if (p.type === 'func_literal') {
       const pp = p.parent;
       // Called on the spot (`func() {…}()`) is the same flow; anything else runs elsewhere.
-      if (!(pp?.type === 'call_expression' && pp.childForFieldName('function')?.id === p.id && pp.parent?.type !== 'go_statement')) return true;
+      if (!(pp?.type === 'call_expression' && pp.childForFieldName('function')?.id === p.id && pp.parent?.type !== 'go_statement'))
+        return true;
       const v = pp.parent;
       if (v?.type === 'defer_statement') return true;
       continue;
@@ -102,7 +103,13 @@ function readAfter(ctx: RuleContext, call: SyntaxNode, chain: Chain): SyntaxNode
     // Leave the enclosing block/if/case, but not a loop body or the function.
     let up: SyntaxNode | null = list.parent;
     while (up && up.parent?.type !== 'statement_list') {
-      if (up.type === 'for_statement' || up.type === 'func_literal' || up.type === 'function_declaration' || up.type === 'method_declaration') return null;
+      if (
+        up.type === 'for_statement' ||
+        up.type === 'func_literal' ||
+        up.type === 'function_declaration' ||
+        up.type === 'method_declaration'
+      )
+        return null;
       up = up.parent;
     }
     if (!up || up.type === 'for_statement') return null;

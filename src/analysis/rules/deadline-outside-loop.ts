@@ -6,9 +6,26 @@ import type { SyntaxNode } from '../parser';
 import { isErrCheck } from '../facts/flow';
 import { exprList, indentAt, lineEnd, lineStart, named, ofType, unparen } from '../facts/syntax';
 import {
-  callsIn, chainOf, connRead, deadlineCall, enclosingLoops, helperSetsDeadline, innermostFunction, intersects,
-  isFutureNowAdd, isMessageLoop, isOpenEndedLoop, loopBody, loopCondition, nowAdd, originOf, outerFunctionOf,
-  isTestCode, paramVerdict, walkNoFunc, type Chain,
+  callsIn,
+  chainOf,
+  connRead,
+  deadlineCall,
+  enclosingLoops,
+  helperSetsDeadline,
+  innermostFunction,
+  intersects,
+  isFutureNowAdd,
+  isMessageLoop,
+  isOpenEndedLoop,
+  loopBody,
+  loopCondition,
+  nowAdd,
+  originOf,
+  outerFunctionOf,
+  isTestCode,
+  paramVerdict,
+  walkNoFunc,
+  type Chain,
 } from './_deadlines';
 
 /** Names that say the deadline is meant for the whole connection, not per message. */
@@ -116,7 +133,13 @@ function loopAfter(ctx: RuleContext, stmt: SyntaxNode, chain: Chain): { loop: Sy
     // Climb out of an if/switch/block, but not out of a loop body or the function.
     let up: SyntaxNode | null = list.parent;
     while (up && up.parent?.type !== 'statement_list') {
-      if (up.type === 'for_statement' || up.type === 'func_literal' || up.type === 'function_declaration' || up.type === 'method_declaration') return null;
+      if (
+        up.type === 'for_statement' ||
+        up.type === 'func_literal' ||
+        up.type === 'function_declaration' ||
+        up.type === 'method_declaration'
+      )
+        return null;
       up = up.parent;
     }
     if (!up || up.type === 'for_statement') return null;
@@ -155,7 +178,9 @@ function fixes(ctx: RuleContext, stmt: SyntaxNode, call: SyntaxNode, loop: Synta
   const stmtIndent = text.slice(ls, stmt.startIndex);
   // Re-indent the statement's lines for the loop body.
   const lines = text.slice(stmt.startIndex, le).split('\n');
-  const moved = lines.map((l, i) => (i === 0 ? `${indent}\t${l}` : `\t${l.startsWith(stmtIndent) ? indent + l.slice(stmtIndent.length) : l}`)).join('\n');
+  const moved = lines
+    .map((l, i) => (i === 0 ? `${indent}\t${l}` : `\t${l.startsWith(stmtIndent) ? indent + l.slice(stmtIndent.length) : l}`))
+    .join('\n');
   const rest = text.slice(body.startIndex + 1, lineEnd(text, body.startIndex)).trim();
   if (rest !== '' && !rest.startsWith('//')) return [];
   const bodyLine = lineEnd(text, body.startIndex);
@@ -163,19 +188,24 @@ function fixes(ctx: RuleContext, stmt: SyntaxNode, call: SyntaxNode, loop: Synta
   // Keep the original when reads happen before the loop body runs: between the statement and the
   // loop, or in the loop condition (`for sc.Scan()`).
   const cond = loopCondition(loop);
-  const readsBefore = (cond && callsIn(cond).some((c) => readsChain(ctx, c, chain))) ||
-    named(stmt.parent).some((s) => s.startIndex > stmt.endIndex && s.endIndex <= loop.startIndex && callsIn(s).some((c) => readsChain(ctx, c, chain)));
+  const readsBefore =
+    (cond && callsIn(cond).some((c) => readsChain(ctx, c, chain))) ||
+    named(stmt.parent).some(
+      (s) => s.startIndex > stmt.endIndex && s.endIndex <= loop.startIndex && callsIn(s).some((c) => readsChain(ctx, c, chain)),
+    );
   const sameList = stmt.parent?.id === (loop.parent?.type === 'labeled_statement' ? loop.parent.parent?.id : loop.parent?.id);
   // Set under a condition (`if idle > 0 { … }`): copying it unconditionally would change behaviour.
   if (!sameList) return [];
   if (readsBefore) {
     return [{ title: 'Also refresh the deadline at the top of each iteration', edits: [insert], preferred: true }];
   }
-  return [{
-    title: 'Move the deadline into the loop (refresh it each iteration)',
-    preferred: true,
-    edits: [{ start: ls, end: Math.min(le + 1, text.length), newText: '' }, insert],
-  }];
+  return [
+    {
+      title: 'Move the deadline into the loop (refresh it each iteration)',
+      preferred: true,
+      edits: [{ start: ls, end: Math.min(le + 1, text.length), newText: '' }, insert],
+    },
+  ];
 }
 
 function readsChain(ctx: RuleContext, c: SyntaxNode, chain: Chain): boolean {
@@ -196,7 +226,9 @@ function movable(stmt: SyntaxNode, call: SyntaxNode): boolean {
     if (!init || init.type !== 'short_var_declaration') return false;
     const left = exprList(init.childForFieldName('left'));
     const right = exprList(init.childForFieldName('right'));
-    return left.length === 1 && unparen(right[0])?.id === call.id && isErrCheck(stmt, left[0].text) && !stmt.childForFieldName('alternative');
+    return (
+      left.length === 1 && unparen(right[0])?.id === call.id && isErrCheck(stmt, left[0].text) && !stmt.childForFieldName('alternative')
+    );
   }
   return false;
 }

@@ -17,7 +17,8 @@ const rule: Rule = {
       'A deferred Close written before `if err != nil` runs even when the call failed. The value is then nil: `defer resp.Body.Close()` and `defer conn.Close()` panic with a nil pointer dereference. Defer the Close after the error check.',
     zh: {
       title: '在错误检查之前 defer Close',
-      description: '在 `if err != nil` 之前写的 defer Close 在调用失败时也会执行。此时值为 nil，`defer resp.Body.Close()` 和 `defer conn.Close()` 会因空指针解引用而 panic。应在错误检查之后再 defer Close。',
+      description:
+        '在 `if err != nil` 之前写的 defer Close 在调用失败时也会执行。此时值为 nil，`defer resp.Body.Close()` 和 `defer conn.Close()` 会因空指针解引用而 panic。应在错误检查之后再 defer Close。',
     },
     docs: 'defer-before-errcheck',
   },
@@ -82,7 +83,11 @@ function check(ctx: RuleContext, d: SyntaxNode): void {
   const message = `defer ${what} runs even if ${callee} failed: ${dc.base} is nil then and the deferred call panics; defer it after the \`if ${err} != nil\` check`;
   const fixes = [];
   const ifStmt = stmts[checkIdx];
-  if (terminates(ifStmt.childForFieldName('consequence'), ctx.file) && !ifStmt.childForFieldName('alternative') && !ifStmt.childForFieldName('initializer')) {
+  if (
+    terminates(ifStmt.childForFieldName('consequence'), ctx.file) &&
+    !ifStmt.childForFieldName('alternative') &&
+    !ifStmt.childForFieldName('initializer')
+  ) {
     const text = ctx.text;
     const ls = lineStart(text, d.startIndex);
     const le = lineEnd(text, d.endIndex);

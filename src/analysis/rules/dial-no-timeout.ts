@@ -6,8 +6,19 @@ import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { callArgs, named, ofType, unparen } from '../facts/syntax';
 import {
-  addFieldEdit, ctxState, escapes, fieldAssignedOn, holderOf, holderUses, isTestFile, literalKeys, methodCallOn, stringValue,
-  timeoutValue, withImports, type Holder,
+  addFieldEdit,
+  ctxState,
+  escapes,
+  fieldAssignedOn,
+  holderOf,
+  holderUses,
+  isTestFile,
+  literalKeys,
+  methodCallOn,
+  stringValue,
+  timeoutValue,
+  withImports,
+  type Holder,
 } from './_timeouts';
 
 const rule: Rule = {
@@ -76,10 +87,14 @@ function checkCall(ctx: RuleContext, call: SyntaxNode): void {
       fixes.push({
         title: `Use net.DialTimeout(…, ${timeoutValue(ctx, ctx.fix.dialTimeout).text})`,
         preferred: true,
-        edits: withImports(ctx, [
-          { start: nameNode.startIndex, end: nameNode.endIndex, newText: 'DialTimeout' },
-          { start: args[1].endIndex, end: args[1].endIndex, newText: `, ${t.text}` },
-        ], t.imports),
+        edits: withImports(
+          ctx,
+          [
+            { start: nameNode.startIndex, end: nameNode.endIndex, newText: 'DialTimeout' },
+            { start: args[1].endIndex, end: args[1].endIndex, newText: `, ${t.text}` },
+          ],
+          t.imports,
+        ),
       });
     }
     ctx.report(call, `net.Dial has no connect timeout: ${SYN_NOTE}; use net.DialTimeout`, fixes);
@@ -95,13 +110,21 @@ function checkCall(ctx: RuleContext, call: SyntaxNode): void {
       fixes.push({
         title: `Use tls.DialWithDialer(&net.Dialer{Timeout: ${t.text}}, …)`,
         preferred: true,
-        edits: withImports(ctx, [
-          { start: nameNode.startIndex, end: nameNode.endIndex, newText: 'DialWithDialer' },
-          { start: args[0].startIndex, end: args[0].startIndex, newText: `&${ctx.ref('net', 'Dialer')}{Timeout: ${t.text}}, ` },
-        ], ['net', ...t.imports]),
+        edits: withImports(
+          ctx,
+          [
+            { start: nameNode.startIndex, end: nameNode.endIndex, newText: 'DialWithDialer' },
+            { start: args[0].startIndex, end: args[0].startIndex, newText: `&${ctx.ref('net', 'Dialer')}{Timeout: ${t.text}}, ` },
+          ],
+          ['net', ...t.imports],
+        ),
       });
     }
-    ctx.report(call, `tls.Dial has no timeout for the TCP connect or the TLS handshake: ${SYN_NOTE}, and a server that accepts but never answers the handshake blocks it forever; use tls.DialWithDialer with a net.Dialer that has a Timeout (it bounds both)`, fixes);
+    ctx.report(
+      call,
+      `tls.Dial has no timeout for the TCP connect or the TLS handshake: ${SYN_NOTE}, and a server that accepts but never answers the handshake blocks it forever; use tls.DialWithDialer with a net.Dialer that has a Timeout (it bounds both)`,
+      fixes,
+    );
   }
 }
 
@@ -120,7 +143,11 @@ function untimedDial(ctx: RuleContext, use: SyntaxNode): string | null {
   }
   // tls.DialWithDialer(d, …) / tls.DialWithDialer(&d, …)
   let n = use;
-  while (n.parent && (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.child(0)?.text === '&'))) n = n.parent;
+  while (
+    n.parent &&
+    (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.child(0)?.text === '&'))
+  )
+    n = n.parent;
   const list = n.parent;
   if (list?.type !== 'argument_list' || named(list)[0]?.id !== n.id) return null;
   const call = list.parent;
@@ -139,7 +166,11 @@ function checkDialer(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'zero
   } else {
     const id = node.childForFieldName('name')!;
     const b = ctx.file.binding(id);
-    holder = b ? { kind: 'local', binding: b } : ctx.file.pkg.globals.get(id.text)?.binding.decl.id === id.id ? { kind: 'global', name: id.text } : { kind: 'other' };
+    holder = b
+      ? { kind: 'local', binding: b }
+      : ctx.file.pkg.globals.get(id.text)?.binding.decl.id === id.id
+        ? { kind: 'global', name: id.text }
+        : { kind: 'other' };
   }
   if (holder.kind === 'other' || holder.kind === 'field') return;
   const uses = holderUses(ctx.file, holder);
@@ -161,11 +192,19 @@ function checkDialer(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'zero
     if (decl?.type === 'var_declaration' && named(decl).length === 1 && !node.text.includes('\n')) {
       const typeText = node.childForFieldName('type')!.text;
       const newText = inFunc ? `${id.text} := ${typeText}{Timeout: ${t.text}}` : `var ${id.text} = ${typeText}{Timeout: ${t.text}}`;
-      fixes.push({ title: `Set Timeout: ${t.text} on the net.Dialer`, preferred: true, edits: withImports(ctx, [{ start: decl.startIndex, end: decl.endIndex, newText }], t.imports) });
+      fixes.push({
+        title: `Set Timeout: ${t.text} on the net.Dialer`,
+        preferred: true,
+        edits: withImports(ctx, [{ start: decl.startIndex, end: decl.endIndex, newText }], t.imports),
+      });
     }
   }
   const at = form === 'literal' ? node : node.childForFieldName('name')!;
-  ctx.report(at, `net.Dialer without Timeout used in ${how}: the zero Timeout means no connect timeout, and ${SYN_NOTE}; set Timeout (or dial with a context that has a deadline)`, fixes);
+  ctx.report(
+    at,
+    `net.Dialer without Timeout used in ${how}: the zero Timeout means no connect timeout, and ${SYN_NOTE}; set Timeout (or dial with a context that has a deadline)`,
+    fixes,
+  );
 }
 
 export default rule;

@@ -121,7 +121,14 @@ function inSelect(n: SyntaxNode, body: SyntaxNode): boolean {
   return false;
 }
 
-function checkWait(ctx: RuleContext, body: SyntaxNode, wait: SyntaxNode, dur: SyntaxNode | undefined, what: string, req: SyntaxNode | null): void {
+function checkWait(
+  ctx: RuleContext,
+  body: SyntaxNode,
+  wait: SyntaxNode,
+  dur: SyntaxNode | undefined,
+  what: string,
+  req: SyntaxNode | null,
+): void {
   const loops = loopsAround(wait, body);
   // A loop that checks the context between short waits is bounded by one wait.
   if (loops.some((l) => watchesContext(l))) return;
@@ -130,7 +137,14 @@ function checkWait(ctx: RuleContext, body: SyntaxNode, wait: SyntaxNode, dur: Sy
   const reqName = req?.text ?? 'r';
   const fixes: Fix[] = [];
   const stmt = wait.parent;
-  if (req && dur && ctx.goAtLeast('1.7') && stmt?.type === 'expression_statement' && stmt.parent?.type === 'statement_list' && !dur.text.includes('\n')) {
+  if (
+    req &&
+    dur &&
+    ctx.goAtLeast('1.7') &&
+    stmt?.type === 'expression_statement' &&
+    stmt.parent?.type === 'statement_list' &&
+    !dur.text.includes('\n')
+  ) {
     const ls = ctx.text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
     const indent = ctx.text.slice(ls, stmt.startIndex);
     if (/^[\t ]*$/.test(indent)) {
@@ -144,12 +158,20 @@ function checkWait(ctx: RuleContext, body: SyntaxNode, wait: SyntaxNode, dur: Sy
       // Returning early must not skip non-deferred cleanup (mu.Unlock(), wg.Done(), …): no fix then
       // (the engine applies a lone fix even when it is not marked preferred).
       if (!cleanupAfter(body, stmt)) {
-        fixes.push({ title: `Wait in a select on ${reqName}.Context().Done()`, preferred: true, edits: [{ start: stmt.startIndex, end: stmt.endIndex, newText }] });
+        fixes.push({
+          title: `Wait in a select on ${reqName}.Context().Done()`,
+          preferred: true,
+          edits: [{ start: stmt.startIndex, end: stmt.endIndex, newText }],
+        });
       }
     }
   }
   const where = loops.length ? ' in a loop' : '';
-  ctx.report(wait, `${what}${where} in an HTTP handler ignores ${reqName}.Context(): after the client disconnects the handler keeps its goroutine and connection until the wait ends, and Server.Shutdown waits for it; wait in a select that also receives from ${reqName}.Context().Done()`, fixes);
+  ctx.report(
+    wait,
+    `${what}${where} in an HTTP handler ignores ${reqName}.Context(): after the client disconnects the handler keeps its goroutine and connection until the wait ends, and Server.Shutdown waits for it; wait in a select that also receives from ${reqName}.Context().Done()`,
+    fixes,
+  );
 }
 
 /**
@@ -165,7 +187,10 @@ function checkReceiveLoop(ctx: RuleContext, body: SyntaxNode, recv: SyntaxNode, 
   // Report once per loop: at its first bare receive.
   const first = [...descendantsNoFunc(loop)].find((d) => isReceive(d) && !inSelect(d, body));
   if (first?.id !== recv.id) return;
-  ctx.report(recv, `endless loop receiving from ${unparen(recv.childForFieldName('operand'))?.text ?? 'a channel'} in an HTTP handler never watches ${reqName}.Context(): the handler never returns, not even after the client disconnects, and Server.Shutdown waits for it forever; receive in a select with a case <-${reqName}.Context().Done() that returns`);
+  ctx.report(
+    recv,
+    `endless loop receiving from ${unparen(recv.childForFieldName('operand'))?.text ?? 'a channel'} in an HTTP handler never watches ${reqName}.Context(): the handler never returns, not even after the client disconnects, and Server.Shutdown waits for it forever; receive in a select with a case <-${reqName}.Context().Done() that returns`,
+  );
 }
 
 function isEndless(loop: SyntaxNode): boolean {

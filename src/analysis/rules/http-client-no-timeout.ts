@@ -6,8 +6,18 @@ import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { callArgs, named, ofType, unparen } from '../facts/syntax';
 import {
-  addFieldEdit, fieldAssignedOn, holderOf, holderUses, isTestFile, literalKeys, methodCallOn, namesInFunction, requestState,
-  timeoutValue, withImports, type Holder,
+  addFieldEdit,
+  fieldAssignedOn,
+  holderOf,
+  holderUses,
+  isTestFile,
+  literalKeys,
+  methodCallOn,
+  namesInFunction,
+  requestState,
+  timeoutValue,
+  withImports,
+  type Holder,
 } from './_timeouts';
 
 const rule: Rule = {
@@ -76,7 +86,12 @@ function timedGlobalClient(ctx: RuleContext, at: SyntaxNode): string | null {
 }
 
 /** Fixes that send through a client with a Timeout: a new one (preferred), or the package's own timed client. */
-function clientFixes(ctx: RuleContext, at: SyntaxNode, what: string, edit: (client: string) => { start: number; end: number; newText: string }): Fix[] {
+function clientFixes(
+  ctx: RuleContext,
+  at: SyntaxNode,
+  what: string,
+  edit: (client: string) => { start: number; end: number; newText: string },
+): Fix[] {
   const t = timeoutValue(ctx, ctx.fix.httpClientTimeout);
   const inline = `(&${ctx.ref('net/http', 'Client')}{Timeout: ${t.text}})`;
   const fixes: Fix[] = [{ title: `Send ${what} with ${inline}`, preferred: true, edits: withImports(ctx, [edit(inline)], t.imports) }];
@@ -93,7 +108,11 @@ function checkCall(ctx: RuleContext, call: SyntaxNode): void {
   if (q && q.startsWith('net/http.') && SEND.has(q.slice('net/http.'.length))) {
     const name = q.slice('net/http.'.length);
     const fixes = clientFixes(ctx, call, 'it', (c) => ({ start: fn.startIndex, end: fn.endIndex, newText: `${c}.${name}` }));
-    ctx.report(call, `http.${name} uses http.DefaultClient, which has no timeout: ${HANG}; send it with an http.Client that has a Timeout`, fixes);
+    ctx.report(
+      call,
+      `http.${name} uses http.DefaultClient, which has no timeout: ${HANG}; send it with an http.Client that has a Timeout`,
+      fixes,
+    );
     return;
   }
   if (fn.type !== 'selector_expression') return;
@@ -103,7 +122,11 @@ function checkCall(ctx: RuleContext, call: SyntaxNode): void {
   const why = untimedSend(ctx, method, call);
   if (!why) return;
   const fixes = clientFixes(ctx, call, 'it', (c) => ({ start: recv.startIndex, end: recv.endIndex, newText: c }));
-  ctx.report(call, `http.DefaultClient has no timeout (${method}, ${why}): ${HANG}; use an http.Client with a Timeout${method === 'Do' ? ' or build the request with http.NewRequestWithContext and a deadline' : ''}`, fixes);
+  ctx.report(
+    call,
+    `http.DefaultClient has no timeout (${method}, ${why}): ${HANG}; use an http.Client with a Timeout${method === 'Do' ? ' or build the request with http.NewRequestWithContext and a deadline' : ''}`,
+    fixes,
+  );
 }
 
 /** Does the client's Transport bound the wait for the response (ResponseHeaderTimeout)? Unknown transports count as yes. */
@@ -141,7 +164,11 @@ function checkClient(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'new'
   } else {
     const id = node.childForFieldName('name')!;
     const b = ctx.file.binding(id);
-    holder = b ? { kind: 'local', binding: b } : ctx.pkg.globals.get(id.text)?.binding.decl.id === id.id ? { kind: 'global', name: id.text } : { kind: 'other' };
+    holder = b
+      ? { kind: 'local', binding: b }
+      : ctx.pkg.globals.get(id.text)?.binding.decl.id === id.id
+        ? { kind: 'global', name: id.text }
+        : { kind: 'other' };
   }
   if (holder.kind === 'other') return;
   const uses = holderUses(ctx.file, holder);
@@ -166,13 +193,18 @@ function checkClient(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'new'
     if (e) fixes.push({ title, preferred: true, edits: withImports(ctx, [e], t.imports) });
   } else if (form === 'new') {
     const arg = named(node.childForFieldName('arguments'))[0];
-    fixes.push({ title, preferred: true, edits: withImports(ctx, [{ start: node.startIndex, end: node.endIndex, newText: `&${arg.text}{Timeout: ${t.text}}` }], t.imports) });
+    fixes.push({
+      title,
+      preferred: true,
+      edits: withImports(ctx, [{ start: node.startIndex, end: node.endIndex, newText: `&${arg.text}{Timeout: ${t.text}}` }], t.imports),
+    });
   } else {
     const decl = node.parent;
     const id = node.childForFieldName('name')!;
     if (decl?.type === 'var_declaration' && named(decl).length === 1 && !node.text.includes('\n')) {
       const typeText = node.childForFieldName('type')!.text;
-      const newText = holder.kind === 'local' ? `${id.text} := ${typeText}{Timeout: ${t.text}}` : `var ${id.text} = ${typeText}{Timeout: ${t.text}}`;
+      const newText =
+        holder.kind === 'local' ? `${id.text} := ${typeText}{Timeout: ${t.text}}` : `var ${id.text} = ${typeText}{Timeout: ${t.text}}`;
       fixes.push({ title, preferred: true, edits: withImports(ctx, [{ start: decl.startIndex, end: decl.endIndex, newText }], t.imports) });
     }
   }

@@ -7,8 +7,22 @@ import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { callArgs, named, ofType, pathText, unparen } from '../facts/syntax';
 import {
-  addFieldEdit, enclosingStatement, escapes, fieldAssignedOn, freshName, hoistable, holderOf, holderUses, isTestFile, literalKeys, methodCallOn,
-  formatExpr, stringValue, timeoutValue, withImports, type Holder,
+  addFieldEdit,
+  enclosingStatement,
+  escapes,
+  fieldAssignedOn,
+  freshName,
+  hoistable,
+  holderOf,
+  holderUses,
+  isTestFile,
+  literalKeys,
+  methodCallOn,
+  formatExpr,
+  stringValue,
+  timeoutValue,
+  withImports,
+  type Holder,
 } from './_timeouts';
 
 const rule: Rule = {
@@ -41,12 +55,29 @@ const rule: Rule = {
   },
 };
 
-const SLOWLORIS = 'a client that sends its request headers slowly (slowloris) holds a connection, a goroutine and a file descriptor as long as it likes';
+const SLOWLORIS =
+  'a client that sends its request headers slowly (slowloris) holds a connection, a goroutine and a file descriptor as long as it likes';
 
 /** Helper → [server fields from the call's arguments by index, method, method arguments by index]. */
 const HELPERS: Record<string, { fields: [string, number][]; method: string; margs: number[]; n: number }> = {
-  ListenAndServe: { fields: [['Addr', 0], ['Handler', 1]], method: 'ListenAndServe', margs: [], n: 2 },
-  ListenAndServeTLS: { fields: [['Addr', 0], ['Handler', 3]], method: 'ListenAndServeTLS', margs: [1, 2], n: 4 },
+  ListenAndServe: {
+    fields: [
+      ['Addr', 0],
+      ['Handler', 1],
+    ],
+    method: 'ListenAndServe',
+    margs: [],
+    n: 2,
+  },
+  ListenAndServeTLS: {
+    fields: [
+      ['Addr', 0],
+      ['Handler', 3],
+    ],
+    method: 'ListenAndServeTLS',
+    margs: [1, 2],
+    n: 4,
+  },
   Serve: { fields: [['Handler', 1]], method: 'Serve', margs: [0], n: 2 },
   ServeTLS: { fields: [['Handler', 1]], method: 'ServeTLS', margs: [0, 2, 3], n: 4 },
 };
@@ -91,7 +122,9 @@ function checkHelper(ctx: RuleContext, call: SyntaxNode): void {
   if (!args.some((a) => a.text.includes('\n'))) {
     // Arguments move from a call with several arguments (gofmt depth 2: `a+b`) into a composite
     // literal (depth 1: `a + b`) or a call with fewer arguments: re-space them for their new place.
-    const fields: [string, string][] = h.fields.map(([k, i]) => [k, formatExpr(args[i].text, 1)] as [string, string]).filter(([k, v]) => !(k === 'Handler' && v === 'nil'));
+    const fields: [string, string][] = h.fields
+      .map(([k, i]) => [k, formatExpr(args[i].text, 1)] as [string, string])
+      .filter(([k, v]) => !(k === 'Handler' && v === 'nil'));
     fields.push([tf.key, tf.value.text]);
     const margs = h.margs.map((i) => formatExpr(args[i].text, h.margs.length > 1 ? 2 : 1)).join(', ');
     const type = ctx.ref('net/http', 'Server');
@@ -104,21 +137,33 @@ function checkHelper(ctx: RuleContext, call: SyntaxNode): void {
       fixes.push({
         title: `Use an http.Server with ${tf.key}: ${tf.value.text}`,
         preferred: true,
-        edits: withImports(ctx, [
-          { start: st.stmt.startIndex, end: st.stmt.startIndex, newText: `${srv} := &${type}{\n${body}\n${st.indent}}\n${st.indent}` },
-          { start: call.startIndex, end: call.endIndex, newText: `${srv}.${h.method}(${margs})` },
-        ], tf.value.imports),
+        edits: withImports(
+          ctx,
+          [
+            { start: st.stmt.startIndex, end: st.stmt.startIndex, newText: `${srv} := &${type}{\n${body}\n${st.indent}}\n${st.indent}` },
+            { start: call.startIndex, end: call.endIndex, newText: `${srv}.${h.method}(${margs})` },
+          ],
+          tf.value.imports,
+        ),
       });
     } else {
       const lit = fields.map(([k, v]) => `${k}: ${v}`).join(', ');
       fixes.push({
         title: `Use an http.Server with ${tf.key}: ${tf.value.text}`,
         preferred: true,
-        edits: withImports(ctx, [{ start: call.startIndex, end: call.endIndex, newText: `(&${type}{${lit}}).${h.method}(${margs})` }], tf.value.imports),
+        edits: withImports(
+          ctx,
+          [{ start: call.startIndex, end: call.endIndex, newText: `(&${type}{${lit}}).${h.method}(${margs})` }],
+          tf.value.imports,
+        ),
       });
     }
   }
-  ctx.report(call, `http.${name} serves with a zero http.Server, which has no timeouts: ${SLOWLORIS}; use an http.Server with ${tf.key}`, fixes);
+  ctx.report(
+    call,
+    `http.${name} serves with a zero http.Server, which has no timeouts: ${SLOWLORIS}; use an http.Server with ${tf.key}`,
+    fixes,
+  );
 }
 
 const SERVE_METHODS = new Set(['ListenAndServe', 'ListenAndServeTLS', 'Serve', 'ServeTLS']);
@@ -135,7 +180,11 @@ function checkServer(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'zero
   } else {
     const id = node.childForFieldName('name')!;
     const b = ctx.file.binding(id);
-    holder = b ? { kind: 'local', binding: b } : ctx.pkg.globals.get(id.text)?.binding.decl.id === id.id ? { kind: 'global', name: id.text } : { kind: 'other' };
+    holder = b
+      ? { kind: 'local', binding: b }
+      : ctx.pkg.globals.get(id.text)?.binding.decl.id === id.id
+        ? { kind: 'global', name: id.text }
+        : { kind: 'other' };
   }
   if (timeoutAssigned(ctx, holder)) return;
   if (form === 'zero') {
@@ -156,7 +205,11 @@ function checkServer(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'zero
       const typeText = node.childForFieldName('type')!.text;
       const value = `${typeText}{${tf.key}: ${tf.value.text}}`;
       const newText = holder.kind === 'local' ? `${id.text} := ${value}` : `var ${id.text} = ${value}`;
-      fixes.push({ title, preferred: true, edits: withImports(ctx, [{ start: decl.startIndex, end: decl.endIndex, newText }], tf.value.imports) });
+      fixes.push({
+        title,
+        preferred: true,
+        edits: withImports(ctx, [{ start: decl.startIndex, end: decl.endIndex, newText }], tf.value.imports),
+      });
     }
   }
   const at = form === 'zero' ? node.childForFieldName('name')! : node;

@@ -7,10 +7,37 @@ import type { SyntaxNode } from '../parser';
 import type { Binding } from '../facts/scope';
 import { errNotNil, indentAt, lineEnd, lineStart, named, ofType, statementsOf } from '../facts/syntax';
 import {
-  callsIn, closedConcurrently, connFieldOf, connRead, deadlineCall, durationSetting, enclosingLoops, errorReturn,
-  fieldOrigin, fieldRef, helperCallRead, helperSetsDeadline, innermostFunction, isMessageLoop, isOpenEndedLoop, isStreamConn, jumpTargets,
-  loopBody, loopCondition, originOf, outerFunctionOf, packageHasDeadlineWrapper, paramVerdict, passesToUnknown,
-  isTestCode, resultTypes, setsDeadlineIn, structManaged, walkNoFunc, type Chain, type FieldRef,
+  callsIn,
+  closedConcurrently,
+  connFieldOf,
+  connRead,
+  deadlineCall,
+  durationSetting,
+  enclosingLoops,
+  errorReturn,
+  fieldOrigin,
+  fieldRef,
+  helperCallRead,
+  helperSetsDeadline,
+  innermostFunction,
+  isMessageLoop,
+  isOpenEndedLoop,
+  isStreamConn,
+  jumpTargets,
+  loopBody,
+  loopCondition,
+  originOf,
+  outerFunctionOf,
+  packageHasDeadlineWrapper,
+  paramVerdict,
+  passesToUnknown,
+  isTestCode,
+  resultTypes,
+  setsDeadlineIn,
+  structManaged,
+  walkNoFunc,
+  type Chain,
+  type FieldRef,
 } from './_deadlines';
 
 const rule: Rule = {
@@ -137,7 +164,15 @@ function sourceOf(ctx: RuleContext, chain: Chain, override: FieldRef | null): So
     if (f) connExpr = `${ref.operand.text}.${f}`;
   }
   const name = `${ref.operand.text}.${ref.field}`;
-  return { kind: 'field', binding: null, connExpr, acceptedIn: fo.acceptedIn, field: `${ref.struct}.${ref.field}`, operand: ref.operand, name };
+  return {
+    kind: 'field',
+    binding: null,
+    connExpr,
+    acceptedIn: fo.acceptedIn,
+    field: `${ref.struct}.${ref.field}`,
+    operand: ref.operand,
+    name,
+  };
 }
 
 function describe(src: Source): string {

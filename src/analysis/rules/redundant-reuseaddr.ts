@@ -8,7 +8,14 @@ import type { SyntaxNode } from '../parser';
 import type { FileFacts } from '../facts/package';
 import { callArgs, exprList, methodCall, named, ofType, statementsOf, unparen } from '../facts/syntax';
 import {
-  builtForWindows, controlCallback, isAssignedTo, isSocketListenerKind, rawConnOrigin, resolveFd, sysCall, sysConst,
+  builtForWindows,
+  controlCallback,
+  isAssignedTo,
+  isSocketListenerKind,
+  rawConnOrigin,
+  resolveFd,
+  sysCall,
+  sysConst,
 } from './_rawsock';
 import { ownsLines } from './_shutdown';
 
@@ -122,15 +129,21 @@ function usedOnlyForListen(file: FileFacts, site: { literal?: SyntaxNode; variab
   let holder: SyntaxNode | null = site.variable ?? null;
   if (site.literal) {
     let n: SyntaxNode = site.literal;
-    while (n.parent && (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.text.startsWith('&')))) n = n.parent;
+    while (
+      n.parent &&
+      (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.text.startsWith('&')))
+    )
+      n = n.parent;
     const p = n.parent;
-    if (p?.type === 'selector_expression' && p.childForFieldName('operand')?.id === n.id) return p.childForFieldName('field')?.text === 'Listen';
+    if (p?.type === 'selector_expression' && p.childForFieldName('operand')?.id === n.id)
+      return p.childForFieldName('field')?.text === 'Listen';
     if (p?.type !== 'expression_list') return false;
     const st = p.parent;
     if (!st || !['short_var_declaration', 'var_spec', 'assignment_statement'].includes(st.type)) return false;
     const right = exprList(p);
     const idx = right.findIndex((r) => r.id === n.id);
-    const left = st.type === 'var_spec' ? st.childrenForFieldName('name').filter((c): c is SyntaxNode => !!c) : exprList(st.childForFieldName('left'));
+    const left =
+      st.type === 'var_spec' ? st.childrenForFieldName('name').filter((c): c is SyntaxNode => !!c) : exprList(st.childForFieldName('left'));
     holder = left.length === right.length ? left[idx] : null;
   }
   if (!holder || holder.type !== 'identifier') return false;

@@ -5,10 +5,18 @@ import type { Rule, Fix, TextEdit } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { isNoReturnCall } from '../facts/flow';
+import { callArgs, enclosingFunction, errNotNil, exprList, named, ofType, statementsOf, unparen } from '../facts/syntax';
 import {
-  callArgs, enclosingFunction, errNotNil, exprList, named, ofType, statementsOf, unparen,
-} from '../facts/syntax';
-import { SERVE_METHODS, enclosingStatement, freshName, indentLines, isTestFile, lineIndent, ownsLines, serverCall, serverIsStopped } from './_shutdown';
+  SERVE_METHODS,
+  enclosingStatement,
+  freshName,
+  indentLines,
+  isTestFile,
+  lineIndent,
+  ownsLines,
+  serverCall,
+  serverIsStopped,
+} from './_shutdown';
 
 const rule: Rule = {
   meta: {
@@ -41,7 +49,8 @@ const rule: Rule = {
       const message =
         `${callText}() returns http.ErrServerClosed as soon as Shutdown or Close is called, and ${sink.what} then ends the process ` +
         `while Shutdown is still draining requests; treat http.ErrServerClosed as a normal stop (errors.Is(err, http.ErrServerClosed))`;
-      const fix = sink.kind === 'arg' ? wrapFix(ctx, call, sink.fatal) : sink.kind === 'check' ? conditionFix(ctx, sink.cond, sink.err) : null;
+      const fix =
+        sink.kind === 'arg' ? wrapFix(ctx, call, sink.fatal) : sink.kind === 'check' ? conditionFix(ctx, sink.cond, sink.err) : null;
       ctx.report(call, message, fix ? [fix] : []);
     }
   },

@@ -7,7 +7,17 @@ import type { SyntaxNode } from '../parser';
 import { outerFunction } from '../facts/scope';
 import { callArgs, descendantsNoFunc, enclosingFunction, exprList, methodCall, named, ofType, unparen } from '../facts/syntax';
 import {
-  SERVE_METHODS, enclosingStatement, freshName, inLoop, indentLines, isTestFile, lineIndent, ownsLines, recvKey, serverCall, shutdownTimeoutArg,
+  SERVE_METHODS,
+  enclosingStatement,
+  freshName,
+  inLoop,
+  indentLines,
+  isTestFile,
+  lineIndent,
+  ownsLines,
+  recvKey,
+  serverCall,
+  shutdownTimeoutArg,
 } from './_shutdown';
 
 const CLOSE = new Set(['Close']);
@@ -44,7 +54,12 @@ const STOP_WORDS = new Set(['stop', 'shutdown', 'quit', 'halt', 'teardown', 'gra
 
 /** The words of a Go identifier, lower-cased (`forceStopHTTP` → force, stop, http), plus adjacent pairs joined (shut+down). */
 function nameWords(name: string): Set<string> {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').split(/[\s_]+/).filter(Boolean).map((w) => w.toLowerCase());
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[\s_]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
   const out = new Set(words);
   for (let i = 0; i + 1 < words.length; i++) out.add(words[i] + words[i + 1]);
   return out;
@@ -73,7 +88,14 @@ function checkClose(ctx: RuleContext, call: SyntaxNode, recv: SyntaxNode): void 
 }
 
 /** Why this Close is the server's stop path, or null when nothing says so (stay quiet). */
-function stopEvidence(ctx: RuleContext, call: SyntaxNode, fn: SyntaxNode, outer: SyntaxNode, key: string | null, name: string): string | null {
+function stopEvidence(
+  ctx: RuleContext,
+  call: SyntaxNode,
+  fn: SyntaxNode,
+  outer: SyntaxNode,
+  key: string | null,
+  name: string,
+): string | null {
   if (hasWord(name, STOP_WORDS)) return `in ${name}`;
   for (const c of ofType(outer, 'call_expression')) {
     const q = ctx.file.qualified(c.childForFieldName('function'));
@@ -88,7 +110,8 @@ function stopEvidence(ctx: RuleContext, call: SyntaxNode, fn: SyntaxNode, outer:
   }
   // The same function runs the server in the background and then stops it (a blocking Serve
   // followed by Close is only cleanup after the server has already failed).
-  if (key && ofType(outer, 'call_expression').some((c) => isServeOn(c, key) && inGoroutine(c, outer))) return 'at the end of the server\'s run';
+  if (key && ofType(outer, 'call_expression').some((c) => isServeOn(c, key) && inGoroutine(c, outer)))
+    return "at the end of the server's run";
   return null;
 }
 
@@ -142,7 +165,10 @@ function closeFix(ctx: RuleContext, call: SyntaxNode, r: string): Fix | null {
   const graceful = [`if ${err} := ${r}.Shutdown(${c}); ${err} != nil {`, `\t${r}.Close()`, `}`];
   const edits: TextEdit[] = [];
   const expr = unparen(named(stmt)[0]);
-  if ((stmt.type === 'expression_statement' && expr?.id === call.id) || (stmt.type === 'assignment_statement' && isBlankAssign(stmt, call))) {
+  if (
+    (stmt.type === 'expression_statement' && expr?.id === call.id) ||
+    (stmt.type === 'assignment_statement' && isBlankAssign(stmt, call))
+  ) {
     // In a loop, cancel right after rather than deferring until the function returns.
     const lines = inLoop(stmt) ? [head[0], ...graceful, `${cancel}()`] : [...head, ...graceful];
     edits.push({ start: stmt.startIndex, end: stmt.endIndex, newText: indentLines(lines, indent) });

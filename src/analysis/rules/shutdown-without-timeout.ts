@@ -5,7 +5,17 @@ import type { Rule, Fix, TextEdit } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { callArgs, lineEnd, ofType, unparen } from '../facts/syntax';
-import { enclosingStatement, freshName, inLoop, indentLines, isTestFile, lineIndent, ownsLines, serverCall, shutdownTimeoutArg } from './_shutdown';
+import {
+  enclosingStatement,
+  freshName,
+  inLoop,
+  indentLines,
+  isTestFile,
+  lineIndent,
+  ownsLines,
+  serverCall,
+  shutdownTimeoutArg,
+} from './_shutdown';
 
 const SHUTDOWN = new Set(['Shutdown']);
 
@@ -61,7 +71,8 @@ function backgroundArg(ctx: RuleContext, arg: SyntaxNode): { viaVar: boolean } |
   if (!scopes) return null;
   for (const use of scopes.usesOf(b)) {
     const p = use.parent;
-    if (p?.type === 'expression_list' && p.parent?.type === 'assignment_statement' && p.parent.childForFieldName('left')?.id === p.id) return null;
+    if (p?.type === 'expression_list' && p.parent?.type === 'assignment_statement' && p.parent.childForFieldName('left')?.id === p.id)
+      return null;
     if (p?.type === 'unary_expression' && (p.childForFieldName('operator')?.text ?? p.child(0)?.text) === '&') return null;
   }
   return { viaVar: true };

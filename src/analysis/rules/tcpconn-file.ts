@@ -17,7 +17,7 @@ const rule: Rule = {
     severity: 'warning',
     category: 'raw-socket',
     description:
-      '`File()` on a TCP/UDP/Unix connection or listener returns a duplicate descriptor that must be closed as well, and calling `Fd()` on it puts the shared socket into blocking mode: the original connection\'s deadlines stop working and Read or Close can hang. Use `SyscallConn()` and `RawConn.Control` to reach the descriptor in place.',
+      "`File()` on a TCP/UDP/Unix connection or listener returns a duplicate descriptor that must be closed as well, and calling `Fd()` on it puts the shared socket into blocking mode: the original connection's deadlines stop working and Read or Close can hang. Use `SyscallConn()` and `RawConn.Control` to reach the descriptor in place.",
     zh: {
       title: '在网络连接上调用 File()',
       description:
@@ -54,7 +54,8 @@ function usesOfFile(ctx: RuleContext, call: SyntaxNode): FileUse {
   const u: FileUse = { stmt: null, fileId: null, errId: null, dropped: false, handedOff: false, fdCalls: [], closes: [] };
   const p = call.parent;
   const st = p?.parent;
-  const isAssign = st && (st.type === 'short_var_declaration' || (st.type === 'assignment_statement' && st.childForFieldName('operator')?.text === '='));
+  const isAssign =
+    st && (st.type === 'short_var_declaration' || (st.type === 'assignment_statement' && st.childForFieldName('operator')?.text === '='));
   if (p?.type !== 'expression_list' || !st || !isAssign || st.childForFieldName('right')?.id !== p.id || exprList(p).length !== 1) {
     u.handedOff = true;
     return u;
@@ -113,12 +114,20 @@ function checkFile(ctx: RuleContext, call: SyntaxNode, recv: SyntaxNode, listene
   const ops = listener ? 'Accept or Close' : 'Read, Write or Close';
   const parts: string[] = [];
   if (old) {
-    parts.push(`before Go 1.11 (this module says go ${ctx.goVersion}) File() itself switches the socket into blocking mode, and ${x} with it, so ${x}'s deadlines stop working and a blocked ${ops} can hang`);
+    parts.push(
+      `before Go 1.11 (this module says go ${ctx.goVersion}) File() itself switches the socket into blocking mode, and ${x} with it, so ${x}'s deadlines stop working and a blocked ${ops} can hang`,
+    );
   } else if (fdHarm) {
-    parts.push(`${f}.Fd() switches the socket into blocking mode, and ${x} with it (both descriptors share one open file description), so ${x}'s deadlines stop working and a blocked ${ops} can hang`);
+    parts.push(
+      `${f}.Fd() switches the socket into blocking mode, and ${x} with it (both descriptors share one open file description), so ${x}'s deadlines stop working and a blocked ${ops} can hang`,
+    );
   }
   if (leak) {
-    parts.push(use.dropped ? 'the copy is dropped without Close and stays open until the garbage collector finalizes it' : `${f} is never closed: the second descriptor stays open until the garbage collector finalizes it`);
+    parts.push(
+      use.dropped
+        ? 'the copy is dropped without Close and stays open until the garbage collector finalizes it'
+        : `${f} is never closed: the second descriptor stays open until the garbage collector finalizes it`,
+    );
   }
   const message = `${x}.File() duplicates the socket descriptor: ${parts.join('; and ')}. Use ${x}.SyscallConn() and RawConn.Control to work on the descriptor in place`;
   const fixes: Fix[] = [];
@@ -144,7 +153,11 @@ function originalLivesOn(call: SyntaxNode, orig: SyntaxNode, fdCalls: SyntaxNode
   for (const n of ofType(fn, ['identifier', 'selector_expression'])) {
     if (pathText(n) !== key) continue;
     const sel = n.parent;
-    const isClose = sel?.type === 'selector_expression' && sel.childForFieldName('operand')?.id === n.id && sel.childForFieldName('field')?.text === 'Close' && sel.parent?.type === 'call_expression';
+    const isClose =
+      sel?.type === 'selector_expression' &&
+      sel.childForFieldName('operand')?.id === n.id &&
+      sel.childForFieldName('field')?.text === 'Close' &&
+      sel.parent?.type === 'call_expression';
     const deferred = isClose && sel!.parent!.parent?.type === 'defer_statement';
     if (isClose && (deferred || n.startIndex >= after)) {
       closed = true;
@@ -200,7 +213,13 @@ function syscallConnFix(ctx: RuleContext, fileCall: SyntaxNode, use: FileUse): F
   for (const c of use.closes) {
     // `f.Close()` / `defer f.Close()` go away, wherever they are (the err branch too).
     const st = enclosingStatement(c);
-    if (!st || st.startIndex < fs.endIndex || (st.type !== 'expression_statement' && st.type !== 'defer_statement') || unparen(st.namedChild(0))?.id !== c.id) return null;
+    if (
+      !st ||
+      st.startIndex < fs.endIndex ||
+      (st.type !== 'expression_statement' && st.type !== 'defer_statement') ||
+      unparen(st.namedChild(0))?.id !== c.id
+    )
+      return null;
     removals.push(st);
   }
   const wraps = new Map<number, Wrap>();
@@ -282,7 +301,10 @@ function wrapLines(ctx: RuleContext, w: Wrap, rc: string, cerr: string, errName:
     call = unparen(r[0]);
     left = l;
     shape = 'if';
-  } else if (st.type === 'short_var_declaration' || (st.type === 'assignment_statement' && st.childForFieldName('operator')?.text === '=')) {
+  } else if (
+    st.type === 'short_var_declaration' ||
+    (st.type === 'assignment_statement' && st.childForFieldName('operator')?.text === '=')
+  ) {
     const right = exprList(st.childForFieldName('right'));
     if (right.length !== 1) return null;
     call = unparen(right[0]);
@@ -314,11 +336,27 @@ function wrapLines(ctx: RuleContext, w: Wrap, rc: string, cerr: string, errName:
     // Keep the if and its body as written: it now tests the error the callback stored.
     const op = freshName(st, ['opErr', 'sockErr']);
     const rest = text.slice(call.endIndex, st.endIndex);
-    return [`var ${op} error`, `if ${cerr} := ${open}`, `\t${op} = ${body}`, `}); ${cerr} != nil {`, `\t${op} = ${cerr}`, '}', ...`if ${left[0].text} := ${op}${rest}`.split('\n').map((l, i) => (i === 0 ? l : l.replace(indentOf(text, st), '')))];
+    return [
+      `var ${op} error`,
+      `if ${cerr} := ${open}`,
+      `\t${op} = ${body}`,
+      `}); ${cerr} != nil {`,
+      `\t${op} = ${cerr}`,
+      '}',
+      ...`if ${left[0].text} := ${op}${rest}`.split('\n').map((l, i) => (i === 0 ? l : l.replace(indentOf(text, st), ''))),
+    ];
   }
   if (shape === 'return') {
     const op = freshName(st, ['opErr', 'sockErr']);
-    return [`var ${op} error`, `if ${cerr} := ${open}`, `\t${op} = ${body}`, `}); ${cerr} != nil {`, `\treturn ${cerr}`, '}', `return ${op}`];
+    return [
+      `var ${op} error`,
+      `if ${cerr} := ${open}`,
+      `\t${op} = ${body}`,
+      `}); ${cerr} != nil {`,
+      `\treturn ${cerr}`,
+      '}',
+      `return ${op}`,
+    ];
   }
   // Assignments: the last name receives the error; declare names this statement introduced.
   if (left.some((l) => l.type !== 'identifier')) return null;
@@ -351,7 +389,11 @@ function isNewDecl(ctx: RuleContext, id: SyntaxNode): boolean {
   if (!scopes || !b || b.decl.id !== id.id) return false;
   const fnOfBlock = b.scope.type === 'block' && b.scope.parent && isFunctionNode(b.scope.parent) ? b.scope.parent : null;
   return !scopes.bindings.some(
-    (o) => o !== b && o.name === id.text && o.decl.startIndex < id.startIndex && (o.scope.id === b.scope.id || (!!fnOfBlock && o.isParam && o.scope.id === fnOfBlock.id)),
+    (o) =>
+      o !== b &&
+      o.name === id.text &&
+      o.decl.startIndex < id.startIndex &&
+      (o.scope.id === b.scope.id || (!!fnOfBlock && o.isParam && o.scope.id === fnOfBlock.id)),
   );
 }
 

@@ -44,9 +44,55 @@ const rule: Rule = {
 // ---------------------------------------------------------------------------------------------
 // Where does the error come from?
 
-const CONN_IO = new Set(['Read', 'Write', 'ReadFrom', 'WriteTo', 'ReadFromUDP', 'WriteToUDP', 'ReadMsgUDP', 'WriteMsgUDP', 'ReadFromUDPAddrPort', 'WriteToUDPAddrPort', 'ReadFromUnix', 'WriteToUnix', 'ReadMsgUnix', 'WriteMsgUnix', 'ReadFromIP', 'WriteToIP', 'Accept', 'AcceptTCP', 'AcceptUnix', 'Handshake', 'HandshakeContext']);
-const IO_HELPERS = new Set(['io.ReadFull', 'io.ReadAtLeast', 'io.Copy', 'io.CopyN', 'io.CopyBuffer', 'io.ReadAll', 'io/ioutil.ReadAll', 'fmt.Fprint', 'fmt.Fprintf', 'fmt.Fprintln']);
-const BUFFERED = new Set(['bufio.NewReader', 'bufio.NewReaderSize', 'bufio.NewWriter', 'bufio.NewWriterSize', 'bufio.NewReadWriter', 'bufio.NewScanner', 'encoding/json.NewDecoder', 'encoding/json.NewEncoder', 'encoding/gob.NewDecoder', 'encoding/gob.NewEncoder', 'net/textproto.NewReader', 'net/textproto.NewConn']);
+const CONN_IO = new Set([
+  'Read',
+  'Write',
+  'ReadFrom',
+  'WriteTo',
+  'ReadFromUDP',
+  'WriteToUDP',
+  'ReadMsgUDP',
+  'WriteMsgUDP',
+  'ReadFromUDPAddrPort',
+  'WriteToUDPAddrPort',
+  'ReadFromUnix',
+  'WriteToUnix',
+  'ReadMsgUnix',
+  'WriteMsgUnix',
+  'ReadFromIP',
+  'WriteToIP',
+  'Accept',
+  'AcceptTCP',
+  'AcceptUnix',
+  'Handshake',
+  'HandshakeContext',
+]);
+const IO_HELPERS = new Set([
+  'io.ReadFull',
+  'io.ReadAtLeast',
+  'io.Copy',
+  'io.CopyN',
+  'io.CopyBuffer',
+  'io.ReadAll',
+  'io/ioutil.ReadAll',
+  'fmt.Fprint',
+  'fmt.Fprintf',
+  'fmt.Fprintln',
+]);
+const BUFFERED = new Set([
+  'bufio.NewReader',
+  'bufio.NewReaderSize',
+  'bufio.NewWriter',
+  'bufio.NewWriterSize',
+  'bufio.NewReadWriter',
+  'bufio.NewScanner',
+  'encoding/json.NewDecoder',
+  'encoding/json.NewEncoder',
+  'encoding/gob.NewDecoder',
+  'encoding/gob.NewEncoder',
+  'net/textproto.NewReader',
+  'net/textproto.NewConn',
+]);
 
 /** The connection (as a path like `c.conn`) an expression reads or writes through, if it is one. */
 function connPath(ctx: RuleContext, e: SyntaxNode | null | undefined, depth = 0): string | null {
@@ -72,7 +118,12 @@ function reachingAssignment(at: SyntaxNode, name: string): SyntaxNode | null {
   let child: SyntaxNode = at;
   for (let p = at.parent; p; child = p, p = p.parent) {
     if (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal') return null;
-    if (p.type === 'if_statement' || p.type === 'for_statement' || p.type === 'expression_switch_statement' || p.type === 'type_switch_statement') {
+    if (
+      p.type === 'if_statement' ||
+      p.type === 'for_statement' ||
+      p.type === 'expression_switch_statement' ||
+      p.type === 'type_switch_statement'
+    ) {
       const init = p.childForFieldName('initializer');
       if (init && init.id !== child.id && init.endIndex <= child.startIndex && assignsTo(init, name)) return init;
     }
@@ -81,7 +132,11 @@ function reachingAssignment(at: SyntaxNode, name: string): SyntaxNode | null {
       const i = stmts.findIndex((s) => s.id === child.id);
       for (let j = i - 1; j >= 0; j--) {
         if (assignsTo(stmts[j], name)) return stmts[j];
-        if (stmts[j].type === 'var_declaration' && ofType(stmts[j], 'var_spec').some((s) => s.childrenForFieldName('name').some((x) => x?.text === name))) return stmts[j];
+        if (
+          stmts[j].type === 'var_declaration' &&
+          ofType(stmts[j], 'var_spec').some((s) => s.childrenForFieldName('name').some((x) => x?.text === name))
+        )
+          return stmts[j];
       }
     }
   }
@@ -112,12 +167,14 @@ function errorSource(ctx: RuleContext, errExpr: SyntaxNode, at: SyntaxNode): Sou
     // conn wrapper): such methods pass the connection's error through.
     const connLike = isConn(direct) || isListener(direct) || direct === null || direct.replace(/^\*/, '').startsWith('local.');
     if (connLike && CONN_IO.has(m)) conn = pathText(recv) ?? recv?.text ?? null;
-    else if (!isConn(direct) && !isListener(direct) && /^(Read|Write|Peek|Decode|Encode|Scan|Flush|Discard)/.test(m)) conn = connPath(ctx, recv);
+    else if (!isConn(direct) && !isListener(direct) && /^(Read|Write|Peek|Decode|Encode|Scan|Flush|Discard)/.test(m))
+      conn = connPath(ctx, recv);
   }
   if (!conn) return { kind: 'other' };
   // A deadline set on the same connection in this function makes it a deadline read/write.
   let fnNode: SyntaxNode | null = null;
-  for (let p = at.parent; p; p = p.parent) if (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal') fnNode = p;
+  for (let p = at.parent; p; p = p.parent)
+    if (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal') fnNode = p;
   for (const c of ofType(fnNode ?? ctx.tree.rootNode, 'call_expression')) {
     const f = unparen(c.childForFieldName('function'));
     if (f?.type !== 'selector_expression') continue;
@@ -172,10 +229,16 @@ function expressionFixes(ctx: RuleContext, node: SyntaxNode, errNode: SyntaxNode
   const fixes: Fix[] = [];
   const canIs = src.kind !== 'other' && ctx.goAtLeast('1.15');
   const is = isDeadline(ctx, errText);
-  const imports = (edits: TextEdit[], paths: string[]) => (drop ? withImportsDropping(ctx, edits, paths, drop) : withImports(ctx, edits, paths));
-  const isFix: Fix = { title: `Use ${is.text}`, edits: imports([{ start: node.startIndex, end: node.endIndex, newText: parenthesize(node, is.text) }], is.imports) };
+  const imports = (edits: TextEdit[], paths: string[]) =>
+    drop ? withImportsDropping(ctx, edits, paths, drop) : withImports(ctx, edits, paths);
+  const isFix: Fix = {
+    title: `Use ${is.text}`,
+    edits: imports([{ start: node.startIndex, end: node.endIndex, newText: parenthesize(node, is.text) }], is.imports),
+  };
   const as = asEdits(ctx, node, errText);
-  const asFix: Fix | null = as ? { title: `Use errors.As(${errText}, &${as.name}) && ${as.name}.Timeout()`, edits: imports(as.edits, as.imports) } : null;
+  const asFix: Fix | null = as
+    ? { title: `Use errors.As(${errText}, &${as.name}) && ${as.name}.Timeout()`, edits: imports(as.edits, as.imports) }
+    : null;
   if (canIs && src.kind === 'deadline') fixes.push({ ...isFix, preferred: true });
   if (asFix) fixes.push({ ...asFix, preferred: !(canIs && src.kind === 'deadline') });
   if (canIs && src.kind === 'conn') fixes.push(isFix);
@@ -183,7 +246,8 @@ function expressionFixes(ctx: RuleContext, node: SyntaxNode, errNode: SyntaxNode
 }
 
 function advice(ctx: RuleContext, src: Source): string {
-  if (src.kind === 'deadline' && ctx.goAtLeast('1.15')) return `for a deadline on ${src.conn} use errors.Is(err, os.ErrDeadlineExceeded) (Go 1.15+)`;
+  if (src.kind === 'deadline' && ctx.goAtLeast('1.15'))
+    return `for a deadline on ${src.conn} use errors.Is(err, os.ErrDeadlineExceeded) (Go 1.15+)`;
   if (!ctx.goAtLeast('1.13')) return 'unwrap the error before asserting (errors.As needs Go 1.13)';
   return 'use errors.As(err, &ne) && ne.Timeout()';
 }
@@ -203,19 +267,27 @@ function checkAssertion(ctx: RuleContext, ta: SyntaxNode, reported: Set<number>)
     const src = errorSource(ctx, errNode, ta);
     const temp = inline.name === 'Temporary' ? `; ${TEMPORARY}` : '';
     const fixes = inline.name === 'Timeout' ? expressionFixes(ctx, inline.call, errNode, src) : [];
-    ctx.report(ta, `${errNode.text}.(net.Error).${inline.name}() panics when ${errNode.text} is not a net.Error (io.EOF, a wrapped error) and misses wrapped timeouts${temp}; ${advice(ctx, src)}`, fixes);
+    ctx.report(
+      ta,
+      `${errNode.text}.(net.Error).${inline.name}() panics when ${errNode.text} is not a net.Error (io.EOF, a wrapped error) and misses wrapped timeouts${temp}; ${advice(ctx, src)}`,
+      fixes,
+    );
     return;
   }
   // ne, ok := err.(net.Error) / ne := err.(net.Error)
   const list = v.parent;
   const stmt = list?.parent;
-  if (list?.type !== 'expression_list' || !stmt || !['short_var_declaration', 'assignment_statement', 'var_spec'].includes(stmt.type)) return;
-  const left = stmt.type === 'var_spec' ? stmt.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x) : exprList(stmt.childForFieldName('left'));
+  if (list?.type !== 'expression_list' || !stmt || !['short_var_declaration', 'assignment_statement', 'var_spec'].includes(stmt.type))
+    return;
+  const left =
+    stmt.type === 'var_spec'
+      ? stmt.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x)
+      : exprList(stmt.childForFieldName('left'));
   if (exprList(list).length !== 1 || (left.length !== 1 && left.length !== 2)) return;
   const neId = left[0];
   if (neId.type !== 'identifier' || neId.text === '_') return;
   const scopes = ctx.file.scopesFor(neId);
-  const b = stmt.type === 'assignment_statement' ? ctx.file.binding(neId) : scopes?.bindings.find((x) => x.decl.id === neId.id) ?? null;
+  const b = stmt.type === 'assignment_statement' ? ctx.file.binding(neId) : (scopes?.bindings.find((x) => x.decl.id === neId.id) ?? null);
   if (!b || !scopes) return;
   const uses = scopes.usesOf(b).filter((u) => u.startIndex > stmt.startIndex);
   const methods = new Set(uses.map((u) => methodCallOn(u)?.name).filter((m): m is string => m === 'Timeout' || m === 'Temporary'));
@@ -225,7 +297,11 @@ function checkAssertion(ctx: RuleContext, ta: SyntaxNode, reported: Set<number>)
   const e = errNode.text;
   const fixes = left.length === 2 && !methods.has('Temporary') ? assertionFixes(ctx, stmt, left[0], left[1], errNode, src, uses) : [];
   if (left.length === 1) {
-    ctx.report(ta, `${e}.(net.Error) panics when ${e} is not a net.Error (io.EOF, a wrapped error)${methods.has('Temporary') ? `; ${TEMPORARY}` : ''}; ${advice(ctx, src)}`, fixes);
+    ctx.report(
+      ta,
+      `${e}.(net.Error) panics when ${e} is not a net.Error (io.EOF, a wrapped error)${methods.has('Temporary') ? `; ${TEMPORARY}` : ''}; ${advice(ctx, src)}`,
+      fixes,
+    );
     return;
   }
   if (methods.has('Temporary')) {
@@ -234,20 +310,37 @@ function checkAssertion(ctx: RuleContext, ta: SyntaxNode, reported: Set<number>)
     return;
   }
   if (src.kind === 'other') {
-    ctx.report(ta, `${e}.(net.Error) sees only the outermost error: a timeout wrapped with %w (or by another package) is missed; ${advice(ctx, src)}`, fixes);
+    ctx.report(
+      ta,
+      `${e}.(net.Error) sees only the outermost error: a timeout wrapped with %w (or by another package) is missed; ${advice(ctx, src)}`,
+      fixes,
+    );
     return;
   }
   // Straight from I/O on a connection: the assertion sees the real error. What remains is the Go 1.15
   // advice for deadlines: Timeout() is also true for a keep-alive timeout (Go 1.13), errors.Is is exact.
   if (src.kind === 'deadline' && ctx.goAtLeast('1.15')) {
-    ctx.report(ta, `${e}.(net.Error).Timeout() is also true when no deadline passed (a dead peer detected by TCP keep-alive, since Go 1.13); ${advice(ctx, src)}, which is exactly the deadline`, fixes);
+    ctx.report(
+      ta,
+      `${e}.(net.Error).Timeout() is also true when no deadline passed (a dead peer detected by TCP keep-alive, since Go 1.13); ${advice(ctx, src)}, which is exactly the deadline`,
+      fixes,
+    );
   }
 }
 
-const TEMPORARY = 'Temporary() is deprecated since Go 1.18: "temporary" is not well-defined (most such errors are timeouts, the others are surprising)';
+const TEMPORARY =
+  'Temporary() is deprecated since Go 1.18: "temporary" is not well-defined (most such errors are timeouts, the others are surprising)';
 
 /** Fixes for `ne, ok := err.(net.Error)` followed by `ok && ne.Timeout()`. */
-function assertionFixes(ctx: RuleContext, stmt: SyntaxNode, neId: SyntaxNode, okId: SyntaxNode, errNode: SyntaxNode, src: Source, neUses: SyntaxNode[]): Fix[] {
+function assertionFixes(
+  ctx: RuleContext,
+  stmt: SyntaxNode,
+  neId: SyntaxNode,
+  okId: SyntaxNode,
+  errNode: SyntaxNode,
+  src: Source,
+  neUses: SyntaxNode[],
+): Fix[] {
   if (!ctx.goAtLeast('1.13')) return [];
   const errText = pathText(errNode);
   if (!errText || stmt.type === 'var_spec') return [];
@@ -269,7 +362,14 @@ function assertionFixes(ctx: RuleContext, stmt: SyntaxNode, neId: SyntaxNode, ok
     if (canIs) {
       const is = isDeadline(ctx, errText);
       const tail = conj.length > 2 ? cond.text.slice(conj[2].startIndex - cond.startIndex) : '';
-      isFix = { title: `Use ${is.text}`, edits: withImports(ctx, [{ start: stmt.startIndex, end: cond.endIndex, newText: tail ? `${is.text} && ${tail}` : is.text }], is.imports) };
+      isFix = {
+        title: `Use ${is.text}`,
+        edits: withImports(
+          ctx,
+          [{ start: stmt.startIndex, end: cond.endIndex, newText: tail ? `${is.text} && ${tail}` : is.text }],
+          is.imports,
+        ),
+      };
     }
     const st = enclosingStatement(ctx.text, ifStmt);
     let asFix: Fix | null = null;
@@ -294,11 +394,19 @@ function assertionFixes(ctx: RuleContext, stmt: SyntaxNode, neId: SyntaxNode, ok
       const bodyUses = neUses.filter((u) => u.startIndex >= cond.endIndex);
       asFix = {
         title: `Use var ${v} net.Error; errors.As(${errText}, &${v}) && …`,
-        edits: withImports(ctx, [
-          { start: ifStmt.startIndex, end: ifStmt.startIndex, newText: `var ${v} ${netError}\n${st.indent}` },
-          { start: stmt.startIndex, end: cond.endIndex, newText: `${ctx.ref('errors', 'As')}(${errText}, &${v}) && ${renamed(conj[1].startIndex, cond.endIndex)}` },
-          ...(v === neId.text ? [] : bodyUses.map((u) => ({ start: u.startIndex, end: u.endIndex, newText: v }))),
-        ], ['errors', 'net']),
+        edits: withImports(
+          ctx,
+          [
+            { start: ifStmt.startIndex, end: ifStmt.startIndex, newText: `var ${v} ${netError}\n${st.indent}` },
+            {
+              start: stmt.startIndex,
+              end: cond.endIndex,
+              newText: `${ctx.ref('errors', 'As')}(${errText}, &${v}) && ${renamed(conj[1].startIndex, cond.endIndex)}`,
+            },
+            ...(v === neId.text ? [] : bodyUses.map((u) => ({ start: u.startIndex, end: u.endIndex, newText: v }))),
+          ],
+          ['errors', 'net'],
+        ),
       };
     }
     if (isFix && src.kind === 'deadline') fixes.push({ ...isFix, preferred: true });
@@ -311,16 +419,28 @@ function assertionFixes(ctx: RuleContext, stmt: SyntaxNode, neId: SyntaxNode, ok
   const st = enclosingStatement(ctx.text, stmt);
   if (!st || st.stmt.id !== stmt.id) return [];
   if (stmt.type === 'assignment_statement') {
-    return [{ title: `Use ${okId.text} = ${asCall}`, preferred: true, edits: withImports(ctx, [{ start: stmt.startIndex, end: stmt.endIndex, newText: `${okId.text} = ${asCall}` }], ['errors']) }];
+    return [
+      {
+        title: `Use ${okId.text} = ${asCall}`,
+        preferred: true,
+        edits: withImports(ctx, [{ start: stmt.startIndex, end: stmt.endIndex, newText: `${okId.text} = ${asCall}` }], ['errors']),
+      },
+    ];
   }
   // := : both names must be new here (no redeclaration), and not used elsewhere under the same name.
   if (declaredInBlockBefore(ctx, stmt, neId.text) || (okId.text !== '_' && declaredInBlockBefore(ctx, stmt, okId.text))) return [];
   const okPart = okId.text === '_' ? `_ = ${asCall}` : `${okId.text} := ${asCall}`;
-  return [{
-    title: `Use var ${neId.text} net.Error; ${okPart}`,
-    preferred: true,
-    edits: withImports(ctx, [{ start: stmt.startIndex, end: stmt.endIndex, newText: `var ${neId.text} ${netError}\n${st.indent}${okPart}` }], ['errors', 'net']),
-  }];
+  return [
+    {
+      title: `Use var ${neId.text} net.Error; ${okPart}`,
+      preferred: true,
+      edits: withImports(
+        ctx,
+        [{ start: stmt.startIndex, end: stmt.endIndex, newText: `var ${neId.text} ${netError}\n${st.indent}${okPart}` }],
+        ['errors', 'net'],
+      ),
+    },
+  ];
 }
 
 function conjuncts(n: SyntaxNode | null | undefined): SyntaxNode[] {
@@ -411,7 +531,11 @@ function checkErrorText(ctx: RuleContext, call: SyntaxNode): void {
   // The file's last use of package strings goes away with the fix: so must its import.
   const stringsUses = ofType(ctx.tree.rootNode, 'selector_expression').filter((x) => ctx.file.qualified(x)?.startsWith('strings.')).length;
   const fixes = expressionFixes(ctx, call, errNode, src, stringsUses === 1 ? 'strings' : undefined);
-  ctx.report(call, `matching "i/o timeout" in ${errNode.text}.Error() depends on message text and misses timeouts worded differently (http.Client's "Client.Timeout exceeded", keep-alive's "connection timed out"); ${advice(ctx, src)}`, fixes);
+  ctx.report(
+    call,
+    `matching "i/o timeout" in ${errNode.text}.Error() depends on message text and misses timeouts worded differently (http.Client's "Client.Timeout exceeded", keep-alive's "connection timed out"); ${advice(ctx, src)}`,
+    fixes,
+  );
 }
 
 export default rule;

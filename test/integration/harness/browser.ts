@@ -14,22 +14,38 @@ export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** Monaco renders spaces as U+00A0; compare normalised text. */
 export const norm = (s: string): string => s.replace(/\u00a0/g, ' ');
 
-export interface Chromium { context: BrowserContext; page: Page; close(): Promise<void> }
+export interface Chromium {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
 
 /** Headless chromium with a fresh throwaway profile (its XDG dirs too, so nothing lands in $HOME). */
 export async function launchChromium(opts: { viewport?: { width: number; height: number } } = {}): Promise<Chromium> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM} (run scripts/setup.sh, or set CHROMIUM)`);
   const tmp = removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), 'conndoctor-chromium-')));
   const profile = path.join(tmp, 'profile');
-  const xdg = { XDG_CONFIG_HOME: path.join(tmp, 'xdg', 'config'), XDG_DATA_HOME: path.join(tmp, 'xdg', 'data'), XDG_CACHE_HOME: path.join(tmp, 'xdg', 'cache') };
+  const xdg = {
+    XDG_CONFIG_HOME: path.join(tmp, 'xdg', 'config'),
+    XDG_DATA_HOME: path.join(tmp, 'xdg', 'data'),
+    XDG_CACHE_HOME: path.join(tmp, 'xdg', 'cache'),
+  };
   // chromium.launch() refuses --user-data-dir in args: a persistent context takes the profile dir
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: opts.viewport ?? { width: 1400, height: 900 },
     env: { ...process.env, ...xdg } as Record<string, string>,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   let closed = false;
@@ -41,7 +57,10 @@ export async function launchChromium(opts: { viewport?: { width: number; height:
       closed = true;
       // close pages first: a graceful disconnect makes the server dispose this window's
       // extension host at once (otherwise it waits for a reconnection for hours)
-      await Promise.race([Promise.all(context.pages().map((p) => p.close().catch(() => undefined))), new Promise((r) => setTimeout(r, 3000))]);
+      await Promise.race([
+        Promise.all(context.pages().map((p) => p.close().catch(() => undefined))),
+        new Promise((r) => setTimeout(r, 3000)),
+      ]);
       await context.close().catch(() => undefined);
       fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
       forgetTempDir(tmp);
@@ -61,7 +80,12 @@ export interface ProblemRow {
   col: number;
 }
 
-export interface RunningExtension { id: string; text: string; activationMs?: number; startup: boolean }
+export interface RunningExtension {
+  id: string;
+  text: string;
+  activationMs?: number;
+  startup: boolean;
+}
 
 export interface OpenOptions {
   /** Workspace folder on the server's file system. */
@@ -77,11 +101,17 @@ export class Workbench {
   /** Uncaught errors of the page (workbench JavaScript), for assertions or diagnosis. */
   readonly pageErrors: string[] = [];
 
-  private constructor(readonly server: CodeServer, readonly browser: Chromium, readonly name: string) {
+  private constructor(
+    readonly server: CodeServer,
+    readonly browser: Chromium,
+    readonly name: string,
+  ) {
     browser.page.on('pageerror', (e) => this.pageErrors.push(e.message));
   }
 
-  get page(): Page { return this.browser.page; }
+  get page(): Page {
+    return this.browser.page;
+  }
 
   /** Launch chromium, open `folder` in the workbench and wait until the explorer shows it. */
   static async open(server: CodeServer, opts: OpenOptions): Promise<Workbench> {
@@ -116,7 +146,9 @@ export class Workbench {
         const input = this.page.locator('.quick-input-widget input');
         await input.waitFor({ state: 'visible', timeout: timeoutMs });
         await input.fill(relPath);
-        let row = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name').getByText(base, { exact: true }) });
+        let row = this.page
+          .locator('.quick-input-list .monaco-list-row')
+          .filter({ has: this.page.locator('.label-name').getByText(base, { exact: true }) });
         if (dir !== '.') row = row.filter({ hasText: dir });
         await row.first().waitFor({ timeout: timeoutMs });
         await row.first().click();
@@ -131,13 +163,25 @@ export class Workbench {
 
   /** Text of the active editor's rendered lines (visible part only), newline-separated. */
   async editorText(): Promise<string> {
-    const lines = await this.page.locator('.editor-instance .monaco-editor .view-lines .view-line').evaluateAll((els) =>
-      els.map((e) => ({ top: parseFloat((e as HTMLElement).style.top) || 0, text: (e as HTMLElement).innerText })));
-    return lines.sort((a, b) => a.top - b.top).map((l) => norm(l.text)).join('\n');
+    const lines = await this.page
+      .locator('.editor-instance .monaco-editor .view-lines .view-line')
+      .evaluateAll((els) => els.map((e) => ({ top: parseFloat((e as HTMLElement).style.top) || 0, text: (e as HTMLElement).innerText })));
+    return lines
+      .sort((a, b) => a.top - b.top)
+      .map((l) => norm(l.text))
+      .join('\n');
   }
 
   async waitForEditorText(predicate: (text: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
-    return waitUntil(async () => { const t = await this.editorText(); return predicate(t) ? t : ''; }, timeoutMs, what, 100);
+    return waitUntil(
+      async () => {
+        const t = await this.editorText();
+        return predicate(t) ? t : '';
+      },
+      timeoutMs,
+      what,
+      100,
+    );
   }
 
   /** Whether the active editor has unsaved changes (its tab shows the dirty dot). */
@@ -185,9 +229,18 @@ export class Workbench {
       const out: { file: string; severity: string; message: string; source: string; code: string; line: number; col: number }[] = [];
       let file = '';
       for (const r of rows) {
-        const [name, icon, message, source, code, where] = ['.label-name', '.marker-icon', '.marker-message', '.marker-source', '.marker-code', '.marker-line']
-          .map((sel) => r.querySelector(sel) as HTMLElement | null);
-        if (!icon) { file = name?.innerText.trim() || file; continue; }
+        const [name, icon, message, source, code, where] = [
+          '.label-name',
+          '.marker-icon',
+          '.marker-message',
+          '.marker-source',
+          '.marker-code',
+          '.marker-line',
+        ].map((sel) => r.querySelector(sel) as HTMLElement | null);
+        if (!icon) {
+          file = name?.innerText.trim() || file;
+          continue;
+        }
         const m = /Ln (\d+), Col (\d+)/.exec(where?.innerText ?? '');
         out.push({
           file,
@@ -205,7 +258,15 @@ export class Workbench {
 
   /** Wait until the Problems panel shows rows satisfying `predicate`; returns all rows. */
   async waitForProblems(predicate: (rows: ProblemRow[]) => boolean, what: string, timeoutMs = 30_000): Promise<ProblemRow[]> {
-    return waitUntil(async () => { const rows = await this.problems(); return predicate(rows) ? rows : undefined; }, timeoutMs, `Problems panel: ${what}`, 200);
+    return waitUntil(
+      async () => {
+        const rows = await this.problems();
+        return predicate(rows) ? rows : undefined;
+      },
+      timeoutMs,
+      `Problems panel: ${what}`,
+      200,
+    );
   }
 
   /** Error/warning/info counts of the status bar's problems item. */
@@ -233,7 +294,12 @@ export class Workbench {
     await this.page.keyboard.press('Control+A');
     await this.page.keyboard.insertText(text);
     const count = this.page.locator('.editor-instance .find-widget.visible .matchesCount');
-    await waitUntil(async () => !/No results/.test(await count.innerText()) && /\d+ of \d+/.test(await count.innerText()), timeoutMs, `"${text}" in the editor`, 50).catch(async (e) => {
+    await waitUntil(
+      async () => !/No results/.test(await count.innerText()) && /\d+ of \d+/.test(await count.innerText()),
+      timeoutMs,
+      `"${text}" in the editor`,
+      50,
+    ).catch(async (e) => {
       await this.page.keyboard.press('Escape');
       throw e;
     });
@@ -253,14 +319,27 @@ export class Workbench {
     if (!cursor) throw new Error(`no editor cursor after revealing "${token}"`);
     // the middle of the token's first characters, on the cursor's line
     await this.page.mouse.move(cursor.x + 6, cursor.y + cursor.height / 2);
-    const matches = (t: string) => (opts.expect === undefined ? t.trim().length > 0 : typeof opts.expect === 'string' ? t.includes(opts.expect) : opts.expect.test(t));
-    const text = await waitUntil(async () => {
-      const texts = await this.page.locator('.monaco-hover-content').evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText));
-      return texts.map(norm).find(matches);
-    }, opts.timeoutMs ?? 30_000, `a hover over "${token}"${opts.expect ? ` containing ${opts.expect}` : ''}`, 100);
+    const matches = (t: string) =>
+      opts.expect === undefined ? t.trim().length > 0 : typeof opts.expect === 'string' ? t.includes(opts.expect) : opts.expect.test(t);
+    const text = await waitUntil(
+      async () => {
+        const texts = await this.page.locator('.monaco-hover-content').evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText));
+        return texts.map(norm).find(matches);
+      },
+      opts.timeoutMs ?? 30_000,
+      `a hover over "${token}"${opts.expect ? ` containing ${opts.expect}` : ''}`,
+      100,
+    );
     // The hover fades in; wait until it is opaque so screenshots show it as a person sees it.
     await this.page
-      .waitForFunction(() => Array.from(document.querySelectorAll('.monaco-hover')).some((e) => getComputedStyle(e).opacity === '1' && (e as HTMLElement).offsetParent !== null), null, { timeout: 3000 })
+      .waitForFunction(
+        () =>
+          Array.from(document.querySelectorAll('.monaco-hover')).some(
+            (e) => getComputedStyle(e).opacity === '1' && (e as HTMLElement).offsetParent !== null,
+          ),
+        null,
+        { timeout: 3000 },
+      )
       .catch(() => undefined);
     await this.page.waitForTimeout(250);
     return text;
@@ -285,13 +364,22 @@ export class Workbench {
         throw new Error(`quick fix ${title} not offered; menu: ${JSON.stringify(menu)}`);
       }
       for (let i = 0; i <= menu.length; i++) {
-        const focused = norm((await this.page.locator('.action-widget .monaco-list-row.action.focused').first().innerText().catch(() => '')) ?? '');
+        const focused = norm(
+          (await this.page
+            .locator('.action-widget .monaco-list-row.action.focused')
+            .first()
+            .innerText()
+            .catch(() => '')) ?? '',
+        );
         if (want(focused)) break;
         await this.page.keyboard.press('ArrowDown');
       }
     }
     await this.page.keyboard.press('Enter');
-    await this.page.locator('.action-widget').waitFor({ state: 'hidden', timeout: timeoutMs }).catch(() => undefined);
+    await this.page
+      .locator('.action-widget')
+      .waitFor({ state: 'hidden', timeout: timeoutMs })
+      .catch(() => undefined);
     return menu;
   }
 
@@ -305,7 +393,10 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: timeoutMs });
     await input.fill(`>${label}`);
-    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name').getByText(label, { exact: true }) }).first();
+    const row = this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name').getByText(label, { exact: true }) })
+      .first();
     await row.waitFor({ timeout: timeoutMs });
     await row.click();
     await input.waitFor({ state: 'hidden', timeout: timeoutMs }).catch(() => undefined);
@@ -322,7 +413,9 @@ export class Workbench {
     await list.hover();
     const seen = new Map<string, RunningExtension>();
     for (let idle = 0; idle < 2;) {
-      const rows = await list.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('aria-label') ?? '', text: (e as HTMLElement).innerText })));
+      const rows = await list
+        .locator('.monaco-list-row')
+        .evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('aria-label') ?? '', text: (e as HTMLElement).innerText })));
       let added = 0;
       for (const r of rows) {
         if (seen.has(r.id)) continue;

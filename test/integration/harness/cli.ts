@@ -4,8 +4,16 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { REPO_ROOT } from './util';
 
-export interface CliEdit { start: number; end: number; newText: string }
-export interface CliFix { title: string; preferred?: boolean; edits: CliEdit[] }
+export interface CliEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+export interface CliFix {
+  title: string;
+  preferred?: boolean;
+  edits: CliEdit[];
+}
 export interface CliFinding {
   /** Relative to the analyzed folder, '/'-separated. */
   file: string;
@@ -24,7 +32,12 @@ export interface CliFinding {
 export function cliFindings(dir: string): CliFinding[] {
   let out: string;
   try {
-    out = execFileSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), '--format', 'json', './...'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    out = execFileSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), '--format', 'json', './...'], {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
   } catch (e) {
     const err = e as { status?: number; stdout?: string; stderr?: string };
     if (err.status !== 1 || !err.stdout) throw new Error(`conndoctor failed (exit ${err.status}): ${err.stderr ?? e}`);

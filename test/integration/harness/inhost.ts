@@ -90,18 +90,23 @@ export async function buildSuite(opts: { outDir?: string; srcDir?: string } = {}
     sourcemap: 'inline',
     logLevel: 'error',
     external: ['vscode'],
-    plugins: [{
-      name: 'mocha-by-absolute-path',
-      setup(b) {
-        b.onResolve({ filter: /^mocha$/ }, () => ({ path: mochaPath, external: true }));
+    plugins: [
+      {
+        name: 'mocha-by-absolute-path',
+        setup(b) {
+          b.onResolve({ filter: /^mocha$/ }, () => ({ path: mochaPath, external: true }));
+        },
       },
-    }],
+    ],
   });
   return {
     dir,
     index: path.join(dir, 'index.js'),
     tests: tests.map((t) => path.join(dir, path.relative(src, t).replace(/\.ts$/, '.js'))),
-    remove: () => { fs.rmSync(dir, { recursive: true, force: true }); forgetTempDir(dir); },
+    remove: () => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      forgetTempDir(dir);
+    },
   };
 }
 
@@ -128,7 +133,8 @@ export interface InHostResult {
 }
 
 // workbench chatter that is not about our tests
-const NOISE = /^(Resolving|Resolved|Creating a socket|Updating additional|\[Service Worker\]|ChatSessionStore|Ignoring fetching additional builtin|File not found: .*vsda)/;
+const NOISE =
+  /^(Resolving|Resolved|Creating a socket|Updating additional|\[Service Worker\]|ChatSessionStore|Ignoring fetching additional builtin|File not found: .*vsda)/;
 
 let probeDir: string | undefined;
 /**
@@ -139,10 +145,20 @@ let probeDir: string | undefined;
 export function probeExtension(): string {
   if (probeDir && fs.existsSync(probeDir)) return probeDir;
   probeDir = removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), 'conndoctor-probe-ext-')));
-  fs.writeFileSync(path.join(probeDir, 'package.json'), JSON.stringify({
-    name: 'test-probe', publisher: 'conndoctor-test', version: '0.0.0', engines: { vscode: '^1.100.0' },
-    description: 'placeholder development extension for running in-host tests against installed extensions',
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(probeDir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'test-probe',
+        publisher: 'conndoctor-test',
+        version: '0.0.0',
+        engines: { vscode: '^1.100.0' },
+        description: 'placeholder development extension for running in-host tests against installed extensions',
+      },
+      null,
+      2,
+    ),
+  );
   return probeDir;
 }
 
@@ -155,7 +171,9 @@ export async function runInHost(opts: InHostOptions): Promise<InHostResult> {
   try {
     const page = browser.page;
     let exit!: (code: number) => void;
-    const exited = new Promise<number>((r) => { exit = r; });
+    const exited = new Promise<number>((r) => {
+      exit = r;
+    });
     await page.exposeFunction('codeAutomationExit', (code: unknown) => exit(typeof code === 'number' ? code : 1));
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown) => {
       const line = util.format(...(Array.isArray(args) ? args : [args]));
@@ -166,12 +184,22 @@ export async function runInHost(opts: InHostOptions): Promise<InHostResult> {
       if (opts.echo) process.stdout.write(`    | ${out.replace(/\n/g, '\n    | ')}\n`);
     });
     page.on('pageerror', (e) => lines.push(`[pageerror] ${e.message}`));
-    page.on('crash', () => { lines.push('[harness] the workbench page crashed'); exit(-1); });
+    page.on('crash', () => {
+      lines.push('[harness] the workbench page crashed');
+      exit(-1);
+    });
     lines.push(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] [harness] browser up, opening the workbench`);
-    await page.goto(opts.server.workbenchUrl({ folder: opts.folder, extensionDevelopmentPath: dev, extensionTestsPath: opts.extensionTestsPath }));
+    await page.goto(
+      opts.server.workbenchUrl({ folder: opts.folder, extensionDevelopmentPath: dev, extensionTestsPath: opts.extensionTestsPath }),
+    );
     let timer: NodeJS.Timeout | undefined;
     const timeoutMs = opts.timeoutMs ?? 120_000;
-    const code = await Promise.race([exited, new Promise<number>((r) => { timer = setTimeout(() => r(-1), timeoutMs); })]);
+    const code = await Promise.race([
+      exited,
+      new Promise<number>((r) => {
+        timer = setTimeout(() => r(-1), timeoutMs);
+      }),
+    ]);
     if (timer) clearTimeout(timer);
     if (code === -1) {
       lines.push(`[harness] no codeAutomationExit (limit ${timeoutMs} ms); server log tail:`);
@@ -187,7 +215,9 @@ export interface SuiteRunOptions extends Omit<InHostOptions, 'extensionTestsPath
   suite: BuiltSuite;
 }
 
-export interface SuiteRunResult extends InHostResult { results: TestResult[] }
+export interface SuiteRunResult extends InHostResult {
+  results: TestResult[];
+}
 
 /** runInHost() for a suite from buildSuite(): writes its options, returns per-test results too. */
 export async function runSuite(opts: SuiteRunOptions): Promise<SuiteRunResult> {

@@ -30,7 +30,15 @@ export interface CodeServerInstall {
   installSeconds: number;
 }
 
-interface Stamp { version: string; recipe: number; nodeAbi: string; node: string; installedAt: string; seconds: number; steps: Record<string, number> }
+interface Stamp {
+  version: string;
+  recipe: number;
+  nodeAbi: string;
+  node: string;
+  installedAt: string;
+  seconds: number;
+  steps: Record<string, number>;
+}
 
 const BASE = path.join(CACHE_DIR, 'code-server');
 /** Native addons are tied to the Node ABI, so the install folder is per ABI. */
@@ -57,7 +65,13 @@ function readStamp(root: string): Stamp | undefined {
 
 function isInstalled(root: string): boolean {
   const s = readStamp(root);
-  return !!s && s.version === CODE_SERVER_VERSION && s.recipe === RECIPE && s.nodeAbi === process.versions.modules && fs.existsSync(entryOf(root));
+  return (
+    !!s &&
+    s.version === CODE_SERVER_VERSION &&
+    s.recipe === RECIPE &&
+    s.nodeAbi === process.versions.modules &&
+    fs.existsSync(entryOf(root))
+  );
 }
 
 /** Where the Node headers are (node-gyp would otherwise download them from nodejs.org). */
@@ -85,13 +99,17 @@ function preflight(): { nodedir: string; rg: string } {
   const major = Number(process.versions.node.split('.')[0]);
   if (major !== 20) problems.push(`code-server ${CODE_SERVER_VERSION} needs Node 20 (this is Node ${process.versions.node})`);
   const nodedir = nodeHeadersDir();
-  if (!nodedir) problems.push(`Node headers not found (looked for <prefix>/include/node/node.h next to ${process.execPath}); set npm_config_nodedir`);
+  if (!nodedir)
+    problems.push(`Node headers not found (looked for <prefix>/include/node/node.h next to ${process.execPath}); set npm_config_nodedir`);
   const rg = which('rg');
   if (!rg) problems.push('ripgrep (rg) not on PATH: apt-get install ripgrep');
   for (const tool of ['npm', 'make', 'g++', 'python3']) if (!which(tool)) problems.push(`${tool} not on PATH (build-essential / python3)`);
-  if (!fs.existsSync('/usr/include/krb5.h') && !fs.existsSync('/usr/include/krb5/krb5.h')) problems.push('Kerberos headers missing: apt-get install libkrb5-dev');
+  if (!fs.existsSync('/usr/include/krb5.h') && !fs.existsSync('/usr/include/krb5/krb5.h'))
+    problems.push('Kerberos headers missing: apt-get install libkrb5-dev');
   if (problems.length) {
-    throw new Error(`cannot install code-server ${CODE_SERVER_VERSION} on this machine (run scripts/setup.sh first):\n  - ${problems.join('\n  - ')}`);
+    throw new Error(
+      `cannot install code-server ${CODE_SERVER_VERSION} on this machine (run scripts/setup.sh first):\n  - ${problems.join('\n  - ')}`,
+    );
   }
   return { nodedir: nodedir!, rg: rg! };
 }
@@ -108,10 +126,21 @@ async function withLock<T>(file: string, log: (s: string) => void, fn: () => Pro
       const pid = Number(fs.readFileSync(file, 'utf8') || 0);
       let alive = false;
       try {
-        if (pid > 0) { process.kill(pid, 0); alive = true; }
-      } catch { /* dead */ }
-      if (!alive) { fs.rmSync(file, { force: true }); continue; }
-      if (!announced) { log(`another process (pid ${pid}) is installing code-server; waiting for it`); announced = true; }
+        if (pid > 0) {
+          process.kill(pid, 0);
+          alive = true;
+        }
+      } catch {
+        /* dead */
+      }
+      if (!alive) {
+        fs.rmSync(file, { force: true });
+        continue;
+      }
+      if (!announced) {
+        log(`another process (pid ${pid}) is installing code-server; waiting for it`);
+        announced = true;
+      }
       if (Date.now() - t0 > 20 * 60_000) throw new Error(`gave up waiting for the code-server install lock ${file} (held by pid ${pid})`);
       await sleep(1000);
     }
@@ -127,7 +156,9 @@ async function withLock<T>(file: string, log: (s: string) => void, fn: () => Pro
  * Make sure code-server is installed; install it (once per machine and Node ABI) if not.
  * `CONNDOCTOR_CODE_SERVER_ENTRY` points at an existing entry.js instead.
  */
-export async function ensureCodeServer(log: (s: string) => void = (s) => process.stderr.write(`[code-server install] ${s}\n`)): Promise<CodeServerInstall> {
+export async function ensureCodeServer(
+  log: (s: string) => void = (s) => process.stderr.write(`[code-server install] ${s}\n`),
+): Promise<CodeServerInstall> {
   const override = process.env.CONNDOCTOR_CODE_SERVER_ENTRY;
   if (override) {
     if (!fs.existsSync(override)) throw new Error(`CONNDOCTOR_CODE_SERVER_ENTRY=${override} does not exist`);
@@ -183,14 +214,21 @@ async function install(root: string, nodedir: string, rg: string, log: (s: strin
     const vs = path.join(cs, 'lib', 'vscode');
 
     await step('1/6 npm install code-server (scripts off)', () =>
-      npm(stage, 'npm install code-server', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`]));
+      npm(stage, 'npm install code-server', [
+        'install',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        `code-server@${CODE_SERVER_VERSION}`,
+      ]),
+    );
 
     // argon2 is required by out/node/util.js at startup even with --auth none
-    await step('2/6 build argon2', () =>
-      npm(stage, 'build argon2', ['rebuild', 'argon2', '--build-from-source', '--foreground-scripts']));
+    await step('2/6 build argon2', () => npm(stage, 'build argon2', ['rebuild', 'argon2', '--build-from-source', '--foreground-scripts']));
 
     await step('3/6 npm install VS Code server deps (scripts off)', () =>
-      npm(vs, 'npm install in lib/vscode', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund']));
+      npm(vs, 'npm install in lib/vscode', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund']),
+    );
 
     // @vscode/ripgrep's postinstall downloads rg from GitHub; VS Code runs node_modules/@vscode/ripgrep/bin/rg
     const rgDir = path.join(vs, 'node_modules', '@vscode', 'ripgrep', 'bin');
@@ -206,14 +244,19 @@ async function install(root: string, nodedir: string, rg: string, log: (s: strin
       const r = await run('npm', ['rebuild', '--build-from-source', '--foreground-scripts'], { cwd: vs, env, logFile });
       const missing = NATIVE.filter((f) => !fs.existsSync(path.join(vs, 'node_modules', f)));
       if (missing.length) {
-        throw new Error(`native addons were not built: ${missing.join(', ')} (npm rebuild exit ${r.code}); full log: ${logFile}\n${tail(r.output)}`);
+        throw new Error(
+          `native addons were not built: ${missing.join(', ')} (npm rebuild exit ${r.code}); full log: ${logFile}\n${tail(r.output)}`,
+        );
       }
       const load = NATIVE.map((f) => `require(${JSON.stringify(path.join(vs, 'node_modules', f))});`).join('');
       await mustRun('loading the native addons', process.execPath, ['-e', load], { cwd: vs, env, logFile });
     });
 
     // the symlinks code-server's postinstall.sh would make
-    const link = (target: string, at: string) => { fs.rmSync(at, { force: true }); fs.symlinkSync(target, at); };
+    const link = (target: string, at: string) => {
+      fs.rmSync(at, { force: true });
+      fs.symlinkSync(target, at);
+    };
     link('node_modules', path.join(vs, 'node_modules.asar'));
     link('code-linux.sh', path.join(vs, 'bin', 'remote-cli', 'code-server'));
     link('browser-linux.sh', path.join(vs, 'bin', 'helpers', 'browser.sh'));
@@ -225,12 +268,25 @@ async function install(root: string, nodedir: string, rg: string, log: (s: strin
     });
 
     await step('6/6 verify', async () => {
-      const r = await mustRun('code-server --version', process.execPath, [entryOf(stage), '--version'], { cwd: stage, env: cleanEnv(), logFile, timeoutMs: 60_000 });
+      const r = await mustRun('code-server --version', process.execPath, [entryOf(stage), '--version'], {
+        cwd: stage,
+        env: cleanEnv(),
+        logFile,
+        timeoutMs: 60_000,
+      });
       if (!r.output.includes(CODE_SERVER_VERSION)) throw new Error(`unexpected code-server --version output:\n${r.output}`);
     });
 
     const seconds = Number(secondsSince(t0));
-    const stamp: Stamp = { version: CODE_SERVER_VERSION, recipe: RECIPE, nodeAbi: process.versions.modules, node: process.version, installedAt: new Date().toISOString(), seconds, steps };
+    const stamp: Stamp = {
+      version: CODE_SERVER_VERSION,
+      recipe: RECIPE,
+      nodeAbi: process.versions.modules,
+      node: process.version,
+      installedAt: new Date().toISOString(),
+      seconds,
+      steps,
+    };
     fs.writeFileSync(stampOf(stage), JSON.stringify(stamp, null, 2));
     fs.rmSync(root, { recursive: true, force: true });
     fs.renameSync(stage, root);
@@ -245,7 +301,13 @@ async function install(root: string, nodedir: string, rg: string, log: (s: strin
 if (require.main === module) {
   const t0 = Date.now();
   ensureCodeServer().then(
-    (i) => console.log(`code-server ${i.version}: ${i.entry} (${i.installSeconds ? `installed in ${i.installSeconds} s` : `already installed, checked in ${Date.now() - t0} ms`})`),
-    (e) => { console.error(String(e instanceof Error ? e.message : e)); process.exit(1); },
+    (i) =>
+      console.log(
+        `code-server ${i.version}: ${i.entry} (${i.installSeconds ? `installed in ${i.installSeconds} s` : `already installed, checked in ${Date.now() - t0} ms`})`,
+      ),
+    (e) => {
+      console.error(String(e instanceof Error ? e.message : e));
+      process.exit(1);
+    },
   );
 }

@@ -37,6 +37,12 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => { console.log(`runTests: exit code ${code}`); process.exit(code); },
-  (e) => { console.error(`runTests failed: ${e instanceof Error ? e.message : e}`); process.exit(1); },
+  (code) => {
+    console.log(`runTests: exit code ${code}`);
+    process.exit(code);
+  },
+  (e) => {
+    console.error(`runTests failed: ${e instanceof Error ? e.message : e}`);
+    process.exit(1);
+  },
 );

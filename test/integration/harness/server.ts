@@ -56,7 +56,12 @@ const running = new Set<ChildProcess>();
 /** Processes of process group `pgid` that are not zombies (Linux: /proc; else kill(-pgid, 0)). */
 export function groupMembers(pgid: number): number[] {
   if (process.platform !== 'linux') {
-    try { process.kill(-pgid, 0); return [pgid]; } catch { return []; }
+    try {
+      process.kill(-pgid, 0);
+      return [pgid];
+    } catch {
+      return [];
+    }
   }
   const out: number[] = [];
   for (const d of fs.readdirSync('/proc')) {
@@ -74,7 +79,11 @@ export function groupMembers(pgid: number): number[] {
 
 function killGroupSync(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
-  try { process.kill(-child.pid, signal); } catch { /* already gone */ }
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    /* already gone */
+  }
 }
 
 let hooksInstalled = false;
@@ -82,7 +91,9 @@ function installExitHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
   // whatever happens to the test process, no code-server survives it
-  process.on('exit', () => { for (const c of running) killGroupSync(c, 'SIGKILL'); });
+  process.on('exit', () => {
+    for (const c of running) killGroupSync(c, 'SIGKILL');
+  });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
       for (const c of running) killGroupSync(c, 'SIGKILL');
@@ -106,15 +117,29 @@ export class CodeServer {
     private readonly child: ChildProcess,
   ) {}
 
-  get url(): string { return `http://127.0.0.1:${this.port}`; }
-  get userDataDir(): string { return path.join(this.dir, 'data'); }
-  get extensionsDir(): string { return path.join(this.dir, 'extensions'); }
-  get logFile(): string { return path.join(this.dir, 'server.log'); }
-  get pid(): number { return this.child.pid!; }
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  get userDataDir(): string {
+    return path.join(this.dir, 'data');
+  }
+  get extensionsDir(): string {
+    return path.join(this.dir, 'extensions');
+  }
+  get logFile(): string {
+    return path.join(this.dir, 'server.log');
+  }
+  get pid(): number {
+    return this.child.pid!;
+  }
 
   /** XDG dirs of this server; give them to anything else started for it (e.g. chromium). */
   static xdgEnv(dir: string): Record<string, string> {
-    return { XDG_CONFIG_HOME: path.join(dir, 'xdg', 'config'), XDG_DATA_HOME: path.join(dir, 'xdg', 'data'), XDG_CACHE_HOME: path.join(dir, 'xdg', 'cache') };
+    return {
+      XDG_CONFIG_HOME: path.join(dir, 'xdg', 'config'),
+      XDG_DATA_HOME: path.join(dir, 'xdg', 'data'),
+      XDG_CACHE_HOME: path.join(dir, 'xdg', 'cache'),
+    };
   }
 
   static async start(install: CodeServerInstall, opts: StartOptions = {}): Promise<CodeServer> {
@@ -134,18 +159,40 @@ export class CodeServer {
     const env = cleanEnv({ ...CodeServer.xdgEnv(dir), EXTENSIONS_GALLERY: '{}', ...opts.env });
 
     for (const vsix of opts.vsix ?? []) {
-      await mustRun(`installing ${path.basename(vsix)} into code-server`, process.execPath, [install.entry, ...common, '--install-extension', vsix], { env, timeoutMs: 120_000, logFile: path.join(dir, 'server.log') });
+      await mustRun(
+        `installing ${path.basename(vsix)} into code-server`,
+        process.execPath,
+        [install.entry, ...common, '--install-extension', vsix],
+        { env, timeoutMs: 120_000, logFile: path.join(dir, 'server.log') },
+      );
     }
 
     const port = await freePort();
     const log = fs.openSync(path.join(dir, 'server.log'), 'a');
     const t0 = Date.now();
-    const child = spawn(process.execPath, [install.entry, ...common,
-      '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-      '--disable-getting-started-override', '--ignore-last-opened', ...(opts.args ?? [])], {
-      cwd: dir, env, detached: true /* own process group */, stdio: ['ignore', log, log],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        install.entry,
+        ...common,
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+        '--ignore-last-opened',
+        ...(opts.args ?? []),
+      ],
+      {
+        cwd: dir,
+        env,
+        detached: true /* own process group */,
+        stdio: ['ignore', log, log],
+      },
+    );
     fs.closeSync(log);
     running.add(child);
     const server = new CodeServer(install, name, port, dir, child);
@@ -197,7 +244,11 @@ export class CodeServer {
 
   /** The server's output so far (includes extension host crashes, not the extension's console). */
   log(): string {
-    try { return fs.readFileSync(this.logFile, 'utf8'); } catch { return ''; }
+    try {
+      return fs.readFileSync(this.logFile, 'utf8');
+    } catch {
+      return '';
+    }
   }
 
   /** Extension host log files written under the user-data dir (exthost.log, per-extension output). */

@@ -71,13 +71,22 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
-export interface RunResult { code: number | null; signal: NodeJS.Signals | null; output: string; ms: number }
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  output: string;
+  ms: number;
+}
 
 /**
  * Run a command, capturing stdout+stderr (interleaved) and appending it to `logFile` if given.
  * Never throws for a non-zero exit; see `mustRun`.
  */
-export function run(cmd: string, args: string[], opts: SpawnOptions & { logFile?: string; timeoutMs?: number; echo?: boolean } = {}): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: SpawnOptions & { logFile?: string; timeoutMs?: number; echo?: boolean } = {},
+): Promise<RunResult> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -94,7 +103,11 @@ export function run(cmd: string, args: string[], opts: SpawnOptions & { logFile?
     child.stderr!.on('data', onData);
     let timer: NodeJS.Timeout | undefined;
     if (opts.timeoutMs) timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
-    child.on('error', (e) => { if (timer) clearTimeout(timer); if (log !== undefined) fs.closeSync(log); reject(e); });
+    child.on('error', (e) => {
+      if (timer) clearTimeout(timer);
+      if (log !== undefined) fs.closeSync(log);
+      reject(e);
+    });
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       if (log !== undefined) fs.closeSync(log);
@@ -110,8 +123,10 @@ export const tail = (text: string, n = 40): string => text.trimEnd().split('\n')
 export async function mustRun(step: string, cmd: string, args: string[], opts: Parameters<typeof run>[2] = {}): Promise<RunResult> {
   const r = await run(cmd, args, opts);
   if (r.code !== 0) {
-    throw new Error(`${step} failed (exit ${r.code ?? r.signal}): ${cmd} ${args.join(' ')}\n` +
-      `  in ${opts.cwd ?? process.cwd()}${opts.logFile ? `\n  full log: ${opts.logFile}` : ''}\n${tail(r.output)}`);
+    throw new Error(
+      `${step} failed (exit ${r.code ?? r.signal}): ${cmd} ${args.join(' ')}\n` +
+        `  in ${opts.cwd ?? process.cwd()}${opts.logFile ? `\n  full log: ${opts.logFile}` : ''}\n${tail(r.output)}`,
+    );
   }
   return r;
 }
@@ -126,14 +141,20 @@ export function removeOnExit(dir: string): string {
     process.once('exit', () => {
       if (process.env.CONNDOCTOR_KEEP_TMP === '1') return;
       for (const d of tempDirs) {
-        try { fs.rmSync(d, { recursive: true, force: true }); } catch { /* a dying process still writes there */ }
+        try {
+          fs.rmSync(d, { recursive: true, force: true });
+        } catch {
+          /* a dying process still writes there */
+        }
       }
     });
   }
   tempDirs.add(dir);
   return dir;
 }
-export const forgetTempDir = (dir: string): void => { tempDirs.delete(dir); };
+export const forgetTempDir = (dir: string): void => {
+  tempDirs.delete(dir);
+};
 
 /** Directory `name` under `parent`, emptied first. */
 export function freshDir(...parts: string[]): string {

@@ -8,14 +8,23 @@ import { cleanEnv, mustRun, REPO_ROOT } from './util';
 
 export const MAX_VSIX_BYTES = 3 * 1024 * 1024;
 
-export interface ZipEntry { name: string; size: number; compressedSize: number; method: number; offset: number }
+export interface ZipEntry {
+  name: string;
+  size: number;
+  compressedSize: number;
+  method: number;
+  offset: number;
+}
 
 /** Entries of a zip file (central directory). */
 export function listZip(file: string): ZipEntry[] {
   const buf = fs.readFileSync(file);
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) throw new Error(`${file}: not a zip file (no end of central directory)`);
   const count = buf.readUInt16LE(eocd + 10);
@@ -84,7 +93,12 @@ export function referencedFiles(manifest: Record<string, unknown>): string[] {
     commands?: { icon?: unknown }[];
   };
   for (const s of c.snippets ?? []) add(s.path);
-  for (const w of c.walkthroughs ?? []) for (const st of w.steps ?? []) { add(st.media?.markdown); add(st.media?.image); add(st.media?.svg); }
+  for (const w of c.walkthroughs ?? [])
+    for (const st of w.steps ?? []) {
+      add(st.media?.markdown);
+      add(st.media?.image);
+      add(st.media?.svg);
+    }
   for (const list of Object.values(c.viewsContainers ?? {})) for (const v of list) add(v.icon);
   for (const list of Object.values(c.views ?? {})) for (const v of list) add(v.icon);
   for (const cmd of c.commands ?? []) add(cmd.icon);
@@ -95,11 +109,19 @@ export function referencedFiles(manifest: Record<string, unknown>): string[] {
 export function vsixProblems(entries: ZipEntry[], bytes: number, manifest?: Record<string, unknown>): string[] {
   const problems: string[] = [];
   if (bytes > MAX_VSIX_BYTES) problems.push(`VSIX is ${bytes} bytes, more than ${MAX_VSIX_BYTES}`);
-  const inside = entries.map((e) => e.name).filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)).filter((n) => n && !n.endsWith('/'));
+  const inside = entries
+    .map((e) => e.name)
+    .filter((n) => n.startsWith('extension/'))
+    .map((n) => n.slice('extension/'.length))
+    .filter((n) => n && !n.endsWith('/'));
   for (const n of inside) if (!ALLOWED_IN_VSIX.some((re) => re.test(n))) problems.push(`unexpected file in VSIX: extension/${n}`);
   for (const n of REQUIRED_IN_VSIX) if (!inside.includes(n)) problems.push(`missing from VSIX: extension/${n}`);
-  if (manifest) for (const n of referencedFiles(manifest)) if (!inside.includes(n)) problems.push(`package.json refers to ${n}, which is not in the VSIX`);
-  for (const e of entries) if (!e.name.startsWith('extension/') && !['extension.vsixmanifest', '[Content_Types].xml'].includes(e.name)) problems.push(`unexpected top-level entry: ${e.name}`);
+  if (manifest)
+    for (const n of referencedFiles(manifest))
+      if (!inside.includes(n)) problems.push(`package.json refers to ${n}, which is not in the VSIX`);
+  for (const e of entries)
+    if (!e.name.startsWith('extension/') && !['extension.vsixmanifest', '[Content_Types].xml'].includes(e.name))
+      problems.push(`unexpected top-level entry: ${e.name}`);
   return problems;
 }
 
@@ -108,10 +130,15 @@ export function vsixProblems(entries: ZipEntry[], bytes: number, manifest?: Reco
  * extra --out wins). stdin is closed so a vsce prompt fails instead of hanging.
  */
 export async function packageVsix(outFile: string): Promise<{ file: string; bytes: number; ms: number; output: string }> {
-  if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `npm run build` first');
+  if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'extension.js')))
+    throw new Error('dist/extension.js is missing: run `npm run build` first');
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.rmSync(outFile, { force: true });
-  const r = await mustRun('npm run package', 'npm', ['run', '--silent', 'package', '--', '--out', outFile], { cwd: REPO_ROOT, env: cleanEnv(), timeoutMs: 120_000 });
+  const r = await mustRun('npm run package', 'npm', ['run', '--silent', 'package', '--', '--out', outFile], {
+    cwd: REPO_ROOT,
+    env: cleanEnv(),
+    timeoutMs: 120_000,
+  });
   if (!fs.existsSync(outFile)) throw new Error(`npm run package did not write ${outFile}:\n${r.output}`);
   return { file: outFile, bytes: fs.statSync(outFile).size, ms: r.ms, output: r.output };
 }

@@ -19,7 +19,8 @@ export interface Workspace {
 
 const GENERATED: Record<string, string> = {
   'go.mod': 'module example.com/conndoctor-it\n\ngo 1.22\n',
-  'main.go': 'package main\n\nimport (\n\t"fmt"\n\t"net/http"\n)\n\nfunc main() {\n\tresp, err := http.Get("http://127.0.0.1:8080/")\n\tif err != nil {\n\t\tfmt.Println(err)\n\t\treturn\n\t}\n\tfmt.Println(resp.Status)\n}\n',
+  'main.go':
+    'package main\n\nimport (\n\t"fmt"\n\t"net/http"\n)\n\nfunc main() {\n\tresp, err := http.Get("http://127.0.0.1:8080/")\n\tif err != nil {\n\t\tfmt.Println(err)\n\t\treturn\n\t}\n\tfmt.Println(resp.Status)\n}\n',
 };
 
 function goFilesIn(dir: string): string[] {
@@ -47,6 +48,9 @@ export function prepareWorkspace(name = 'ws'): Workspace {
     dir,
     source: hasModule ? 'examples' : 'generated',
     goFiles: goFilesIn(dir),
-    remove: () => { fs.rmSync(dir, { recursive: true, force: true }); forgetTempDir(dir); },
+    remove: () => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      forgetTempDir(dir);
+    },
   };
 }

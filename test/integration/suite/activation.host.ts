@@ -9,7 +9,9 @@ describe('extension host', () => {
   it('is a real VS Code extension host with the vscode API', () => {
     assert.match(vscode.version, /^1\.\d+\.\d+/);
     assert.equal(typeof vscode.languages.createDiagnosticCollection, 'function');
-    console.log(`    vscode ${vscode.version} (${vscode.env.appName}), node ${process.versions.node}, uiKind=${vscode.UIKind[vscode.env.uiKind]}, remote=${vscode.env.remoteName ?? '-'}`);
+    console.log(
+      `    vscode ${vscode.version} (${vscode.env.appName}), node ${process.versions.node}, uiKind=${vscode.UIKind[vscode.env.uiKind]}, remote=${vscode.env.remoteName ?? '-'}`,
+    );
   });
 });
 
@@ -20,7 +22,10 @@ describe('activation', () => {
     const ext = extension();
     if (ctx.expectedExtensionPath) assert.equal(path.resolve(ext.extensionPath), path.resolve(ctx.expectedExtensionPath));
     if (ctx.extensionMode === 'installed') {
-      assert.ok(!ctx.repoRoot || path.relative(ctx.repoRoot, ext.extensionPath).startsWith('..'), `installed copy must not be the development tree: ${ext.extensionPath}`);
+      assert.ok(
+        !ctx.repoRoot || path.relative(ctx.repoRoot, ext.extensionPath).startsWith('..'),
+        `installed copy must not be the development tree: ${ext.extensionPath}`,
+      );
     }
     const pkg = ext.packageJSON as { activationEvents?: string[]; main?: string };
     assert.deepEqual([...(pkg.activationEvents ?? [])].sort(), ['onLanguage:go', 'workspaceContains:**/go.mod']);
@@ -37,6 +42,8 @@ describe('activation', () => {
     await vscode.window.showTextDocument(doc);
     assert.equal(doc.languageId, 'go');
     await waitFor(() => ext.isActive, 'the extension to activate');
-    console.log(`    active ${wasActive ? 'already (workspaceContains:**/go.mod at start-up)' : `${Date.now() - t0} ms after opening ${path.basename(uri.path)}`}`);
+    console.log(
+      `    active ${wasActive ? 'already (workspaceContains:**/go.mod at start-up)' : `${Date.now() - t0} ms after opening ${path.basename(uri.path)}`}`,
+    );
   });
 });

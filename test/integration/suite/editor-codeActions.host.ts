@@ -88,14 +88,24 @@ describe('editor: code actions', function () {
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
     await waitForDiagnostics(uri, (d) => d.length >= 3);
-    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll', 5)) ?? [];
+    const actions =
+      (await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        new vscode.Range(0, 0, 0, 0),
+        'source.fixAll',
+        5,
+      )) ?? [];
     const all = actions.find((a) => a.kind?.value === 'source.fixAll.conndoctor');
     assert.ok(all, `fix-all action: ${actions.map((a) => `${a.title} (${a.kind?.value})`).join(' | ')}`);
     assert.equal(all.title, 'Fix all Go Conn Doctor problems in this file');
     assert.ok(all.edit, 'resolved with an edit');
     await applyAction(all);
     assert.equal(doc.getText(), expected.replace('package expected', 'package fixes'));
-    await waitFor(() => diagnostics(uri).every((d) => !['defer-before-errcheck', 'conn-not-closed', 'body-not-closed'].includes(codeOf(d))), 'fixed findings gone');
+    await waitFor(
+      () => diagnostics(uri).every((d) => !['defer-before-errcheck', 'conn-not-closed', 'body-not-closed'].includes(codeOf(d))),
+      'fixed findings gone',
+    );
   });
 
   it('runs fix-all on save through editor.codeActionsOnSave', async function () {
@@ -130,7 +140,10 @@ describe('editor: code actions', function () {
     const ignore = (await codeActions(uri, diag.range)).find((a) => a.title === 'Ignore defer-before-errcheck on this line');
     assert.ok(ignore?.edit, 'ignore action with an edit');
     await applyAction(ignore);
-    assert.match(doc.getText(), /\n\tresp, err := c\.Get\(url\)\n\t\/\/conndoctor:ignore defer-before-errcheck reason\n\tdefer resp\.Body\.Close\(\)\n/);
+    assert.match(
+      doc.getText(),
+      /\n\tresp, err := c\.Get\(url\)\n\t\/\/conndoctor:ignore defer-before-errcheck reason\n\tdefer resp\.Body\.Close\(\)\n/,
+    );
     await waitFor(() => !diagnostics(uri).some((d) => codeOf(d) === 'defer-before-errcheck'), 'the finding is suppressed');
     assert.ok(diagnostics(uri).length > 0, 'other findings stay');
   });

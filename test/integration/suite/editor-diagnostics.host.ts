@@ -100,7 +100,9 @@ describe('editor: diagnostics', function () {
       .sort();
     assert.ok(rels.length > 0, 'the workspace has Go files');
     for (const f of byFile.keys()) assert.ok(rels.includes(f), `CLI file ${f} is a workspace file`);
-    console.log(`    ${expected.length} finding(s) expected in ${byFile.size} of ${rels.length} file(s): ${[...new Set(expected.map((f) => f.rule))].sort().join(', ')}`);
+    console.log(
+      `    ${expected.length} finding(s) expected in ${byFile.size} of ${rels.length} file(s): ${[...new Set(expected.map((f) => f.rule))].sort().join(', ')}`,
+    );
     for (const rel of rels) {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(root, rel));
       const ds = await waitForKeys(doc.uri, byFile.get(rel) ?? [], rel, 30_000);
@@ -109,15 +111,24 @@ describe('editor: diagnostics', function () {
         const code = d.code as { value: string; target: vscode.Uri };
         assert.equal(typeof code, 'object', 'code carries a docs link');
         assert.match(code.target.toString(), new RegExp(`/docs/rules/${code.value}\\.md$`));
-        const cli = expected.find((f) => f.file === rel && keyOfCli(f) === `${code.value}@${d.range.start.line + 1}:${d.range.start.character + 1}`)!;
+        const cli = expected.find(
+          (f) => f.file === rel && keyOfCli(f) === `${code.value}@${d.range.start.line + 1}:${d.range.start.character + 1}`,
+        )!;
         assert.equal(d.message, cli.message);
         assert.equal(`${d.range.end.line + 1}:${d.range.end.character + 1}`, `${cli.endLine}:${cli.endColumn}`);
-        const sev = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information, hint: vscode.DiagnosticSeverity.Hint }[cli.severity];
+        const sev = {
+          error: vscode.DiagnosticSeverity.Error,
+          warning: vscode.DiagnosticSeverity.Warning,
+          info: vscode.DiagnosticSeverity.Information,
+          hint: vscode.DiagnosticSeverity.Hint,
+        }[cli.severity];
         assert.equal(d.severity, sev);
       }
     }
     const t = await (await api()).timings();
-    console.log(`    activation ${t.activateMs} ms (+ bundle ${t.bundleLoadMs} ms); parser init ${t.parserInitMs} ms; first open -> diagnostics ${t.firstOpenToDiagnosticsMs} ms ${JSON.stringify(t.firstOpen)}; open -> diagnostics ${JSON.stringify(t.openToDiagnosticsMs)}; core load ${t.coreLoadMs} ms; last analysis ${JSON.stringify(t.last)}`);
+    console.log(
+      `    activation ${t.activateMs} ms (+ bundle ${t.bundleLoadMs} ms); parser init ${t.parserInitMs} ms; first open -> diagnostics ${t.firstOpenToDiagnosticsMs} ms ${JSON.stringify(t.firstOpen)}; open -> diagnostics ${JSON.stringify(t.openToDiagnosticsMs)}; core load ${t.coreLoadMs} ms; last analysis ${JSON.stringify(t.last)}`,
+    );
   });
 
   it('updates while typing (debounced, incremental re-parse), clears when the document closes', async function () {
@@ -171,7 +182,10 @@ describe('editor: diagnostics', function () {
     const a = writeScratch('_conndoctor_it/sib/a.go', SIB_A);
     const b = writeScratch('_conndoctor_it/sib/b.go', SIB_B_LEAKS);
     const leaking = cliKeys('_conndoctor_it/sib/a.go');
-    assert.ok(leaking.some((k) => k.startsWith('body-not-closed@6:')), `CLI: body-not-closed while consume() leaks: ${leaking}`);
+    assert.ok(
+      leaking.some((k) => k.startsWith('body-not-closed@6:')),
+      `CLI: body-not-closed while consume() leaks: ${leaking}`,
+    );
     const docA = await vscode.workspace.openTextDocument(a);
     await vscode.window.showTextDocument(docA);
     await waitForKeys(a, leaking, 'a.go with the leaking helper');
@@ -210,7 +224,11 @@ describe('editor: diagnostics', function () {
       g.source = 'httpresponse';
       g.code = 'default';
       fake.set(uri, [g]);
-      await waitForKeys(uri, all.filter((k) => !k.startsWith('defer-before-errcheck@')), 'ours hidden behind gopls');
+      await waitForKeys(
+        uri,
+        all.filter((k) => !k.startsWith('defer-before-errcheck@')),
+        'ours hidden behind gopls',
+      );
       const actions = await codeActions(uri, new vscode.Range(at, at), vscode.CodeActionKind.QuickFix);
       const fix = actions.find((x) => x.title.startsWith('Move defer resp.Body.Close()'));
       // Ours is hidden, so gopls' diagnostic is the only one there: the fix can only come through it.
@@ -226,7 +244,10 @@ describe('editor: diagnostics', function () {
 
   it('survives broken Go, binary and huge files (no diagnostics for them, the next file still works)', async function () {
     this.timeout(60_000);
-    const broken = writeScratch('_conndoctor_it/robust/broken.go', 'package robust\n\nfunc f( {\n\tresp, err := http.Get(\n\tdefer resp.Body.Close()\n}}}\n\x60unterminated\n');
+    const broken = writeScratch(
+      '_conndoctor_it/robust/broken.go',
+      'package robust\n\nfunc f( {\n\tresp, err := http.Get(\n\tdefer resp.Body.Close()\n}}}\n\x60unterminated\n',
+    );
     const binary = writeScratch('_conndoctor_it/robust/bin.go', 'package robust\n\x00\x01\x02\x00garbage\n');
     const huge = writeScratch('_conndoctor_it/robust/huge.go', `package robust\n\n// ${'x'.repeat(3 * 1024 * 1024)}\n`);
     // VS Code refuses to open the binary one as text: it is a sibling on disk of the others.
@@ -258,12 +279,20 @@ describe('editor: diagnostics', function () {
       const doc = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(doc);
       await waitForKeys(uri, all, 'findings on open');
-      const fixed = DEFER_BEFORE_CHECK.replace('package change', 'package onsave').replace('\tdefer resp.Body.Close()\n', '').replace('return nil, err\n\t}\n', 'return nil, err\n\t}\n\tdefer resp.Body.Close()\n');
+      const fixed = DEFER_BEFORE_CHECK.replace('package change', 'package onsave')
+        .replace('\tdefer resp.Body.Close()\n', '')
+        .replace('return nil, err\n\t}\n', 'return nil, err\n\t}\n\tdefer resp.Body.Close()\n');
       const after = cliKeysOfText('_conndoctor_it/expect-onsave/main.go', fixed);
       await setText(doc, fixed);
       await sleep(1000);
       await idle();
-      assert.deepEqual(diagnostics(uri).map((d) => `${codeOf(d)}@${d.range.start.line + 1}:${d.range.start.character + 1}`).sort(), all, 'unchanged while typing');
+      assert.deepEqual(
+        diagnostics(uri)
+          .map((d) => `${codeOf(d)}@${d.range.start.line + 1}:${d.range.start.character + 1}`)
+          .sort(),
+        all,
+        'unchanged while typing',
+      );
       assert.ok(await doc.save());
       await waitForKeys(uri, after, 'updated on save');
     } finally {
@@ -284,7 +313,10 @@ describe('editor: diagnostics', function () {
     await sleep(50);
     fs.writeFileSync(mod.fsPath, 'module gm\n\ngo 1.22\n');
     const now = cliKeys('_conndoctor_it/gomod/a.go');
-    assert.ok(now.some((k) => k.startsWith('timeout-error-assertion@')), `CLI, go 1.22: ${now}`);
+    assert.ok(
+      now.some((k) => k.startsWith('timeout-error-assertion@')),
+      `CLI, go 1.22: ${now}`,
+    );
     await waitForKeys(uri, now, 'findings after go.mod says 1.22');
   });
 
@@ -303,7 +335,11 @@ describe('editor: diagnostics', function () {
       await cfg().update('rules', { 'defer-before-errcheck': 'error' }, vscode.ConfigurationTarget.Workspace);
       await waitFor(() => diagnostics(uri).find((d) => d.severity === vscode.DiagnosticSeverity.Error), 'severity error');
       await cfg().update('rules', { 'defer-before-errcheck': 'off' }, vscode.ConfigurationTarget.Workspace);
-      await waitForKeys(uri, all.filter((k) => !k.startsWith('defer-before-errcheck@')), 'rule off');
+      await waitForKeys(
+        uri,
+        all.filter((k) => !k.startsWith('defer-before-errcheck@')),
+        'rule off',
+      );
       await cfg().update('enable', false, vscode.ConfigurationTarget.Workspace);
       await waitForKeys(uri, [], 'disabled');
     } finally {

@@ -102,12 +102,16 @@ export async function waitForKeys(uri: vscode.Uri, keys: string[], what: string,
   const want = [...keys].sort();
   let last: string[] = [];
   try {
-    return await waitFor(async () => {
-      await idle();
-      const d = diagnostics(uri);
-      last = sortedKeys(d);
-      return JSON.stringify(last) === JSON.stringify(want) ? d : undefined;
-    }, what, timeoutMs);
+    return await waitFor(
+      async () => {
+        await idle();
+        const d = diagnostics(uri);
+        last = sortedKeys(d);
+        return JSON.stringify(last) === JSON.stringify(want) ? d : undefined;
+      },
+      what,
+      timeoutMs,
+    );
   } catch (e) {
     throw new Error(`${(e as Error).message}\n  want ${JSON.stringify(want)}\n  got  ${JSON.stringify(last)}`);
   }

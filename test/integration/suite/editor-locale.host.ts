@@ -25,7 +25,9 @@ func fetch(c *http.Client, url string) ([]byte, error) {
 describe('editor: Simplified Chinese', function () {
   before(function () {
     if (!vscode.env.language.toLowerCase().startsWith('zh')) {
-      console.log(`    display language is ${vscode.env.language}: skipped (start code-server with --locale zh-cn and a Chinese language pack)`);
+      console.log(
+        `    display language is ${vscode.env.language}: skipped (start code-server with --locale zh-cn and a Chinese language pack)`,
+      );
       this.skip();
     }
   });

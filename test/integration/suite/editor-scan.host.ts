@@ -42,15 +42,24 @@ describe('editor: scan workspace', function () {
 
     const files = vscode.workspace.getConfiguration('files');
     const cd = vscode.workspace.getConfiguration('conndoctor');
-    const canExclude = JSON.stringify((extension().packageJSON as { contributes?: { configuration?: unknown } }).contributes?.configuration ?? '').includes('conndoctor.exclude');
+    const canExclude = JSON.stringify(
+      (extension().packageJSON as { contributes?: { configuration?: unknown } }).contributes?.configuration ?? '',
+    ).includes('conndoctor.exclude');
     await files.update('exclude', { '**/gen_excluded': true }, vscode.ConfigurationTarget.Workspace);
     if (canExclude) await cd.update('exclude', ['conndoctor_excluded/**'], vscode.ConfigurationTarget.Workspace);
     try {
-      const expected = cliFindings().filter((f) => !f.file.startsWith('gen_excluded/') && (!canExclude || !f.file.startsWith('conndoctor_excluded/')));
-      assert.ok(expected.some((f) => f.file === 'scanme/leak.go'), 'CLI finds the never-opened file');
+      const expected = cliFindings().filter(
+        (f) => !f.file.startsWith('gen_excluded/') && (!canExclude || !f.file.startsWith('conndoctor_excluded/')),
+      );
+      assert.ok(
+        expected.some((f) => f.file === 'scanme/leak.go'),
+        'CLI finds the never-opened file',
+      );
       const summary = await vscode.commands.executeCommand<ScanSummary | undefined>('conndoctor.scanWorkspace');
       assert.ok(summary, 'the scan ran');
-      console.log(`    scan: ${summary.findings} finding(s) in ${summary.filesWithFindings}/${summary.files} files, ${summary.ms} ms, ${summary.threads ? `${summary.threads} worker(s)` : 'in-process'}`);
+      console.log(
+        `    scan: ${summary.findings} finding(s) in ${summary.filesWithFindings}/${summary.files} files, ${summary.ms} ms, ${summary.threads ? `${summary.threads} worker(s)` : 'in-process'}`,
+      );
       const root = workspaceRoot();
       const got = await waitFor(() => {
         const out: string[] = [];

@@ -19,7 +19,9 @@ describe('editor: snippets', function () {
   it('inserts every contributed Go snippet by name', async function () {
     this.timeout(60_000);
     const ext = extension();
-    const contributed = ((ext.packageJSON as { contributes?: { snippets?: { language: string; path: string }[] } }).contributes?.snippets ?? []).filter((s) => s.language === 'go');
+    const contributed = (
+      (ext.packageJSON as { contributes?: { snippets?: { language: string; path: string }[] } }).contributes?.snippets ?? []
+    ).filter((s) => s.language === 'go');
     if (!contributed.length) this.skip();
     for (const c of contributed) {
       const defs = JSON.parse(fs.readFileSync(path.join(ext.extensionPath, c.path), 'utf8')) as Record<string, SnippetDef>;
@@ -31,9 +33,18 @@ describe('editor: snippets', function () {
         await vscode.commands.executeCommand('editor.action.insertSnippet', { langId: 'go', name });
         const body = (Array.isArray(def.body) ? def.body : [def.body]).join('\n');
         // The first literal word of the body (before any placeholder) must be in the document.
-        const literal = body.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\{?\d+\}?/g, '').split('\n').map((l) => l.trim()).find((l) => l.length > 3) ?? '';
+        const literal =
+          body
+            .replace(/\$\{\d+:([^}]*)\}/g, '$1')
+            .replace(/\$\{?\d+\}?/g, '')
+            .split('\n')
+            .map((l) => l.trim())
+            .find((l) => l.length > 3) ?? '';
         assert.ok(doc.getText().length > 'package main\n\n'.length, `snippet "${name}" inserted something`);
-        assert.ok(doc.getText().includes(literal.slice(0, 20)), `snippet "${name}" inserted its body (looked for ${JSON.stringify(literal.slice(0, 20))})`);
+        assert.ok(
+          doc.getText().includes(literal.slice(0, 20)),
+          `snippet "${name}" inserted its body (looked for ${JSON.stringify(literal.slice(0, 20))})`,
+        );
         await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       }
     }

@@ -74,8 +74,20 @@ export function codeOf(d: vscode.Diagnostic): string {
 }
 
 /** Wait until our diagnostics for `uri` satisfy `ok` (default: at least one). */
-export function waitForDiagnostics(uri: vscode.Uri, ok: (d: vscode.Diagnostic[]) => boolean = (d) => d.length > 0, what = 'diagnostics', timeoutMs = 15_000): Promise<vscode.Diagnostic[]> {
-  return waitFor(() => { const d = diagnostics(uri); return ok(d) ? d : undefined; }, `${what} on ${path.basename(uri.path)}`, timeoutMs);
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  ok: (d: vscode.Diagnostic[]) => boolean = (d) => d.length > 0,
+  what = 'diagnostics',
+  timeoutMs = 15_000,
+): Promise<vscode.Diagnostic[]> {
+  return waitFor(
+    () => {
+      const d = diagnostics(uri);
+      return ok(d) ? d : undefined;
+    },
+    `${what} on ${path.basename(uri.path)}`,
+    timeoutMs,
+  );
 }
 
 /** Code actions at `range` through the real provider pipeline. */

@@ -6,8 +6,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 
-interface Options { grep?: string; testTimeoutMs?: number; resultsFile?: string; context?: Record<string, unknown> }
-interface Result { title: string; fullTitle: string; file?: string; state: 'passed' | 'failed' | 'pending'; durationMs?: number; error?: string }
+interface Options {
+  grep?: string;
+  testTimeoutMs?: number;
+  resultsFile?: string;
+  context?: Record<string, unknown>;
+}
+interface Result {
+  title: string;
+  fullTitle: string;
+  file?: string;
+  state: 'passed' | 'failed' | 'pending';
+  durationMs?: number;
+  error?: string;
+}
 
 export function readOptions(): Options {
   try {
@@ -39,11 +51,19 @@ export function run(): Promise<void> {
       else resolve();
     });
     const rel = (f?: string) => (f ? path.relative(__dirname, f) : undefined);
-    runner.on('pass', (t) => results.push({ title: t.title, fullTitle: t.fullTitle(), file: rel(t.file), state: 'passed', durationMs: t.duration }));
+    runner.on('pass', (t) =>
+      results.push({ title: t.title, fullTitle: t.fullTitle(), file: rel(t.file), state: 'passed', durationMs: t.duration }),
+    );
     runner.on('pending', (t) => results.push({ title: t.title, fullTitle: t.fullTitle(), file: rel(t.file), state: 'pending' }));
-    runner.on('fail', (t, err: Error) => results.push({
-      title: t.title, fullTitle: t.fullTitle(), file: rel(t.file), state: 'failed', durationMs: t.duration,
-      error: String((err && err.stack) || err),
-    }));
+    runner.on('fail', (t, err: Error) =>
+      results.push({
+        title: t.title,
+        fullTitle: t.fullTitle(),
+        file: rel(t.file),
+        state: 'failed',
+        durationMs: t.duration,
+        error: String((err && err.stack) || err),
+      }),
+    );
   });
 }

@@ -30,7 +30,8 @@ export default function features(ctx: UiContext): void {
     await ctx.wb.openFile(file);
     const rows = await ctx.wb.waitForProblems(
       (r) => mine.every((f) => r.some((p) => p.source === 'conndoctor' && p.code === f.rule && p.line === f.line && p.col === f.column)),
-      `${mine.map((f) => `${f.rule}@${f.line}:${f.column}`).join(', ')} in ${file}`);
+      `${mine.map((f) => `${f.rule}@${f.line}:${f.column}`).join(', ')} in ${file}`,
+    );
     ctx.record('open file -> findings in Problems panel ms (UI)', Date.now() - t0);
     for (const f of mine) {
       const row = rows.find((p) => p.code === f.rule && p.line === f.line)!;
@@ -55,7 +56,10 @@ export default function features(ctx: UiContext): void {
     for (const rel of ctx.workspace.goFiles) {
       const text = fs.readFileSync(path.join(ctx.workspace.dir, rel), 'utf8');
       const api = apis.find((a) => text.includes(`${a}(`));
-      if (api) { hit = { rel, api }; break; }
+      if (api) {
+        hit = { rel, api };
+        break;
+      }
     }
     if (!hit) this.skip();
     await ctx.wb.openFile(hit.rel);
@@ -73,7 +77,10 @@ export default function features(ctx: UiContext): void {
     const original = source();
     const { token, nth } = findingAnchor(original, f);
     const menu = await ctx.wb.quickFix(token, fix.title, { nth });
-    assert.ok(menu.some((m) => m.includes(fix.title)), `menu: ${JSON.stringify(menu)}`);
+    assert.ok(
+      menu.some((m) => m.includes(fix.title)),
+      `menu: ${JSON.stringify(menu)}`,
+    );
     // the finding leaves the Problems panel, the others stay
     await ctx.wb.waitForProblems((r) => !r.some((p) => p.code === f.rule && p.line === f.line), `${f.rule}@${f.line} gone after the fix`);
     // the document is what the CLI's fix produces (checked on disk after saving)
@@ -91,10 +98,15 @@ export default function features(ctx: UiContext): void {
   it('fills the Problems panel with "Go Conn Doctor: Scan Workspace"', async () => {
     const t0 = Date.now();
     await ctx.wb.command('Go Conn Doctor: Scan Workspace');
-    const counts = await waitUntil(async () => {
-      const c = await ctx.wb.problemCounts();
-      return c.errors + c.warnings + c.infos >= all.length ? c : undefined;
-    }, 60_000, `${all.length} problems after Scan Workspace`, 200);
+    const counts = await waitUntil(
+      async () => {
+        const c = await ctx.wb.problemCounts();
+        return c.errors + c.warnings + c.infos >= all.length ? c : undefined;
+      },
+      60_000,
+      `${all.length} problems after Scan Workspace`,
+      200,
+    );
     ctx.record('Scan Workspace -> all findings ms (UI)', Date.now() - t0);
     const files = new Set((await ctx.wb.problems()).map((r) => r.file));
     assert.ok(files.size >= Math.min(2, new Set(all.map((f) => f.file)).size), `Problems panel lists several files: ${[...files]}`);
