@@ -1,12 +1,23 @@
 // An Accept loop whose error branch `continue`s without checking for a closed listener and without
 // backing off: after Close every Accept fails at once and the loop spins a CPU core; on EMFILE it
 // busy-loops as well.
-import type { Fix, Rule } from '../model';
+import type { Fix, Rule, TextEdit } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
-import { assignedWithErr, assignsTo, isErrCheck, isNoReturnCall } from '../facts/flow';
-import { indentAt, lineStart, named, statementsOf, unparen } from '../facts/syntax';
-import { errorReturn, innermostFunction, isAcceptCall, jumpTargets, loopBody, loopCondition, nameTaken, walkNoFunc } from './_deadlines';
+import type { FileFacts } from '../facts/package';
+import { assignedWithErr, assignsTo, isErrCheck, isNoReturnCall, terminates } from '../facts/flow';
+import { errIsNil, errNotNil, indentAt, lineStart, methodCall, named, ofType, statementsOf, unparen } from '../facts/syntax';
+import {
+  errorReturn,
+  innermostFunction,
+  isAcceptCall,
+  jumpTargets,
+  loopBody,
+  loopCondition,
+  nameTaken,
+  resolveCallee,
+  walkNoFunc,
+} from './_deadlines';
 
 /** Calls that wait: a custom back-off, a rate limiter, a sleep. */
 const WAIT_NAME = /sleep|backoff|back_off|wait|delay|throttle|pause|retry/i;
@@ -34,59 +45,196 @@ const rule: Rule = {
   },
 };
 
-function checkAccept(ctx: RuleContext, call: SyntaxNode): void {
-  const stmt = call.parent?.parent;
-  if (!stmt || call.parent?.type !== 'expression_list') return;
-  const a = assignedWithErr(stmt);
-  if (!a || !a.err || a.left.length !== 2 || unparen(a.call)?.id !== call.id) return;
-  const list = stmt.parent;
-  const loop = list?.parent?.parent;
-  if (!list || list.type !== 'statement_list' || !loop || loop.type !== 'for_statement' || loopBody(loop)?.id !== list.parent!.id) return;
-  // `for !closed {}` / `for ctx.Err() == nil {}` re-check shutdown every iteration.
-  if (loopCondition(loop) || named(loop).some((c) => c.type === 'range_clause')) return;
-  const err = a.err.text;
-  const stmts = statementsOf(list);
-  const i = stmts.findIndex((s) => s.id === stmt.id);
-  let check: SyntaxNode | null = null;
-  for (const s of stmts.slice(i + 1)) {
-    if (isErrCheck(s, err)) {
-      check = s;
-      break;
-    }
-    if (assignsTo(s, err)) return;
-  }
-  if (!check) return;
-  const cond = unparen(check.childForFieldName('condition'));
-  if (!cond || cond.type !== 'binary_expression' || cond.childForFieldName('operator')?.text !== '!=') return;
-  const branch = check.childForFieldName('consequence');
-  if (!branch) return;
-  let cont: SyntaxNode | null = null;
-  for (const n of walkNoFunc(branch)) {
-    if (n.type === 'continue_statement' && jumpTargets(n, loop)) cont ??= n;
-    if (leaves(ctx, n, loop)) return;
-    if (waits(ctx, n)) return;
-  }
-  if (!cont) return;
-  // Checking net.ErrClosed (or Temporary()) only helps when it leads out of the loop; reaching here,
-  // nothing in the branch does (`if !errors.Is(err, net.ErrClosed) { log… }; continue` still spins).
-  const checked = checksClosed(branch);
-  // A shutdown check earlier in the loop body (`select { case <-quit: return; default: }`).
-  for (const s of stmts.slice(0, i)) for (const n of walkNoFunc(s)) if (leaves(ctx, n, loop)) return;
+/** Where an Accept sits: its statement (or the `if` it initializes) directly in a `for {}` body. */
+interface Site {
+  call: SyntaxNode;
+  stmt: SyntaxNode;
+  /** `if c, err := ln.Accept(); err == nil {…}`: the if statement. */
+  ifInit: SyntaxNode | null;
+  loop: SyntaxNode;
+  /** The loop body's statements and the index of the Accept's (or its if's) statement. */
+  stmts: SyntaxNode[];
+  i: number;
+  err: string;
+  ln: string;
+  method: string;
+  /** `for !closed {}`: the condition is re-checked every iteration. */
+  conditional: boolean;
+}
 
+function siteOf(call: SyntaxNode): Site | null {
+  const stmt = call.parent?.parent;
+  if (!stmt || call.parent?.type !== 'expression_list') return null;
+  const a = assignedWithErr(stmt);
+  if (!a || !a.err || a.left.length !== 2 || unparen(a.call)?.id !== call.id) return null;
+  const ifInit = stmt.parent?.type === 'if_statement' && stmt.parent.childForFieldName('initializer')?.id === stmt.id ? stmt.parent : null;
+  const top = ifInit ?? stmt;
+  const list = top.parent;
+  const loop = list?.parent?.parent;
+  if (!list || list.type !== 'statement_list' || !loop || loop.type !== 'for_statement' || loopBody(loop)?.id !== list.parent!.id)
+    return null;
+  if (named(loop).some((c) => c.type === 'range_clause')) return null;
+  const stmts = statementsOf(list);
   const callee = unparen(call.childForFieldName('function'));
-  const ln = callee?.childForFieldName('operand')?.text ?? 'the listener';
-  const method = callee?.childForFieldName('field')?.text ?? 'Accept';
+  return {
+    call,
+    stmt,
+    ifInit,
+    loop,
+    stmts,
+    i: stmts.findIndex((s) => s.id === top.id),
+    err: a.err.text,
+    ln: callee?.childForFieldName('operand')?.text ?? 'the listener',
+    method: callee?.childForFieldName('field')?.text ?? 'Accept',
+    conditional: !!loopCondition(loop),
+  };
+}
+
+function checkAccept(ctx: RuleContext, call: SyntaxNode): void {
+  const site = siteOf(call);
+  if (!site) return;
+  if (checkErrorPath(ctx, site)) return;
+  checkTemporary(ctx, site);
+}
+
+/**
+ * The error path of the Accept: the branch of its `err != nil` / `err == nil` check, and when that
+ * branch falls through, the rest of the loop body. Reports when it reaches the next iteration
+ * without leaving the loop or waiting. Returns true when the path was judged (reported or fine).
+ */
+function checkErrorPath(ctx: RuleContext, site: Site): boolean {
+  const { loop, stmts, i, err } = site;
+  // `for !closed {}` / `for ctx.Err() == nil {}` re-check shutdown every iteration.
+  if (site.conditional) return false;
+  let check: SyntaxNode | null = site.ifInit;
+  const between: SyntaxNode[] = [];
+  if (!check) {
+    for (const s of stmts.slice(i + 1)) {
+      if (isErrCheck(s, err) || (s.type === 'if_statement' && errIsNil(s.childForFieldName('condition')) === err)) {
+        check = s;
+        break;
+      }
+      if (assignsTo(s, err)) return true;
+      between.push(s);
+    }
+  }
+  if (!check) return false;
+  const cond = unparen(check.childForFieldName('condition'));
+  const op = cond?.type === 'binary_expression' ? cond.childForFieldName('operator')?.text : null;
+  let errBranch: SyntaxNode | null;
+  let okBranch: SyntaxNode | null;
+  if (op === '!=' && errNotNil(cond) === err) {
+    errBranch = check.childForFieldName('consequence');
+    okBranch = check.childForFieldName('alternative');
+  } else if (op === '==' && errIsNil(cond) === err) {
+    errBranch = check.childForFieldName('alternative');
+    okBranch = check.childForFieldName('consequence');
+  } else return false;
+  // `else if …` chains: the error path splits further; leave them to the continue/temporary checks.
+  if (errBranch && errBranch.type !== 'block') return false;
+  if (okBranch && okBranch.type !== 'block') return false;
+  // Shutdown checks or waits around the Accept (before it in the loop, or between it and the check).
+  const around = [...stmts.slice(0, i), ...between];
+  if (site.ifInit) {
+    for (const n of walkNoFunc(site.stmt))
+      if (n.id !== site.call.id && n.type === 'call_expression' && (leaves(ctx, n, loop) || waits(ctx, n))) return true;
+  }
+  for (const s of around) for (const n of walkNoFunc(s)) if (leaves(ctx, n, loop) || waits(ctx, n)) return true;
+
+  let cont: SyntaxNode | null = null;
+  if (errBranch) {
+    for (const n of walkNoFunc(errBranch)) {
+      if (n.type === 'continue_statement' && jumpTargets(n, loop)) cont ??= n;
+      if (leaves(ctx, n, loop)) return false;
+      if (waits(ctx, n)) return true;
+    }
+  }
   const closedCheck = ctx.goAtLeast('1.16')
     ? 'net.ErrClosed'
     : 'a closed listener ("use of closed network connection"; net.ErrClosed needs Go 1.16)';
+  const checked = !!errBranch && checksClosed(errBranch);
   const what = checked
     ? `it looks at the error but never leaves the loop, and has no back-off`
     : `no check for ${closedCheck} and no back-off`;
-  const message =
-    `continue after a failed ${ln}.${method}() with ${what}: once ${ln} is closed ` +
-    `every Accept fails at once and this loop spins a CPU core at 100% (and floods the log); on "too many open files" ` +
+  const consequence =
+    `once ${site.ln} is closed every Accept fails at once and this loop spins a CPU core at 100% (and floods the log); on "too many open files" ` +
     `it busy-loops too. Return when the listener is closed and sleep before retrying other errors`;
-  ctx.report(cont, message, fixes(ctx, loop, check, branch, cont, err));
+  if (cont) {
+    const message = `continue after a failed ${site.ln}.${site.method}() with ${what}: ${consequence}`;
+    ctx.report(cont, message, errBranch ? continueFixes(ctx, loop, check, errBranch, cont, err) : []);
+    return true;
+  }
+  if (errBranch && terminates(errBranch, ctx.file)) return true;
+  // Falls through: the rest of the loop body runs on the error path too. It must be error-only code
+  // (the success branch always jumps away) for us to follow it.
+  const rest = stmts.slice(stmts.findIndex((s) => s.id === check!.id) + 1);
+  if (rest.length) {
+    if (!okBranch || !terminates(okBranch, ctx.file)) return true;
+    for (const s of rest) for (const n of walkNoFunc(s)) if (leaves(ctx, n, loop) || waits(ctx, n)) return true;
+  }
+  const message = `a failed ${site.ln}.${site.method}() falls through to the next iteration with ${what}: ${consequence}`;
+  ctx.report(site.call, message, rest.length ? [] : fallThroughFixes(ctx, loop, check, errBranch, okBranch, err));
+  return true;
+}
+
+/**
+ * `if ne.Temporary() { continue }` with nothing on the way that waits: "too many open files" is a
+ * Temporary error (syscall.Errno.Temporary: EINTR, EMFILE, ENFILE), so the loop retries at full speed
+ * until a descriptor frees, whatever the loop condition says about shutdown. A listener deadline
+ * makes the timeouts (also Temporary) deliberate.
+ */
+function checkTemporary(ctx: RuleContext, site: Site): void {
+  const { loop, stmts, i, err } = site;
+  const fn = innermostFunction(loop);
+  if (!fn) return;
+  for (const n of walkNoFunc(fn)) {
+    if (n.type === 'call_expression' && /^Set(Read)?Deadline$/.test(methodCall(n)?.name ?? '')) return;
+  }
+  for (const s of stmts.slice(i)) {
+    for (const cont of walkNoFunc(s)) {
+      if (cont.type !== 'continue_statement' || !jumpTargets(cont, loop) || !underTemporaryCheck(cont, s, err)) continue;
+      if (waitsOnPathTo(ctx, cont, loop)) continue;
+      const message =
+        `continue after a temporary ${site.ln}.${site.method}() error with no back-off: "too many open files" (EMFILE) is a temporary error, ` +
+        `so while the process is out of descriptors this loop retries at 100% CPU (and floods the log); sleep before retrying (net/http: 5 ms doubling to 1 s)`;
+      ctx.report(cont, message, temporaryFixes(ctx, loop, s, cont));
+      return;
+    }
+  }
+}
+
+/** Is `cont` in the consequence of an `if` (inside `top`) whose condition asks whether `err` is Temporary? */
+function underTemporaryCheck(cont: SyntaxNode, top: SyntaxNode, err: string): boolean {
+  for (let c: SyntaxNode = cont, p = cont.parent; p; c = p, p = p.parent) {
+    if (p.type === 'if_statement' && p.childForFieldName('consequence')?.id === c.id) {
+      const cond = p.childForFieldName('condition');
+      const init = p.childForFieldName('initializer');
+      const ids = [...ofType(cond!, ['identifier', 'field_identifier']), ...(init ? ofType(init, ['identifier', 'field_identifier']) : [])];
+      if (ids.some((x) => /Temporary/.test(x.text)) && ids.some((x) => x.text === err)) return true;
+      // `if ne, ok := err.(net.Error); ok && ne.Temporary()` names err in the initializer only.
+    }
+    if (p.id === top.id) break;
+  }
+  return false;
+}
+
+/** Something that waits on the way from the top of the loop body to `cont` (statements before it, conditions). */
+function waitsOnPathTo(ctx: RuleContext, cont: SyntaxNode, loop: SyntaxNode): boolean {
+  const body = loopBody(loop);
+  for (let c: SyntaxNode = cont, p = cont.parent; p && p.id !== body?.id; c = p, p = p.parent) {
+    if (p.type === 'statement_list') {
+      for (const s of named(p)) {
+        if (s.id === c.id) break;
+        for (const n of walkNoFunc(s)) if (waits(ctx, n)) return true;
+      }
+    } else if (p.type === 'if_statement') {
+      for (const f of ['initializer', 'condition']) {
+        const x = p.childForFieldName(f);
+        if (x && x.id !== c.id) for (const n of walkNoFunc(x)) if (waits(ctx, n)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** `net.ErrClosed`, the "use of closed network connection" text, `Temporary()`/`Timeout()` (comments aside). */
@@ -102,7 +250,7 @@ function checksClosed(branch: SyntaxNode): boolean {
   return false;
 }
 
-/** A statement that leaves the loop: return, break/goto out of it, panic, os.Exit, log.Fatal. */
+/** A statement that leaves the loop: return, break/goto out of it, panic, os.Exit, log.Fatal (also inside a helper). */
 function leaves(ctx: RuleContext, n: SyntaxNode, loop: SyntaxNode): boolean {
   if (n.type === 'return_statement' || n.type === 'goto_statement') return true;
   if (n.type === 'break_statement') {
@@ -110,12 +258,17 @@ function leaves(ctx: RuleContext, n: SyntaxNode, loop: SyntaxNode): boolean {
     // A labeled break leaves this loop or one around it.
     return labeled || jumpTargets(n, loop);
   }
-  if (n.type === 'call_expression') return isNoReturnCall(n, ctx.file);
+  if (n.type === 'call_expression') return isNoReturnCall(n, ctx.file) || helperEffect(ctx.file, n).exits;
   return false;
 }
 
 /** Something that blocks for a while: a sleep, a select without default, a channel receive, a back-off helper. */
 function waits(ctx: RuleContext, n: SyntaxNode): boolean {
+  if (blocks(ctx.file, n)) return true;
+  return n.type === 'call_expression' && helperEffect(ctx.file, n).waits;
+}
+
+function blocks(file: FileFacts, n: SyntaxNode): boolean {
   if (n.type === 'select_statement') return !named(n).some((c) => c.type === 'default_case');
   // `errCh <- err` outside a select: blocks until someone receives (often the shutdown path).
   if (n.type === 'send_statement') return !ancestorIs(n, 'communication_case');
@@ -126,7 +279,7 @@ function waits(ctx: RuleContext, n: SyntaxNode): boolean {
   }
   if (n.type === 'call_expression') {
     const fn = unparen(n.childForFieldName('function'));
-    const q = ctx.file.qualified(fn);
+    const q = file.qualified(fn);
     if (q === 'time.Sleep' || q === 'time.After' || q === 'time.NewTimer' || q === 'time.Tick') return true;
     const name = fn?.type === 'selector_expression' ? fn.childForFieldName('field')?.text : fn?.text;
     return !!name && WAIT_NAME.test(name);
@@ -134,41 +287,75 @@ function waits(ctx: RuleContext, n: SyntaxNode): boolean {
   return false;
 }
 
+/**
+ * What a same-package function called on the error path does: waits somewhere in it (a sleep, a
+ * back-off), or always ends the process (its last statement is a log.Fatal, os.Exit, panic).
+ */
+function helperEffect(file: FileFacts, call: SyntaxNode, depth = 0): { waits: boolean; exits: boolean } {
+  const none = { waits: false, exits: false };
+  const f = depth > 2 ? null : resolveCallee(file, call);
+  const body = f?.node.childForFieldName('body');
+  if (!f || !body) return none;
+  const key = `accept-spin:helper:${f.file.path}:${f.node.startIndex}`;
+  const memo = file.pkg.memo;
+  if (memo.has(key)) return memo.get(key) as { waits: boolean; exits: boolean };
+  memo.set(key, none);
+  let w = false;
+  for (const n of walkNoFunc(body)) {
+    if (blocks(f.file, n) || (n.type === 'call_expression' && n.id !== call.id && helperEffect(f.file, n, depth + 1).waits)) {
+      w = true;
+      break;
+    }
+  }
+  const last = statementsOf(body).at(-1);
+  const lastCall = last?.type === 'expression_statement' ? unparen(last.namedChild(0)) : null;
+  const exits = !!lastCall && (isNoReturnCall(lastCall, f.file) || helperEffect(f.file, lastCall, depth + 1).exits);
+  const res = { waits: w, exits };
+  memo.set(key, res);
+  return res;
+}
+
 function ancestorIs(n: SyntaxNode, type: string): boolean {
   for (let p = n.parent; p; p = p.parent) if (p.type === type) return true;
   return false;
 }
 
-function fixes(ctx: RuleContext, loop: SyntaxNode, check: SyntaxNode, branch: SyntaxNode, cont: SyntaxNode, err: string): Fix[] {
+/** The pieces every back-off fix shares: the delay variable declared before the loop, the sleep, the exit. */
+interface Backoff {
+  v: string;
+  /** Declares the delay on the line before the loop. */
+  decl: TextEdit;
+  /** `if errors.Is(err, net.ErrClosed) { return }` lines (no indent), for `err`. */
+  closed: (err: string) => string[];
+  /** Doubling 5ms..1s and the sleep (no indent). */
+  sleep: string[];
+  imports: string[];
+  /** `net.ErrClosed` or `a closed listener`, for titles. */
+  closedName: string;
+}
+
+function backoff(ctx: RuleContext, loop: SyntaxNode, withClosed: boolean): Backoff | null {
   const text = ctx.text;
   const fn = innermostFunction(loop);
-  if (!fn) return [];
-  // Only the plain shape: the branch ends with this continue, and it is the only one.
-  const last = statementsOf(branch).at(-1);
-  if (last?.id !== cont.id || named(cont).length) return [];
-  if ([...walkNoFunc(branch)].filter((n) => n.type === 'continue_statement').length !== 1) return [];
+  if (!fn) return null;
   // Leave the loop the way the code already can: `break` if it has breaks (code after the loop
   // is reachable), else `return` with the function's zero results and a nil error.
   const hasBreak = [...walkNoFunc(loopBody(loop)!)].some((n) => n.type === 'break_statement' && jumpTargets(n, loop));
   const exit = hasBreak ? 'break' : errorReturn(ctx, fn, 'nil');
-  if (!exit) return [];
+  if (withClosed && !exit) return null;
   const top = loop.parent?.type === 'labeled_statement' ? loop.parent : loop;
   const loopLine = lineStart(text, top.startIndex);
-  if (text.slice(loopLine, top.startIndex).trim() !== '') return [];
-  const loopIndent = indentAt(text, top.startIndex);
-  const ifIndent = indentAt(text, check.startIndex);
-  const inner = `${ifIndent}\t`;
-  if (indentAt(text, cont.startIndex) !== inner || text.slice(lineStart(text, cont.startIndex), cont.startIndex).trim() !== '') return [];
-
+  if (text.slice(loopLine, top.startIndex).trim() !== '') return null;
   const v = ['tempDelay', 'acceptDelay', 'acceptBackoff'].find((n) => !nameTaken(ctx.file, fn, n));
-  if (!v) return [];
+  if (!v) return null;
   const time = (m: string) => ctx.ref('time', m);
-  const closed = ctx.goAtLeast('1.16')
-    ? `${ctx.ref('errors', 'Is')}(${err}, ${ctx.ref('net', 'ErrClosed')})`
-    : `${ctx.ref('strings', 'Contains')}(${err}.Error(), "use of closed network connection")`;
-  const imports = ctx.goAtLeast('1.16') ? ['errors', 'net', 'time'] : ['strings', 'time'];
+  const go116 = ctx.goAtLeast('1.16');
+  const closedExpr = (err: string) =>
+    go116
+      ? `${ctx.ref('errors', 'Is')}(${err}, ${ctx.ref('net', 'ErrClosed')})`
+      : `${ctx.ref('strings', 'Contains')}(${err}.Error(), "use of closed network connection")`;
   const useMinMax = ctx.goAtLeast('1.21') && !['min', 'max'].some((n) => nameTaken(ctx.file, fn, n));
-  const backoff = useMinMax
+  const doubling = useMinMax
     ? [`${v} = min(max(2*${v}, 5*${time('Millisecond')}), ${time('Second')})`]
     : [
         `if ${v} == 0 {`,
@@ -180,20 +367,126 @@ function fixes(ctx: RuleContext, loop: SyntaxNode, check: SyntaxNode, branch: Sy
         `\t${v} = ${time('Second')}`,
         '}',
       ];
-  const edits = [
-    {
+  return {
+    v,
+    decl: {
       start: loopLine,
       end: loopLine,
-      newText: `${loopIndent}var ${v} ${time('Duration')} // Accept back-off: 5ms doubling to 1s, as net/http does\n`,
+      newText: `${indentAt(text, top.startIndex)}var ${v} ${time('Duration')} // Accept back-off: 5ms doubling to 1s, as net/http does\n`,
     },
-    { start: branch.startIndex + 1, end: branch.startIndex + 1, newText: `\n${inner}if ${closed} {\n${inner}\t${exit}\n${inner}}` },
-    { start: cont.startIndex, end: cont.startIndex, newText: `${[...backoff, `${time('Sleep')}(${v})`].join(`\n${inner}`)}\n${inner}` },
-    { start: check.endIndex, end: check.endIndex, newText: `\n${ifIndent}${v} = 0` },
-  ];
+    closed: (err) => [`if ${closedExpr(err)} {`, `\t${exit}`, '}'],
+    sleep: [...doubling, `${time('Sleep')}(${v})`],
+    imports: withClosed ? (go116 ? ['errors', 'net', 'time'] : ['strings', 'time']) : ['time'],
+    closedName: go116 ? 'net.ErrClosed' : 'a closed listener',
+  };
+}
+
+const lines = (ls: string[], indent: string) => ls.map((l) => `${indent}${l}`).join('\n');
+
+/** Is `n` alone on its line(s): nothing before it on its first line? */
+function ownLine(text: string, n: SyntaxNode): boolean {
+  return text.slice(lineStart(text, n.startIndex), n.startIndex).trim() === '';
+}
+
+/**
+ * For a block whose `{` ends its line (a comment may follow) and whose `}` starts one: the offset
+ * where statements can go after the `{` line, else null.
+ */
+function openBlock(text: string, b: SyntaxNode): number | null {
+  const eol = text.indexOf('\n', b.startIndex);
+  const rest = text.slice(b.startIndex + 1, eol).trim();
+  if (eol === -1 || (rest !== '' && !rest.startsWith('//'))) return null;
+  return text.slice(lineStart(text, b.endIndex - 1), b.endIndex - 1).trim() === '' ? eol : null;
+}
+
+function withImport(ctx: RuleContext, edits: TextEdit[], imports: string[]): TextEdit[] {
   const imp = ctx.importEdit(imports);
-  if (imp) edits.push(imp);
-  const what = ctx.goAtLeast('1.16') ? 'net.ErrClosed' : 'a closed listener';
-  return [{ title: `Return on ${what}, back off 5ms..1s on other Accept errors`, edits, preferred: true }];
+  return imp ? [...edits, imp] : edits;
+}
+
+/** `if err != nil { …; continue }`: return on a closed listener first, back off before the continue. */
+function continueFixes(ctx: RuleContext, loop: SyntaxNode, check: SyntaxNode, branch: SyntaxNode, cont: SyntaxNode, err: string): Fix[] {
+  const text = ctx.text;
+  // Only the plain shape: the branch ends with this continue, and it is the only one.
+  const last = statementsOf(branch).at(-1);
+  if (last?.id !== cont.id || named(cont).length) return [];
+  if ([...walkNoFunc(branch)].filter((n) => n.type === 'continue_statement').length !== 1) return [];
+  const ifIndent = indentAt(text, check.startIndex);
+  const inner = `${ifIndent}\t`;
+  if (indentAt(text, cont.startIndex) !== inner || !ownLine(text, cont)) return [];
+  const b = backoff(ctx, loop, true);
+  if (!b) return [];
+  const edits = [
+    b.decl,
+    { start: branch.startIndex + 1, end: branch.startIndex + 1, newText: `\n${lines(b.closed(err), inner)}` },
+    { start: cont.startIndex, end: cont.startIndex, newText: `${lines(b.sleep, inner).slice(inner.length)}\n${inner}` },
+    { start: check.endIndex, end: check.endIndex, newText: `\n${ifIndent}${b.v} = 0` },
+  ];
+  return [
+    {
+      title: `Return on ${b.closedName}, back off 5ms..1s on other Accept errors`,
+      edits: withImport(ctx, edits, b.imports),
+      preferred: true,
+    },
+  ];
+}
+
+/**
+ * A check whose error branch falls through (or is missing): return on a closed listener and back
+ * off at the end of the error branch (an `else` added when there is none), reset on success.
+ */
+function fallThroughFixes(
+  ctx: RuleContext,
+  loop: SyntaxNode,
+  check: SyntaxNode,
+  errBranch: SyntaxNode | null,
+  okBranch: SyntaxNode | null,
+  err: string,
+): Fix[] {
+  const text = ctx.text;
+  const okAt = okBranch ? openBlock(text, okBranch) : null;
+  const errAt = errBranch ? openBlock(text, errBranch) : null;
+  if (!okBranch || okAt === null || !ownLine(text, check) || (errBranch && errAt === null)) return [];
+  const ifIndent = indentAt(text, check.startIndex);
+  const inner = `${ifIndent}\t`;
+  const b = backoff(ctx, loop, true);
+  if (!b) return [];
+  const edits: TextEdit[] = [b.decl, { start: okAt, end: okAt, newText: `\n${inner}${b.v} = 0` }];
+  if (errBranch && errAt !== null) {
+    const close = lineStart(text, errBranch.endIndex - 1);
+    edits.push(
+      { start: errAt, end: errAt, newText: `\n${lines(b.closed(err), inner)}` },
+      { start: close, end: close, newText: `${lines(b.sleep, inner)}\n` },
+    );
+  } else {
+    edits.push({
+      start: okBranch.endIndex,
+      end: okBranch.endIndex,
+      newText: ` else {\n${lines([...b.closed(err), ...b.sleep], inner)}\n${ifIndent}}`,
+    });
+  }
+  return [
+    {
+      title: `Return on ${b.closedName}, back off 5ms..1s on other Accept errors`,
+      edits: withImport(ctx, edits, b.imports),
+      preferred: true,
+    },
+  ];
+}
+
+/** `if temporary { continue }`: back off before the continue, reset once past the error handling. */
+function temporaryFixes(ctx: RuleContext, loop: SyntaxNode, top: SyntaxNode, cont: SyntaxNode): Fix[] {
+  const text = ctx.text;
+  if (named(cont).length || !ownLine(text, cont) || !ownLine(text, top)) return [];
+  const b = backoff(ctx, loop, false);
+  if (!b) return [];
+  const indent = indentAt(text, cont.startIndex);
+  const edits = [
+    b.decl,
+    { start: cont.startIndex, end: cont.startIndex, newText: `${lines(b.sleep, indent).slice(indent.length)}\n${indent}` },
+    { start: top.endIndex, end: top.endIndex, newText: `\n${indentAt(text, top.startIndex)}${b.v} = 0` },
+  ];
+  return [{ title: 'Back off 5ms..1s before retrying temporary Accept errors', edits: withImport(ctx, edits, b.imports), preferred: true }];
 }
 
 export default rule;
