@@ -10,6 +10,7 @@ import { analyzeFiles, applyPreferredFixes, ensureReady, type SourceFile } from 
 import { parseGo } from '../../src/analysis/parser';
 import { allRules } from '../../src/analysis/rules/index';
 import type { Finding } from '../../src/analysis/model';
+import { wants } from './helpers/wants';
 
 const ROOT = join(__dirname, '..', 'fixtures');
 
@@ -21,23 +22,6 @@ function goFiles(dir: string): string[] {
     else if (e.endsWith('.go')) out.push(p);
   }
   return out;
-}
-
-/** Parses `// want "re" "re2"` (backquoted regexps too) per 0-based line. */
-export function wants(text: string): Map<number, RegExp[]> {
-  const m = new Map<number, RegExp[]>();
-  text.split('\n').forEach((line, i) => {
-    const idx = line.indexOf('// want ');
-    if (idx === -1) return;
-    const rest = line.slice(idx + 8);
-    const res: RegExp[] = [];
-    for (const mm of rest.matchAll(/"((?:[^"\\]|\\.)*)"|`([^`]*)`/g)) {
-      const src = mm[1] !== undefined ? JSON.parse(`"${mm[1]}"`) : mm[2];
-      res.push(new RegExp(src));
-    }
-    if (res.length) m.set(i, res);
-  });
-  return m;
 }
 
 function hasSyntaxError(text: string): boolean {
