@@ -3,31 +3,39 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createCollector } from './collector';
-import { discover, type ProcessCandidate } from './discover';
+import { discover, findRestart, type ProcessCandidate } from './discover';
 import { GoroutineProbe, type GoroutineReport } from './goroutines';
-import { analyzeHistory, type Guidance, type GuidanceOptions } from './guidance';
+import { analyzeHistory, otherText, type Guidance, type GuidanceOptions } from './guidance';
 import { TCP_STATES, endpoint, type TcpState } from './model';
-import { Sampler, type History, type TrackedSocket } from './sampler';
+import { isFinal, Sampler, type History, type TrackedSocket } from './sampler';
+import { nonZeroCounts, WatchStream } from './stream';
 
-export const SOCKETS_USAGE = `Usage: conndoctor sockets [--pid N | --workspace DIR] [--watch] [--json]
+export const SOCKETS_USAGE = `Usage: conndoctor sockets [--pid N | --workspace DIR] [--watch] [--json [--full]]
 
 Shows the live TCP sockets of a running Go process and explains what they mean.
 
 Flags:
   --pid N              the process to inspect
   --workspace DIR      find the processes that belong to DIR (go run, built binaries, Delve debuggees);
-                       default: the current directory when --pid is not given
-  --watch              refresh in place until Ctrl-C
-  --json               JSON output (with --watch: one JSON object per line and sample)
+                       default: the current directory when --pid is not given. With --watch, a restarted
+                       program (new pid, same executable or package and working directory) is followed
+  --watch              refresh in place until Ctrl-C (or until the process exits, with --pid)
+  --json               JSON output. With --watch: one JSON object per line: a full "snapshot" first, then
+                       "delta" lines with only the sockets opened, closed or changed (state, queues, timer
+                       kind, fd) since the previous line; "status" when the process exited or is missing;
+                       "restart" when a restarted program is followed
+  --full               with --watch --json: a full snapshot on every line
   --interval MS        time between samples (default 1000)
-  --samples N          samples for a snapshot (default 3, so that growth is visible)
+  --samples N          samples for a snapshot (default 3, so that growth is visible; when a single sample
+                       shows CLOSE_WAIT, a second one 0.5 s later confirms it)
   --goroutines         also fetch /debug/pprof/goroutine?debug=2 from the process's own loopback listener
                        (if it serves net/http/pprof) and show goroutines blocked in network I/O
   --lang en|zh-cn      language of the guidance (default from $LANG)
   --all                list every socket (default: the first 40)
   -h, --help
 
-Exit status: 0 sampled, 2 usage error or no process / process exited / not permitted.`;
+Exit status: 0 sampled (with --watch: sampled at least once), 2 usage error, no such process, process exited,
+not permitted.`;
 
 type Lang = 'en' | 'zh-cn';
 
@@ -37,12 +45,15 @@ interface Target {
   sampler: Sampler;
   probe?: GoroutineProbe;
   goroutines?: GoroutineReport;
+  stream?: WatchStream;
 }
 
 export interface SocketsCliIO {
   out: (s: string) => void;
   err: (s: string) => void;
   isTTY: boolean;
+  /** a signal that stops --watch (the CLI wires SIGINT/SIGTERM to it) */
+  stop?: AbortSignal;
 }
 
 const defaultIO: SocketsCliIO = {
@@ -50,6 +61,9 @@ const defaultIO: SocketsCliIO = {
   err: (s) => process.stderr.write(s),
   isTTY: !!process.stdout.isTTY,
 };
+
+/** Time a single sample's CLOSE_WAIT (or dead socket fds) waits for its confirming second sample. */
+const CONFIRM_MS = 500;
 
 export async function runSocketsCli(argv: string[], io: SocketsCliIO = defaultIO, guidanceOptions: GuidanceOptions = {}): Promise<number> {
   let args;
@@ -62,6 +76,7 @@ export async function runSocketsCli(argv: string[], io: SocketsCliIO = defaultIO
         workspace: { type: 'string' },
         watch: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        full: { type: 'boolean', default: false },
         interval: { type: 'string', default: '1000' },
         samples: { type: 'string', default: '3' },
         goroutines: { type: 'boolean', default: false },
@@ -89,44 +104,35 @@ export async function runSocketsCli(argv: string[], io: SocketsCliIO = defaultIO
     io.err('conndoctor sockets: give --pid or --workspace, not both\n');
     return 2;
   }
+  if (v.full && !(v.watch && v.json)) {
+    io.err('conndoctor sockets: --full only applies to --watch --json\n');
+    return 2;
+  }
   const lang: Lang = v.lang === 'zh-cn' || v.lang === 'zh' || (!v.lang && /^zh/i.test(process.env.LANG ?? '')) ? 'zh-cn' : 'en';
 
   let targets: Target[];
   const workspace = v.workspace ?? process.cwd();
+  const byDiscovery = v.pid === undefined;
+  const newSampler = (pid: number) => new Sampler(createCollector(pid), { intervalMs: interval, confirmMs: CONFIRM_MS });
   if (v.pid !== undefined) {
     const pid = Number(v.pid);
     if (!Number.isInteger(pid) || pid <= 0) {
       io.err(`conndoctor sockets: bad --pid ${v.pid}\n`);
       return 2;
     }
-    targets = [{ pid, sampler: new Sampler(createCollector(pid), { intervalMs: interval }) }];
+    targets = [{ pid, sampler: newSampler(pid) }];
   } else {
     const cands = await discover({ workspace });
     if (!cands.length) {
       io.err(`conndoctor sockets: no running Go process belongs to ${workspace} (try --pid)\n`);
       return 2;
     }
-    targets = cands
-      .slice(0, 5)
-      .map((c) => ({ pid: c.pid, candidate: c, sampler: new Sampler(createCollector(c.pid), { intervalMs: interval }) }));
+    targets = cands.slice(0, 5).map((c) => ({ pid: c.pid, candidate: c, sampler: newSampler(c.pid) }));
   }
   if (v.goroutines) {
     for (const t of targets)
       t.probe = new GoroutineProbe({ modulePath: t.candidate?.mainModule, workspaceDir: v.workspace ? workspace : undefined });
   }
-
-  const render = (final: boolean) => {
-    if (v.json) {
-      const objs = targets.map((t) => toJson(t, guidanceOptions));
-      io.out(
-        `${v.watch ? JSON.stringify(objs.length === 1 ? objs[0] : objs) : JSON.stringify(objs.length === 1 ? objs[0] : objs, null, 2)}\n`,
-      );
-      return;
-    }
-    const text = targets.map((t) => renderText(t, lang, !!v.all, guidanceOptions)).join('\n');
-    if (v.watch && io.isTTY && !final) io.out(`\x1b[H\x1b[2J${text}\n(refreshing every ${interval} ms; Ctrl-C to stop)\n`);
-    else io.out(`${text}\n`);
-  };
 
   const sampleAll = async () => {
     await Promise.all(targets.map((t) => t.sampler.sampleNow()));
@@ -134,43 +140,105 @@ export async function runSocketsCli(argv: string[], io: SocketsCliIO = defaultIO
   const fetchGoroutines = async () => {
     for (const t of targets) {
       const latest = t.sampler.history.latest;
-      if (t.probe && latest) t.goroutines = await t.probe.fetch(latest.sockets);
+      if (t.probe && latest && t.sampler.history.status === 'ok') t.goroutines = await t.probe.fetch(latest.sockets);
     }
   };
+  const anyOk = () => targets.some((t) => t.sampler.history.status === 'ok');
 
   if (!v.watch) {
     for (let i = 0; i < samples; i++) {
       if (i) await sleep(interval);
       await sampleAll();
-      if (targets.every((t) => t.sampler.history.status !== 'ok')) break;
+      if (targets.every((t) => isFinal(t.sampler.history.status))) break;
+    }
+    // one sample cannot tell a CLOSE_WAIT pile from a connection caught between EOF and Close: confirm it
+    if (samples === 1 && targets.some((t) => needsConfirmation(t.sampler.history))) {
+      await sleep(CONFIRM_MS);
+      await sampleAll();
     }
     await fetchGoroutines();
-    render(true);
-    return targets.some((t) => t.sampler.history.status === 'ok') ? 0 : 2;
+    if (v.json) {
+      const objs = targets.map((t) => toJson(t, guidanceOptions));
+      io.out(`${JSON.stringify(objs.length === 1 ? objs[0] : objs, null, 2)}\n`);
+    } else io.out(`${targets.map((t) => renderText(t, lang, !!v.all, guidanceOptions)).join('\n')}\n`);
+    return anyOk() ? 0 : 2;
   }
 
-  let stop = false;
+  let stopped = false;
   const onSig = () => {
-    stop = true;
+    stopped = true;
   };
-  process.once('SIGINT', onSig);
-  process.once('SIGTERM', onSig);
+  const ownSignals = !io.stop;
+  if (ownSignals) {
+    process.once('SIGINT', onSig);
+    process.once('SIGTERM', onSig);
+  } else io.stop!.addEventListener('abort', onSig);
+  for (const t of targets) t.stream = new WatchStream(!!v.full);
+  const emit = () => {
+    if (v.json) {
+      for (const t of targets) {
+        for (const line of t.stream!.lines(t.sampler.history, () => jsonExtras(t, guidanceOptions))) io.out(`${JSON.stringify(line)}\n`);
+      }
+      return;
+    }
+    const text = targets.map((t) => renderText(t, lang, !!v.all, guidanceOptions)).join('\n');
+    if (io.isTTY) io.out(`\x1b[H\x1b[2J${text}\n(refreshing every ${interval} ms; Ctrl-C to stop)\n`);
+    else io.out(`${text}\n`);
+  };
   try {
     let n = 0;
-    while (!stop) {
+    while (!stopped) {
       await sampleAll();
+      if (byDiscovery) await followRestarts(targets, workspace);
       if (v.goroutines && n % 5 === 0) await fetchGoroutines();
-      render(false);
+      emit();
       n++;
-      if (targets.every((t) => t.sampler.history.status === 'exited' || t.sampler.history.status === 'denied')) break;
+      // with --pid there is nothing left to watch once every target is gone; with --workspace a restart may come
+      if (!byDiscovery && targets.every((t) => isFinal(t.sampler.history.status))) break;
       const delay = Math.max(...targets.map((t) => t.sampler.nextDelay()));
-      for (let waited = 0; waited < delay && !stop; waited += 100) await sleep(Math.min(100, delay - waited));
+      for (let waited = 0; waited < delay && !stopped; waited += 100) await sleep(Math.min(100, delay - waited));
     }
   } finally {
-    process.off('SIGINT', onSig);
-    process.off('SIGTERM', onSig);
+    if (ownSignals) {
+      process.off('SIGINT', onSig);
+      process.off('SIGTERM', onSig);
+    } else io.stop!.removeEventListener('abort', onSig);
+    for (const t of targets) t.sampler.dispose();
   }
-  return targets.some((t) => t.sampler.history.status === 'ok') ? 0 : 2;
+  // watching ends normally when the process exits: 0 when it was sampled at all
+  return targets.some((t) => t.sampler.history.samples.length > 0) ? 0 : 2;
+}
+
+/** A first sample that shows CLOSE_WAIT or socket fds in no table: worth a second look before judging. */
+function needsConfirmation(h: History): boolean {
+  const l = h.latest;
+  return h.status === 'ok' && !!l && (l.sockets.some((s) => s.state === 'CLOSE_WAIT') || (l.otherSockets?.unlisted ?? 0) > 0);
+}
+
+/**
+ * --workspace --watch: a target whose process is gone is switched to a restart of the same program when discovery
+ * finds one (sameProgram: cwd + executable or main package); its history goes on.
+ */
+async function followRestarts(targets: Target[], workspace: string): Promise<void> {
+  const gone = targets.filter((t) => t.candidate && (t.sampler.history.status === 'exited' || t.sampler.history.status === 'missing'));
+  if (!gone.length) return;
+  let cands: ProcessCandidate[];
+  try {
+    cands = await discover({ workspace });
+  } catch {
+    return;
+  }
+  const taken = new Set(targets.map((t) => t.pid));
+  for (const t of gone) {
+    const next = findRestart(t.candidate!, cands, taken);
+    if (!next) continue;
+    taken.add(next.pid);
+    t.sampler.retarget(createCollector(next.pid));
+    t.pid = next.pid;
+    t.candidate = next;
+    t.goroutines = undefined;
+    await t.sampler.sampleNow();
+  }
 }
 
 function sleep(ms: number): Promise<void> {
@@ -199,22 +267,34 @@ function processLabel(t: Target): string {
   return '';
 }
 
+function processJson(t: Target) {
+  return t.candidate
+    ? { name: t.candidate.name, kind: t.candidate.kind, exe: t.candidate.exe, cwd: t.candidate.cwd, reasons: t.candidate.reasons }
+    : undefined;
+}
+
+/** Fields added to every ok line of the watch stream. */
+function jsonExtras(t: Target, go: GuidanceOptions) {
+  return { process: processJson(t), guidance: analyzeHistory(t.sampler.history, go), goroutines: t.goroutines };
+}
+
+/** One-shot JSON: the last sample in full (sockets with their ages and queue histories), or the status. */
 function toJson(t: Target, go: GuidanceOptions) {
   const h = t.sampler.history;
-  const latest = h.latest;
+  const latest = h.status === 'ok' ? h.latest : undefined;
   return {
     pid: t.pid,
-    process: t.candidate
-      ? { name: t.candidate.name, kind: t.candidate.kind, exe: t.candidate.exe, cwd: t.candidate.cwd, reasons: t.candidate.reasons }
-      : undefined,
+    process: processJson(t),
     status: h.status,
     message: h.message,
     time: latest?.time,
+    since: latest ? h.since : undefined,
     samples: h.samples.length,
-    counts: h.samples.at(-1)?.counts,
-    countsHistory: h.samples.map((s) => ({ time: s.time, counts: nonZero(s.counts), opened: s.opened, closed: s.closed })),
+    counts: latest ? h.samples.at(-1)?.counts : undefined,
+    countsHistory: h.samples.map((s) => ({ time: s.time, counts: nonZeroCounts(s.counts), opened: s.opened, closed: s.closed })),
     fds: latest?.fds,
     otherSocketFds: latest?.otherSocketFds,
+    otherSockets: latest?.otherSockets,
     otherNetns: latest?.otherNetns,
     sockstat: latest?.sockstat,
     elapsedMs: latest?.elapsedMs,
@@ -222,12 +302,6 @@ function toJson(t: Target, go: GuidanceOptions) {
     guidance: analyzeHistory(h, go),
     goroutines: t.goroutines,
   };
-}
-
-function nonZero(c: Record<TcpState, number>): Partial<Record<TcpState, number>> {
-  const o: Partial<Record<TcpState, number>> = {};
-  for (const s of TCP_STATES) if (c[s]) o[s] = c[s];
-  return o;
 }
 
 function pad(s: string, n: number): string {
@@ -252,7 +326,9 @@ const L = {
   lookFor: { en: 'look for', 'zh-cn': '检查规则' },
   more: { en: 'more (use --all)', 'zh-cn': '个未显示（使用 --all）' },
   goroutines: { en: 'goroutines blocked in network I/O', 'zh-cn': '阻塞在网络 I/O 上的 goroutine' },
-  other: { en: 'socket fds not in a TCP table', 'zh-cn': '不在 TCP 表中的套接字描述符' },
+  other: { en: 'other socket fds', 'zh-cn': '其他套接字描述符' },
+  missing: { en: 'no such process', 'zh-cn': '没有这个进程' },
+  lastSample: { en: 'last sample at', 'zh-cn': '最后一次采样于' },
   netns: { en: 'in another network namespace', 'zh-cn': '位于另一个网络命名空间' },
 };
 
@@ -261,8 +337,14 @@ export function renderText(t: Target, lang: Lang, all: boolean, go: GuidanceOpti
   const lines: string[] = [];
   lines.push(`pid ${t.pid} ${processLabel(t)}`.trimEnd());
   if (h.status !== 'ok' || !h.latest) {
-    lines.push(`  ${h.status === 'exited' ? L.exited[lang] : (h.message ?? h.status)}`);
-    if (!h.latest) return lines.join('\n');
+    lines.push(`  ${statusText(h, lang)}`);
+    // the last good sample is history now: say when it was, never show it as current
+    if (h.latest && h.samples.length) {
+      const last = h.samples[h.samples.length - 1];
+      const counts = TCP_STATES.filter((st) => last.counts[st]).map((st) => `${st} ${last.counts[st]}`);
+      lines.push(`  ${L.lastSample[lang]} ${new Date(last.time).toISOString()}: ${counts.join('  ') || '-'}`);
+    }
+    return lines.join('\n');
   }
   const latest = h.latest;
   const first = h.samples[0];
@@ -276,7 +358,9 @@ export function renderText(t: Target, lang: Lang, all: boolean, go: GuidanceOpti
     `  ${[
       fdText,
       `${L.sockets[lang]} ${latest.sockets.length}${last.byPort ? ` (${last.byPort} ${L.byPort[lang]})` : ''}`,
-      latest.otherSocketFds ? `${L.other[lang]} ${latest.otherSocketFds}` : '',
+      latest.otherSocketFds
+        ? `${L.other[lang]} ${latest.otherSocketFds}${latest.otherSockets ? ` (${otherText(latest.otherSockets)[lang]})` : ''}`
+        : '',
       latest.otherNetns ? L.netns[lang] : '',
       `${latest.elapsedMs.toFixed(1)} ms`,
     ]
@@ -299,11 +383,13 @@ export function renderText(t: Target, lang: Lang, all: boolean, go: GuidanceOpti
   const socks = [...latest.sockets].sort(sortSockets);
   const shown = all ? socks : socks.slice(0, 40);
   if (shown.length) {
-    lines.push(`  ${pad('STATE', 12)}${pad('LOCAL', 22)}${pad('REMOTE', 22)}${pad('SEND-Q', 9)}${pad('RECV-Q', 9)}${pad('AGE', 6)}FD`);
+    lines.push(
+      `  ${pad('STATE', 12)}${pad('LOCAL', 22)}${pad('REMOTE', 22)}${pad('SEND-Q', 9)}${pad('RECV-Q', 9)}${pad('SEEN FOR', 10)}FD`,
+    );
     for (const s of shown) {
       const fd = s.attribution === 'fd' ? String(s.fd ?? '') : `(${s.attribution})`;
       lines.push(
-        `  ${pad(s.state, 12)}${pad(endpoint(s.localAddress, s.localPort), 22)}${pad(s.state === 'LISTEN' ? '*' : endpoint(s.remoteAddress, s.remotePort), 22)}${pad(String(s.sendQ), 9)}${pad(String(s.recvQ), 9)}${pad(age(latest.time - s.firstSeen), 6)}${fd}`,
+        `  ${pad(s.state, 12)}${pad(endpoint(s.localAddress, s.localPort), 22)}${pad(s.state === 'LISTEN' ? '*' : endpoint(s.remoteAddress, s.remotePort), 22)}${pad(String(s.sendQ), 9)}${pad(String(s.recvQ), 9)}${pad(age(latest.time - s.firstSeen), 10)}${fd}`,
       );
     }
     if (socks.length > shown.length) lines.push(`  … ${socks.length - shown.length} ${L.more[lang]}`);
@@ -318,6 +404,13 @@ export function renderText(t: Target, lang: Lang, all: boolean, go: GuidanceOpti
     }
   }
   return lines.join('\n');
+}
+
+/** exited / no such process / not permitted / …, in the user's language where we have it. */
+function statusText(h: History, lang: Lang): string {
+  if (h.status === 'exited') return L.exited[lang];
+  if (h.status === 'missing') return L.missing[lang];
+  return h.message ?? h.status;
 }
 
 const STATE_ORDER: Partial<Record<TcpState, number>> = {

@@ -90,6 +90,6 @@ export function createCollector(pid: number, opts: CreateCollectorOptions = {}):
   if (platform === 'win32') return new WindowsCollector(pid);
   return {
     pid,
-    collect: async () => ({ kind: 'error', pid, message: `live sockets are not supported on ${platform}` }),
+    collect: async () => ({ kind: 'unsupported', pid, platform, message: `live sockets are not supported on ${platform}` }),
   };
 }

@@ -3,7 +3,7 @@
 // bounded in time.
 import { execFile } from 'node:child_process';
 import { splitHostPort } from './attribution';
-import { socketKey, type CollectResult, type Collector, type SocketInfo, type TcpState } from './model';
+import { goneResult, runningAsRoot, socketKey, type CollectResult, type Collector, type SocketInfo, type TcpState } from './model';
 
 /** lsof's state names on macOS (FIN_WAIT_2, SYN_RECEIVED) and on Linux (FIN_WAIT2, SYN_RECV). */
 const LSOF_STATES: Record<string, TcpState> = {
@@ -111,6 +111,8 @@ export function processExists(pid: number): 'yes' | 'no' | 'denied' {
 }
 
 export class DarwinCollector implements Collector {
+  private seen = false;
+
   constructor(
     readonly pid: number,
     private readonly timeoutMs = 5000,
@@ -120,14 +122,19 @@ export class DarwinCollector implements Collector {
   async collect(): Promise<CollectResult> {
     const t0 = performance.now();
     const pid = this.pid;
-    if (processExists(pid) === 'no') return { kind: 'exited', pid, message: `process ${pid} exited` };
+    if (processExists(pid) === 'no') return goneResult(pid, this.seen);
+    this.seen = true;
     try {
       const r = await run(this.lsof, ['-nP', '-a', '-p', String(pid), '-iTCP', '-F', 'pcfntPT'], this.timeoutMs);
       // lsof exits 1 both for "no TCP sockets" and for errors; stderr tells them apart
       if (r.code !== 0 && r.stderr.trim()) {
-        if (processExists(pid) === 'no') return { kind: 'exited', pid, message: `process ${pid} exited` };
+        if (processExists(pid) === 'no') return goneResult(pid, true);
         if (/permission denied/i.test(r.stderr))
-          return { kind: 'denied', pid, message: `not permitted to read the sockets of process ${pid}: ${r.stderr.trim()}` };
+          return {
+            kind: 'denied',
+            pid,
+            message: `not permitted to read the sockets of process ${pid}${runningAsRoot() ? ' even as root (System Integrity Protection?)' : ': run as its user or with sudo'}: ${r.stderr.trim()}`,
+          };
       }
       const sockets = parseLsofF(r.stdout, pid);
       return { kind: 'ok', snapshot: { pid, time: Date.now(), platform: 'darwin', sockets, elapsedMs: performance.now() - t0 } };

@@ -437,3 +437,28 @@ export async function discover(opts: DiscoverOptions): Promise<ProcessCandidate[
   for (const pid of opts.pickedPids ?? []) add(describe(pid), 'picked', 100, [reason('picked')]);
   return [...out.values()].sort((a, b) => b.score - a.score || a.pid - b.pid);
 }
+
+/**
+ * Is `b` a restart of the program `a` was (new pid, same program)? Same working directory, and the same executable
+ * path (a rebuilt binary), or the same main package and module (`go run` builds a new executable on each run: a new
+ * go-build temp dir before Go 1.24, a new build-cache entry after an edit since; Delve names each build
+ * `__debug_bin<random>`), or the same kind and executable name.
+ */
+export function sameProgram(a: ProcessCandidate, b: ProcessCandidate): boolean {
+  if (a.pid === b.pid) return false;
+  if ((a.cwd ?? '') !== (b.cwd ?? '')) return false;
+  if (a.exe && a.exe === b.exe) return true;
+  if (a.mainPackage && a.mainPackage !== 'command-line-arguments' && a.mainPackage === b.mainPackage && a.mainModule === b.mainModule)
+    return true;
+  const name = (c: ProcessCandidate) => basename(c.exe ?? c.name);
+  return a.kind === b.kind && name(a) === name(b) && !name(a).startsWith('__debug_bin');
+}
+
+/** The candidate among `cands` that is a restart of `prev` (best score first), if any. */
+export function findRestart(
+  prev: ProcessCandidate,
+  cands: readonly ProcessCandidate[],
+  exclude: ReadonlySet<number> = new Set(),
+): ProcessCandidate | undefined {
+  return cands.find((c) => !exclude.has(c.pid) && sameProgram(prev, c));
+}

@@ -1,10 +1,18 @@
 // Symptom detectors over a sampler History. Each finding explains what the kernel state means for a Go
 // program (English + Simplified Chinese), shows the evidence, and names the analyzer rules to look for.
-import { endpoint, type Text } from './model';
+import { endpoint, type OtherSockets, type Text } from './model';
 import type { History, SampleSummary, TrackedSocket } from './sampler';
 
 export type SymptomId =
-  'close-wait' | 'established-growth' | 'time-wait-churn' | 'syn-sent' | 'send-q' | 'accept-backlog' | 'fd-usage' | 'dead-socket-fds';
+  | 'close-wait'
+  | 'established-growth'
+  | 'time-wait-churn'
+  | 'syn-sent'
+  | 'send-q'
+  | 'accept-backlog'
+  | 'fd-usage'
+  | 'dead-socket-fds'
+  | 'other-socket-fds';
 
 /** Analyzer rule ids the guidance points to (see src/analysis/rules). */
 export const GUIDANCE_RULE_IDS = [
@@ -23,6 +31,8 @@ export interface Evidence {
   count: number;
   /** how long the symptom has been observed, seconds (lower bound: sampling started then) */
   durationS?: number;
+  /** true when the evidence rests on a single sample (the first one): ages are unknown */
+  singleSample?: boolean;
   /** count at the start of the growth window and now */
   from?: number;
   to?: number;
@@ -46,7 +56,10 @@ export interface Guidance {
 }
 
 export interface GuidanceOptions {
-  /** CLOSE_WAIT older than this is reported even when not growing (default 10 s) */
+  /**
+   * CLOSE_WAIT seen for at least this long is reported even when not growing (default 0.5 s: a healthy program
+   * closes within microseconds of reading EOF). With one sample only, any CLOSE_WAIT is reported.
+   */
   closeWaitSeconds?: number;
   /** window for "growing" (default 30 s) */
   growthWindowSeconds?: number;
@@ -69,10 +82,12 @@ export interface GuidanceOptions {
   fdRatio?: number;
   /** growth of socket fds that are in no TCP table (default 5) */
   deadFdGrowth?: number;
+  /** socket fds in no socket table at all, in this sample and the one before (or the only one), reported (default 3) */
+  deadFdMin?: number;
 }
 
 const DEFAULTS: Required<GuidanceOptions> = {
-  closeWaitSeconds: 10,
+  closeWaitSeconds: 0.5,
   growthWindowSeconds: 30,
   establishedGrowth: 10,
   idleSeconds: 30,
@@ -84,6 +99,7 @@ const DEFAULTS: Required<GuidanceOptions> = {
   backlogSamples: 3,
   fdRatio: 0.8,
   deadFdGrowth: 5,
+  deadFdMin: 3,
 };
 
 /** Top remote endpoints. Incoming connections come from ephemeral ports, so they are grouped by address. */
@@ -105,6 +121,33 @@ function ports(socks: TrackedSocket[]): number[] {
 
 function secs(ms: number): number {
   return Math.round(ms / 100) / 10;
+}
+
+/**
+ * How long, in words: "seen for 25 s" when the time started at our first sample (the socket was already in that
+ * state, for an unknown time), "for 25 s" when we saw it begin.
+ */
+/** "UDP 2, UNIX 1, in no table 4" */
+export function otherText(o: OtherSockets): Text {
+  const parts: Array<[number, string, string]> = [
+    [o.udp, 'UDP', 'UDP'],
+    [o.unix, 'UNIX', 'UNIX'],
+    [o.raw, 'raw/ICMP', '原始/ICMP'],
+    [o.netlink, 'netlink', 'netlink'],
+    [o.packet, 'packet', 'packet'],
+    [o.unlisted, 'in no table', '不在任何表中'],
+  ];
+  const shown = parts.filter(([n]) => n > 0);
+  return {
+    en: shown.map(([n, en]) => `${en} ${n}`).join(', ') || 'none',
+    'zh-cn': shown.map(([n, , zh]) => `${zh} ${n}`).join('、') || '无',
+  };
+}
+
+function duration(ms: number, fromFirstSample: boolean): Text {
+  return fromFirstSample
+    ? { en: `seen for ${secs(ms)} s`, 'zh-cn': `已观察到 ${secs(ms)} 秒` }
+    : { en: `in this state for ${secs(ms)} s`, 'zh-cn': `处于该状态 ${secs(ms)} 秒` };
 }
 
 function fmtBytes(n: number): string {
@@ -163,54 +206,70 @@ export function analyzeHistory(h: History, options: GuidanceOptions = {}): Guida
   const incoming = (s: TrackedSocket) => listenPorts.has(s.localPort);
   const out: Guidance[] = [];
 
-  // 1. CLOSE_WAIT: the peer closed, we did not.
-  const cw = socks.filter((s) => s.state === 'CLOSE_WAIT');
-  if (cw.length) {
-    const oldest = Math.max(...cw.map((s) => now - s.stateSince));
-    const g = growth(h.samples, (s) => s.counts.CLOSE_WAIT, o.growthWindowSeconds, 1);
-    if (g || oldest >= o.closeWaitSeconds * 1000) {
-      const outgoing = cw.filter((s) => !incoming(s));
-      const rules: GuidanceRuleId[] = ['conn-not-closed', 'read-no-deadline'];
-      if (outgoing.length) rules.push('body-not-closed', 'http-client-no-timeout');
-      const grow = g
-        ? { en: `grew from ${g.from} to ${g.to} in ${g.overS} s`, zh: `在 ${g.overS} 秒内从 ${g.from} 个增加到 ${g.to} 个` }
-        : { en: `the oldest has been waiting ${secs(oldest)} s`, zh: `最早的已等待 ${secs(oldest)} 秒` };
-      out.push({
-        id: 'close-wait',
-        severity: g ? 'error' : 'warning',
-        title: {
-          en: g ? 'CLOSE_WAIT sockets are growing: connections are leaking' : 'Sockets stuck in CLOSE_WAIT',
-          'zh-cn': g ? 'CLOSE_WAIT 套接字在增加：连接正在泄漏' : '套接字停留在 CLOSE_WAIT 状态',
+  // 1. CLOSE_WAIT: the peer closed, we did not. A socket is in CLOSE_WAIT only between the peer's FIN and our Close,
+  // which a healthy Go program makes microseconds long; so its presence is the symptom, whatever its age. The
+  // ages of sockets already there at our first sample are unknown ("seen for"), so a one-shot run judges presence:
+  // with one sample every CLOSE_WAIT socket counts, with more only those seen in CLOSE_WAIT for closeWaitSeconds.
+  const since = h.since ?? now;
+  const single = now === since;
+  const cwAll = socks.filter((s) => s.state === 'CLOSE_WAIT');
+  const cw = single ? cwAll : cwAll.filter((s) => now - s.stateSince >= o.closeWaitSeconds * 1000);
+  const g = cwAll.length ? growth(h.samples, (s) => s.counts.CLOSE_WAIT, o.growthWindowSeconds, 1) : undefined;
+  if (cw.length || g) {
+    const shown = g ? cwAll : cw;
+    const oldestSock = shown.reduce((a, b) => (b.stateSince < a.stateSince ? b : a));
+    const oldest = now - oldestSock.stateSince;
+    const outgoing = shown.filter((s) => !incoming(s));
+    const rules: GuidanceRuleId[] = ['conn-not-closed', 'read-no-deadline'];
+    if (outgoing.length) rules.push('body-not-closed', 'http-client-no-timeout');
+    const age = duration(oldest, oldestSock.stateSince <= since);
+    const grow = g
+      ? { en: `grew from ${g.from} to ${g.to} in ${g.overS} s`, zh: `在 ${g.overS} 秒内从 ${g.from} 个增加到 ${g.to} 个` }
+      : single
+        ? {
+            en: 'already there at the first sample (how long before is unknown)',
+            zh: '第一次采样时已存在（此前持续多久未知）',
+          }
+        : { en: `the oldest ${age.en}`, zh: `最早的一个${age['zh-cn']}` };
+    out.push({
+      id: 'close-wait',
+      severity: g ? 'error' : 'warning',
+      title: {
+        en: g ? 'CLOSE_WAIT sockets are growing: connections are leaking' : 'Sockets stuck in CLOSE_WAIT',
+        'zh-cn': g ? 'CLOSE_WAIT 套接字在增加：连接正在泄漏' : '套接字停留在 CLOSE_WAIT 状态',
+      },
+      explanation: {
+        en:
+          'The peer closed these connections, but this program never called Close on its side. In Go a CLOSE_WAIT socket ' +
+          'is always still referenced, usually by a goroutine parked after Read returned io.EOF, or blocked in a Read without a deadline, ' +
+          'or by a connection registry (a map, slice or struct field of conns) that never closes and removes its entries. ' +
+          'Close the net.Conn on every path (defer c.Close() right after Accept or Dial succeeds) and give reads a deadline.' +
+          (outgoing.length ? ' On client connections, an http.Response.Body that is never closed keeps its connection like this.' : ''),
+        'zh-cn':
+          '对端已经关闭了这些连接，但本程序从未在自己这一侧调用 Close。在 Go 中，处于 CLOSE_WAIT 的套接字一定仍被引用，' +
+          '通常是某个 goroutine 在 Read 返回 io.EOF 之后挂起，或者阻塞在没有截止时间的 Read 上，' +
+          '或者是一个从不关闭、也从不移除其条目的连接登记表（保存连接的 map、切片或结构体字段）。' +
+          '请在所有路径上关闭 net.Conn（Accept 或 Dial 成功后立即 defer c.Close()），并为读操作设置截止时间。' +
+          (outgoing.length ? '对于客户端连接，从未关闭的 http.Response.Body 也会让连接停在这个状态。' : ''),
+      },
+      evidence: evidence(
+        shown,
+        {
+          en: `${shown.length} CLOSE_WAIT socket(s); ${grow.en}; peers: ${peersOf(shown).join(', ')}`,
+          'zh-cn': `${shown.length} 个 CLOSE_WAIT 套接字；${grow.zh}；对端：${peersOf(shown).join('、')}`,
         },
-        explanation: {
-          en:
-            'The peer closed these connections, but this program never called Close on its side. In Go a CLOSE_WAIT socket ' +
-            'is always still referenced, usually by a goroutine parked after Read returned io.EOF, or blocked in a Read without a deadline. ' +
-            'Close the net.Conn on every path (defer c.Close() right after Accept or Dial succeeds) and give reads a deadline.' +
-            (outgoing.length ? ' On client connections, an http.Response.Body that is never closed keeps its connection like this.' : ''),
-          'zh-cn':
-            '对端已经关闭了这些连接，但本程序从未在自己这一侧调用 Close。在 Go 中，处于 CLOSE_WAIT 的套接字一定仍被引用，' +
-            '通常是某个 goroutine 在 Read 返回 io.EOF 之后挂起，或者阻塞在没有截止时间的 Read 上。' +
-            '请在所有路径上关闭 net.Conn（Accept 或 Dial 成功后立即 defer c.Close()），并为读操作设置截止时间。' +
-            (outgoing.length ? '对于客户端连接，从未关闭的 http.Response.Body 也会让连接停在这个状态。' : ''),
-        },
-        evidence: evidence(
-          cw,
-          {
-            en: `${cw.length} CLOSE_WAIT socket(s); ${grow.en}; peers: ${peersOf(cw).join(', ')}`,
-            'zh-cn': `${cw.length} 个 CLOSE_WAIT 套接字；${grow.zh}；对端：${peersOf(cw).join('、')}`,
-          },
-          { durationS: secs(oldest), from: g?.from, to: g?.to },
-        ),
-        rules,
-      });
-    }
+        { durationS: secs(oldest), from: g?.from, to: g?.to, singleSample: single || undefined },
+      ),
+      rules,
+    });
   }
 
   // 2. SYN_SENT lingering: a dial without timeout to a peer that does not answer.
   const syn = socks.filter((s) => s.state === 'SYN_SENT' && now - s.stateSince >= o.synSentSeconds * 1000);
   if (syn.length) {
-    const oldest = Math.max(...syn.map((s) => now - s.stateSince));
+    const oldestSyn = syn.reduce((a, b) => (b.stateSince < a.stateSince ? b : a));
+    const oldest = now - oldestSyn.stateSince;
+    const synAge = duration(oldest, oldestSyn.stateSince <= since);
     out.push({
       id: 'syn-sent',
       severity: 'warning',
@@ -226,8 +285,8 @@ export function analyzeHistory(h: History, options: GuidanceOptions = {}): Guida
       evidence: evidence(
         syn,
         {
-          en: `${syn.length} socket(s) in SYN_SENT for up to ${secs(oldest)} s to ${peersOf(syn).join(', ')}`,
-          'zh-cn': `${syn.length} 个套接字处于 SYN_SENT，最长 ${secs(oldest)} 秒，目标：${peersOf(syn).join('、')}`,
+          en: `${syn.length} socket(s) in SYN_SENT, the oldest ${synAge.en}, to ${peersOf(syn).join(', ')}`,
+          'zh-cn': `${syn.length} 个套接字处于 SYN_SENT，最早的一个${synAge['zh-cn']}，目标：${peersOf(syn).join('、')}`,
         },
         { durationS: secs(oldest) },
       ),
@@ -335,7 +394,10 @@ export function analyzeHistory(h: History, options: GuidanceOptions = {}): Guida
   const gEst = growth(h.samples, (s) => s.counts.ESTABLISHED, o.growthWindowSeconds, o.establishedGrowth);
   if (gEst) {
     const est = socks.filter((s) => s.state === 'ESTABLISHED' && s.attribution === 'fd');
-    const idle = est.filter((s) => s.sendQ === 0 && s.recvQ === 0 && now - s.firstSeen >= o.idleSeconds * 1000);
+    // idle: empty queues in every sample we have of it (so at least since we first saw it)
+    const idle = est.filter(
+      (s) => s.sendQHistory.every((q) => q === 0) && s.recvQHistory.every((q) => q === 0) && now - s.firstSeen >= o.idleSeconds * 1000,
+    );
     const inc = est.filter(incoming).length >= est.length / 2;
     out.push({
       id: 'established-growth',
@@ -346,12 +408,12 @@ export function analyzeHistory(h: History, options: GuidanceOptions = {}): Guida
           (inc
             ? 'Clients connect and never leave, and the server never times them out. Set http.Server ReadTimeout/ReadHeaderTimeout/IdleTimeout, or deadlines on raw conns. '
             : 'This program opens connections faster than it closes them. Reuse one http.Client with a Timeout, close every response body, and bound the pool (MaxConnsPerHost). ') +
-          `${idle.length} of ${est.length} have been idle for at least ${o.idleSeconds} s.`,
+          `${idle.length} of ${est.length}, seen for at least ${o.idleSeconds} s, had empty queues in every sample.`,
         'zh-cn':
           (inc
             ? '客户端连上后不离开，服务器也从不让它们超时。请设置 http.Server 的 ReadTimeout/ReadHeaderTimeout/IdleTimeout，或为原始连接设置截止时间。'
             : '本程序打开连接的速度快于关闭的速度。请复用带 Timeout 的 http.Client，关闭每个响应体，并限制连接池（MaxConnsPerHost）。') +
-          `${est.length} 个中有 ${idle.length} 个已空闲至少 ${o.idleSeconds} 秒。`,
+          `${est.length} 个中有 ${idle.length} 个空闲：已观察到至少 ${o.idleSeconds} 秒，且每次采样时队列都为空。`,
       },
       evidence: evidence(
         est,
@@ -367,32 +429,82 @@ export function analyzeHistory(h: History, options: GuidanceOptions = {}): Guida
     });
   }
 
-  // 8. socket fds that left the TCP table (reset/closed by the kernel) but are still open in the program.
-  const gDead = growth(h.samples, (s) => s.otherSocketFds ?? 0, o.growthWindowSeconds, o.deadFdGrowth);
-  if (gDead) {
+  // 8. socket fds in no socket table: TCP sockets whose connection the kernel ended (reset, timeout: state CLOSE,
+  // unhashed) while the program still holds the net.Conn. Without the breakdown (older snapshots), all fds outside
+  // the TCP tables count.
+  const unlisted = (x: { otherSockets?: OtherSockets; otherSocketFds?: number }) => x.otherSockets?.unlisted ?? x.otherSocketFds ?? 0;
+  const deadNow = unlisted(latest);
+  const prevSample = h.samples.length >= 2 && !single ? h.samples[h.samples.length - 2] : undefined;
+  const gDead = growth(h.samples, unlisted, o.growthWindowSeconds, o.deadFdGrowth);
+  const deadHeld = deadNow >= o.deadFdMin && (!prevSample || unlisted(prevSample) >= o.deadFdMin);
+  if (gDead || deadHeld) {
+    const kinds = latest.otherSockets;
     out.push({
       id: 'dead-socket-fds',
       severity: 'warning',
-      title: { en: 'Socket fds pile up after their connections died', 'zh-cn': '连接已失效的套接字描述符在堆积' },
+      title: { en: 'The program holds sockets whose connections are gone', 'zh-cn': '程序仍持有连接已失效的套接字' },
       explanation: {
         en:
-          'These fds are sockets that are no longer in any TCP table: the connection was reset or closed by the kernel (for example after ' +
-          'writing to a peer that had hung up), but the program still holds the net.Conn (or they are UDP/UNIX sockets). Close conns on every error path.',
+          "These socket fds are in no socket table of the process's network namespace. Usually they are TCP connections the kernel " +
+          'already ended (the peer sent a reset, or a keep-alive or retransmission timeout fired): Read and Write return errors, ' +
+          'but the program still holds the net.Conn and never called Close. Close conns on every error path. ' +
+          '(Less often: sockets created but never connected, or sockets the program made in another network namespace.)',
         'zh-cn':
-          '这些描述符对应的套接字已不在任何 TCP 表中：连接已被内核重置或关闭（例如向已挂断的对端写入之后），' +
-          '但程序仍持有 net.Conn（或者它们是 UDP/UNIX 套接字）。请在每条错误路径上关闭连接。',
+          '这些套接字描述符不在进程所在网络命名空间的任何套接字表中。它们通常是内核已经结束的 TCP 连接' +
+          '（对端发送了 RST，或者 keep-alive、重传超时已触发）：Read 和 Write 都会返回错误，但程序仍持有 net.Conn 且从未调用 Close。' +
+          '请在每条错误路径上关闭连接。（较少见的情况：创建后从未连接的套接字，或程序在另一个网络命名空间中创建的套接字。）',
       },
       evidence: {
-        count: gDead.to,
-        from: gDead.from,
-        to: gDead.to,
-        durationS: gDead.overS,
+        count: deadNow,
+        from: gDead?.from,
+        to: gDead?.to,
+        durationS: gDead?.overS,
+        singleSample: single || undefined,
+        peers: [],
+        localPorts: [],
+        keys: [],
+        text: gDead
+          ? {
+              en: `socket fds in no socket table grew from ${gDead.from} to ${gDead.to} in ${gDead.overS} s${kinds ? `; ${otherText(kinds).en}` : ''}`,
+              'zh-cn': `不在任何套接字表中的套接字描述符在 ${gDead.overS} 秒内从 ${gDead.from} 个增加到 ${gDead.to} 个${kinds ? `；${otherText(kinds)['zh-cn']}` : ''}`,
+            }
+          : {
+              en: `${deadNow} socket fd(s) in no socket table${single ? ' (one sample)' : `, in this sample and the one before`}${kinds ? `; ${otherText(kinds).en}` : ''}`,
+              'zh-cn': `${deadNow} 个套接字描述符不在任何套接字表中${single ? '（一次采样）' : '（本次和上一次采样均如此）'}${kinds ? `；${otherText(kinds)['zh-cn']}` : ''}`,
+            },
+      },
+      rules: ['conn-not-closed'],
+    });
+  }
+
+  // 9. UDP / UNIX / raw socket fds growing: conns of other kinds that are never closed.
+  const nonTcp = (x: { otherSockets?: OtherSockets }) =>
+    x.otherSockets ? x.otherSockets.udp + x.otherSockets.unix + x.otherSockets.raw + x.otherSockets.netlink + x.otherSockets.packet : 0;
+  const gOther = latest.otherSockets ? growth(h.samples, nonTcp, o.growthWindowSeconds, o.deadFdGrowth) : undefined;
+  if (gOther && latest.otherSockets) {
+    out.push({
+      id: 'other-socket-fds',
+      severity: 'warning',
+      title: { en: 'UDP or UNIX socket fds keep growing', 'zh-cn': 'UDP 或 UNIX 套接字描述符持续增长' },
+      explanation: {
+        en:
+          'The program opens UDP, UNIX or raw sockets faster than it closes them. net.Dial("udp", …), net.ListenPacket and ' +
+          'net.Dial("unix", …) return conns that hold an fd until Close, like TCP ones: close them on every path.',
+        'zh-cn':
+          '程序打开 UDP、UNIX 或原始套接字的速度快于关闭的速度。net.Dial("udp", …)、net.ListenPacket 和 net.Dial("unix", …) ' +
+          '返回的连接和 TCP 连接一样，在 Close 之前一直占用文件描述符：请在每条路径上关闭它们。',
+      },
+      evidence: {
+        count: gOther.to,
+        from: gOther.from,
+        to: gOther.to,
+        durationS: gOther.overS,
         peers: [],
         localPorts: [],
         keys: [],
         text: {
-          en: `socket fds outside the TCP tables grew from ${gDead.from} to ${gDead.to} in ${gDead.overS} s`,
-          'zh-cn': `不在 TCP 表中的套接字描述符在 ${gDead.overS} 秒内从 ${gDead.from} 个增加到 ${gDead.to} 个`,
+          en: `non-TCP socket fds grew from ${gOther.from} to ${gOther.to} in ${gOther.overS} s; ${otherText(latest.otherSockets).en}`,
+          'zh-cn': `非 TCP 套接字描述符在 ${gOther.overS} 秒内从 ${gOther.from} 个增加到 ${gOther.to} 个；${otherText(latest.otherSockets)['zh-cn']}`,
         },
       },
       rules: ['conn-not-closed'],

@@ -8,12 +8,15 @@ import {
   LINUX_STATES,
   LINUX_TIMERS,
   errorMessage,
+  goneResult,
+  runningAsRoot,
   socketKey,
   endpoint,
   type Attribution,
   type CollectResult,
   type Collector,
   type FdUsage,
+  type OtherSockets,
   type SocketInfo,
 } from './model';
 
@@ -170,6 +173,52 @@ export function parseProcNetTcp(buf: Buffer, family: 4 | 6, filter?: RowFilter, 
   return out;
 }
 
+/**
+ * The namespace's other socket tables and the column of their inode (0-based, whitespace-separated tokens of a data
+ * line; the headers do not line up with the data, so the columns are fixed here and checked by the live tests).
+ */
+export const OTHER_SOCKET_TABLES: ReadonlyArray<{ file: string; kind: Exclude<keyof OtherSockets, 'unlisted'>; inodeCol: number }> = [
+  { file: 'udp', kind: 'udp', inodeCol: 9 },
+  { file: 'udp6', kind: 'udp', inodeCol: 9 },
+  { file: 'udplite', kind: 'udp', inodeCol: 9 },
+  { file: 'udplite6', kind: 'udp', inodeCol: 9 },
+  { file: 'unix', kind: 'unix', inodeCol: 6 },
+  { file: 'raw', kind: 'raw', inodeCol: 9 },
+  { file: 'raw6', kind: 'raw', inodeCol: 9 },
+  { file: 'icmp', kind: 'raw', inodeCol: 9 },
+  { file: 'icmp6', kind: 'raw', inodeCol: 9 },
+  { file: 'netlink', kind: 'netlink', inodeCol: 9 },
+  { file: 'packet', kind: 'packet', inodeCol: 8 },
+];
+
+/** Inodes of `wanted` that appear in the inode column of a /proc/net socket table (header line skipped). */
+export function inodesInTable(buf: Buffer, inodeCol: number, wanted: ReadonlySet<number>): number[] {
+  const out: number[] = [];
+  const n = buf.length;
+  let p = buf.indexOf(10) + 1;
+  if (p <= 0) return out;
+  while (p < n) {
+    let e = buf.indexOf(10, p);
+    if (e < 0) e = n;
+    let tok = 0;
+    let i = p;
+    while (i < e) {
+      while (i < e && buf[i] === 32) i++;
+      if (i >= e) break;
+      const st = i;
+      while (i < e && buf[i] !== 32) i++;
+      if (tok === inodeCol) {
+        const ino = decAt(buf, st, i);
+        if (wanted.has(ino)) out.push(ino);
+        break;
+      }
+      tok++;
+    }
+    p = e + 1;
+  }
+  return out;
+}
+
 /** `Max open files  1024  524288  files` -> {soft, hard}; "unlimited" -> undefined. */
 export function parseLimits(text: string): { soft?: number; hard?: number } {
   const m = /^Max open files\s+(\S+)\s+(\S+)/m.exec(text);
@@ -282,6 +331,13 @@ export class LinuxCollector implements Collector {
   private fdCache = new Map<string, number>();
   private sampleNo = 0;
   private readonly root: string;
+  /** the process was readable at least once: a later ENOENT means "exited", before that "no such process" */
+  private seen = false;
+  /** socket inode -> the non-TCP table it was found in (a socket never changes its kind) */
+  private otherKinds = new Map<number, Exclude<keyof OtherSockets, 'unlisted'>>();
+  /** unresolved inodes at the last table lookup, and when it was (sample number) */
+  private unlistedKey = '';
+  private unlistedAt = -Infinity;
 
   constructor(
     readonly pid: number,
@@ -301,7 +357,7 @@ export class LinuxCollector implements Collector {
     const base = `${this.root}/${pid}`;
     try {
       const st = procState(pid, this.root);
-      if (st === 'Z' || st === 'X') throw new ProcessGone('zombie');
+      if (st === undefined || st === 'Z' || st === 'X') throw new ProcessGone(st ? 'zombie' : 'stat');
       // 1. fd table: socket inode -> fd
       let names: string[];
       try {
@@ -398,6 +454,12 @@ export class LinuxCollector implements Collector {
       const seenInodes = new Set<number>();
       for (const s of sockets) if (s.inode) seenInodes.add(s.inode);
       const otherSocketFds = fdByInode.size - seenInodes.size;
+      let otherSockets: OtherSockets | undefined;
+      if (otherSocketFds > 0 && !this.opts.socketsOnly) {
+        const others: number[] = [];
+        for (const ino of fdByInode.keys()) if (!seenInodes.has(ino)) others.push(ino);
+        otherSockets = this.classifyOthers(base, others);
+      }
 
       let fds: FdUsage | undefined;
       let sockstat;
@@ -423,6 +485,7 @@ export class LinuxCollector implements Collector {
           /* needs ptrace access; optional */
         }
       }
+      this.seen = true;
       return {
         kind: 'ok',
         snapshot: {
@@ -432,6 +495,7 @@ export class LinuxCollector implements Collector {
           sockets,
           fds,
           otherSocketFds,
+          otherSockets,
           otherNetns,
           sockstat,
           elapsedMs: performance.now() - t0,
@@ -440,20 +504,58 @@ export class LinuxCollector implements Collector {
       };
     } catch (e) {
       if (e instanceof ProcessGone || (code(e) === 'ESRCH' && procState(pid, this.root) === undefined)) {
-        return { kind: 'exited', pid, message: `process ${pid} exited` };
+        return goneResult(pid, this.seen);
       }
       if (e instanceof NotPermitted) {
-        if (procState(pid, this.root) === undefined) return { kind: 'exited', pid, message: `process ${pid} exited` };
+        if (procState(pid, this.root) === undefined) return goneResult(pid, this.seen);
         const owner = ownerOf(pid, this.root);
+        // root is refused only without CAP_SYS_PTRACE (a container that drops it) or across user namespaces:
+        // "run as that user" would be wrong advice there
+        const hint = runningAsRoot()
+          ? "even as root: reading another process's fds needs CAP_SYS_PTRACE, which this container or security policy withholds, or the process is in another user namespace"
+          : 'run as that user, or with sudo / CAP_SYS_PTRACE';
         return {
           kind: 'denied',
           pid,
           owner,
-          message: `not permitted to read the sockets of process ${pid}${owner ? ` (owned by ${owner})` : ''}: run as that user or with CAP_SYS_PTRACE`,
+          message: `not permitted to read the sockets of process ${pid}${owner ? ` (owned by ${owner})` : ''}: ${hint}`,
         };
       }
       return { kind: 'error', pid, message: `process ${pid}: ${errorMessage(e)}` };
     }
+  }
+
+  /**
+   * Which tables the non-TCP socket fds are in. Kinds are cached per inode; the tables are read again only when the
+   * set of unresolved inodes changed, or every `fullScanEvery` samples (a socket may enter a table later: bound,
+   * connected).
+   */
+  private classifyOthers(base: string, inodes: number[]): OtherSockets {
+    const res: OtherSockets = { udp: 0, unix: 0, raw: 0, netlink: 0, packet: 0, unlisted: 0 };
+    const live = new Set(inodes);
+    for (const ino of this.otherKinds.keys()) if (!live.has(ino)) this.otherKinds.delete(ino);
+    const unresolved = inodes.filter((i) => !this.otherKinds.has(i)).sort((a, b) => a - b);
+    const key = unresolved.join(',');
+    if (unresolved.length && (key !== this.unlistedKey || this.sampleNo - this.unlistedAt >= (this.opts.fullScanEvery ?? 10))) {
+      this.unlistedAt = this.sampleNo;
+      const wanted = new Set(unresolved);
+      for (const t of OTHER_SOCKET_TABLES) {
+        if (!wanted.size) break;
+        let buf: Buffer;
+        try {
+          buf = readProcFile(`${base}/net/${t.file}`);
+        } catch {
+          continue; // protocol not in this kernel
+        }
+        for (const ino of inodesInTable(buf, t.inodeCol, wanted)) {
+          this.otherKinds.set(ino, t.kind);
+          wanted.delete(ino);
+        }
+      }
+      this.unlistedKey = [...wanted].join(',');
+    }
+    for (const ino of inodes) res[this.otherKinds.get(ino) ?? 'unlisted']++;
+    return res;
   }
 
   private mayBeKnown(lp: number, rp: number): boolean {

@@ -100,6 +100,8 @@ export interface Snapshot {
   fds?: FdUsage;
   /** socket fds whose inode is in no TCP table (UDP, UNIX, already closed by the kernel): fd leaks too */
   otherSocketFds?: number;
+  /** what those other socket fds are (Linux: looked up in the namespace's other socket tables) */
+  otherSockets?: OtherSockets;
   /** true when the process lives in another network namespace than the reader */
   otherNetns?: boolean;
   /** namespace-wide counters from /proc/<pid>/net/sockstat */
@@ -110,9 +112,29 @@ export interface Snapshot {
   notes?: string[];
 }
 
+/**
+ * Socket fds of the process that are not TCP sockets in its TCP tables, by the table their inode was found in.
+ * `unlisted` are in no table at all: TCP sockets whose connection the kernel already ended (reset, keep-alive or
+ * retransmission timeout: the socket is in state CLOSE and out of every table while the program still holds the
+ * fd), sockets created but not yet connected or bound, or sockets of another network namespace.
+ */
+export interface OtherSockets {
+  udp: number;
+  unix: number;
+  raw: number;
+  netlink: number;
+  packet: number;
+  unlisted: number;
+}
+
 export type CollectResult =
   | { kind: 'ok'; snapshot: Snapshot }
+  /** the process was seen by this collector and is gone now */
   | { kind: 'exited'; pid: number; message: string }
+  /** no such process: it was never seen by this collector (a mistyped PID, or it exited before the first sample) */
+  | { kind: 'missing'; pid: number; message: string }
+  /** no collector for this platform */
+  | { kind: 'unsupported'; pid: number; platform: string; message: string }
   | { kind: 'denied'; pid: number; owner?: string; message: string }
   | { kind: 'error'; pid: number; message: string };
 
@@ -159,4 +181,16 @@ export interface Text {
 
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** The result for a process that is not there: "exited" when this collector saw it before, else "no such process". */
+export function goneResult(pid: number, seenBefore: boolean): CollectResult {
+  return seenBefore
+    ? { kind: 'exited', pid, message: `process ${pid} exited` }
+    : { kind: 'missing', pid, message: `no such process: ${pid}` };
+}
+
+/** True when this process runs as root (Unix); root needs other advice than "run as that user". */
+export function runningAsRoot(): boolean {
+  return process.getuid?.() === 0;
 }

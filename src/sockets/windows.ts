@@ -2,7 +2,7 @@
 // or the JSON of `Get-NetTCPConnection`. TIME_WAIT rows usually carry PID 0 and are attributed by port.
 import { PortAttributor, splitHostPort, type Row } from './attribution';
 import { processExists, run } from './darwin';
-import type { CollectResult, Collector, SocketInfo, TcpState } from './model';
+import { goneResult, type CollectResult, type Collector, type SocketInfo, type TcpState } from './model';
 
 const NETSTAT_STATES: Record<string, TcpState> = {
   LISTENING: 'LISTEN',
@@ -107,6 +107,7 @@ export function parseGetNetTcpConnectionJson(text: string, pid: number): Row[] {
 
 export class WindowsCollector implements Collector {
   private attributor = new PortAttributor();
+  private seen = false;
 
   constructor(
     readonly pid: number,
@@ -116,7 +117,8 @@ export class WindowsCollector implements Collector {
   async collect(): Promise<CollectResult> {
     const t0 = performance.now();
     const pid = this.pid;
-    if (processExists(pid) === 'no') return { kind: 'exited', pid, message: `process ${pid} exited` };
+    if (processExists(pid) === 'no') return goneResult(pid, this.seen);
+    this.seen = true;
     try {
       const r = await run('netstat.exe', ['-ano'], this.timeoutMs);
       if (r.code !== 0) return { kind: 'error', pid, message: `netstat failed: ${r.stderr.trim()}` };

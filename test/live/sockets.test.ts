@@ -362,4 +362,34 @@ function find(gs: Guidance[], id: Guidance['id']): Guidance {
     assert.match(r.owner, /root \(uid 0\)/);
     assert.match(r.message, /not permitted.*root/);
   });
+
+  it('as root without CAP_SYS_PTRACE: "not permitted" without "run as that user" advice', async function () {
+    if (process.getuid?.() !== 0) this.skip();
+    try {
+      execFileSync('setpriv', ['--version'], { stdio: 'ignore' });
+    } catch {
+      this.skip();
+    }
+    // the target runs as nobody; the collector runs as root with CAP_SYS_PTRACE gone from every set
+    const target = new Scenario(bin, { cmd: 'setpriv', args: ['--reuid=65534', '--regid=65534', '--clear-groups'] });
+    pids.push(target.pid);
+    await target.port('listen srv');
+    const script = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); const { LinuxCollector } = require(${JSON.stringify(require.resolve('../../src/sockets/linux'))}); process.stdout.write(JSON.stringify(new LinuxCollector(${target.pid}).collectSync()));`;
+    let out: string;
+    try {
+      out = execFileSync('setpriv', ['--inh-caps=-sys_ptrace', '--bounding-set=-sys_ptrace', process.execPath, '-e', script], {
+        encoding: 'utf8',
+        env: { ...process.env, TSX_TSCONFIG_PATH: '' },
+      });
+    } catch (e) {
+      void e;
+      this.skip();
+      return;
+    }
+    const r = JSON.parse(out);
+    assert.equal(r.kind, 'denied', out);
+    assert.match(r.owner, /nobody \(uid 65534\)|uid 65534/);
+    assert.match(r.message, /even as root: .*CAP_SYS_PTRACE/);
+    assert.doesNotMatch(r.message, /run as that user/);
+  });
 });

@@ -1,6 +1,6 @@
 // Parser and engine tests on recorded outputs (test/fixtures-sockets/README.md says where each came from).
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseLsofF } from '../../src/sockets/darwin';
@@ -132,9 +132,21 @@ describe('sockets: /proc/net/tcp parsing', () => {
       );
     });
 
-    it('missing process -> exited; unknown fd kinds are ignored', () => {
+    it('a pid never seen -> "no such process"; seen, then gone -> "exited"', () => {
       const r = new LinuxCollector(999999999, { procRoot: root }).collectSync();
-      assert.equal(r.kind, 'exited');
+      assert.equal(r.kind, 'missing');
+      assert.match((r as { message: string }).message, /no such process: 999999999/);
+      const c = new LinuxCollector(pid, { procRoot: root });
+      assert.equal(c.collectSync().kind, 'ok');
+      const moved = `${root}/${pid}.gone`;
+      renameSync(`${root}/${pid}`, moved);
+      try {
+        const r2 = c.collectSync();
+        assert.equal(r2.kind, 'exited');
+        assert.match((r2 as { message: string }).message, /process \d+ exited/);
+      } finally {
+        renameSync(moved, `${root}/${pid}`);
+      }
     });
   });
 });
@@ -354,7 +366,7 @@ describe('sockets: sampler and guidance on synthetic histories', () => {
     assert.ok(est);
     assert.equal(est.evidence.to, 21);
     assert.deepEqual(est.rules, ['http-server-no-timeouts', 'read-no-deadline', 'conn-not-closed']);
-    assert.match(est.explanation.en, /16 of 21 have been idle/);
+    assert.match(est.explanation.en, /16 of 21, seen for at least 5 s, had empty queues in every sample/);
     assert.ok(est.explanation['zh-cn'].includes('空闲'));
     const dead = gs.find((g) => g.id === 'dead-socket-fds')!;
     assert.deepEqual(dead.rules, ['conn-not-closed']);

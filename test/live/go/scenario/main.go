@@ -11,6 +11,8 @@
 //	dial GROUP N PORT MODE [async] -> OK      dial N conns to 127.0.0.1:PORT and send MODE; T conns read to EOF
 //	                                          and then close; the rest are held. async: do not wait (SYN_SENT)
 //	closewrite GROUP / close GROUP -> OK
+//	reset GROUP                    -> OK      close with SO_LINGER 0: the peer gets a reset
+//	udp N                          -> OK      open N UDP sockets on 127.0.0.1 and keep them
 //	rlimit N                       -> OK      lower the soft RLIMIT_NOFILE
 //	pprof                          -> OK <port>  net/http/pprof on 127.0.0.1
 //	exit
@@ -135,6 +137,28 @@ func do(f []string) (string, error) {
 			}
 		}
 		return strconv.Itoa(len(cs)), nil
+	case "reset":
+		mu.Lock()
+		cs := groups[f[1]]
+		delete(groups, f[1])
+		mu.Unlock()
+		for _, c := range cs {
+			c.(*net.TCPConn).SetLinger(0)
+			c.Close()
+		}
+		return strconv.Itoa(len(cs)), nil
+	case "udp":
+		n, _ := strconv.Atoi(f[1])
+		for i := 0; i < n; i++ {
+			pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+			if err != nil {
+				return "", err
+			}
+			mu.Lock()
+			udps = append(udps, pc)
+			mu.Unlock()
+		}
+		return "", nil
 	case "rlimit":
 		n, _ := strconv.ParseUint(f[1], 10, 64)
 		var r syscall.Rlimit
@@ -154,7 +178,10 @@ func do(f []string) (string, error) {
 	return "", fmt.Errorf("unknown command %q", f[0])
 }
 
-var lns []net.Listener
+var (
+	lns  []net.Listener
+	udps []net.PacketConn
+)
 
 func acceptLoop(ln net.Listener) {
 	for {
