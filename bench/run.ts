@@ -146,6 +146,13 @@ async function collector(): Promise<void> {
   if (mod.runCollectorBench) results.collector = (await mod.runCollectorBench()) as Numbers;
 }
 
+async function watchStream(): Promise<void> {
+  if (process.env.BENCH_SKIP_COLLECTOR) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require('./watch') as { runWatchBench: () => Promise<Record<string, unknown>> };
+  results.watch = (await mod.runWatchBench()) as Numbers;
+}
+
 function compare(name: string): void {
   const file = join(__dirname, 'baselines', `${name}.json`);
   if (!existsSync(file)) {
@@ -174,6 +181,7 @@ async function main(): Promise<void> {
   await editorLatency(goroot);
   if (!process.env.BENCH_SKIP_OTHERS) await versusOthers(goroot);
   await collector();
+  await watchStream();
   for (const [section, nums] of Object.entries(results)) {
     console.log(`${section}`);
     for (const [k, v] of Object.entries(nums)) {

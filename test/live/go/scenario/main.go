@@ -13,6 +13,8 @@
 //	closewrite GROUP / close GROUP -> OK
 //	reset GROUP                    -> OK      close with SO_LINGER 0: the peer gets a reset
 //	udp N                          -> OK      open N UDP sockets on 127.0.0.1 and keep them
+//	churn PORT RATE                -> OK      from now on dial RATE conns per second to PORT (mode E) and close
+//	                                          each after a second (the peer closes first), until exit
 //	rlimit N                       -> OK      lower the soft RLIMIT_NOFILE
 //	pprof                          -> OK <port>  net/http/pprof on 127.0.0.1
 //	exit
@@ -158,6 +160,28 @@ func do(f []string) (string, error) {
 			udps = append(udps, pc)
 			mu.Unlock()
 		}
+		return "", nil
+	case "churn":
+		addr := "127.0.0.1:" + f[1]
+		rate, _ := strconv.Atoi(f[2])
+		go func() {
+			tick := time.NewTicker(10 * time.Millisecond)
+			defer tick.Stop()
+			owed := 0.0
+			for range tick.C {
+				for owed += float64(rate) / 100; owed >= 1; owed-- {
+					go func() {
+						c, err := net.Dial("tcp", addr)
+						if err != nil {
+							return
+						}
+						c.Write([]byte("E"))
+						time.Sleep(time.Second)
+						c.Close()
+					}()
+				}
+			}
+		}()
 		return "", nil
 	case "rlimit":
 		n, _ := strconv.ParseUint(f[1], 10, 64)
