@@ -142,6 +142,7 @@ export const SYMPTOM_IDS = allOf<SymptomId>()([
   'accept-backlog',
   'fd-usage',
   'dead-socket-fds',
+  'other-socket-fds',
 ]);
 
 const RULE_IDS = allOf<GuidanceRuleId>()([
@@ -803,11 +804,11 @@ export class ViewFeed {
       this.samples.push(sample);
       if (this.samples.length > this.historySize) this.samples.splice(0, this.samples.length - this.historySize);
     }
-    if (h !== this.history) {
-      // a new target or a followed restart: its sockets were first seen at its first sample (samples rotate out,
-      // so remember it now)
+    if (h !== this.history || (h.since !== undefined && h.since !== this.firstSampleTime)) {
+      // a new target or a followed restart (the sampler keeps one History across a restart and sets `since` to the
+      // new process's first sample): its sockets were first seen at that sample
       this.history = h;
-      this.firstSampleTime = h.samples[0].time;
+      this.firstSampleTime = h.since ?? h.samples[0].time;
       this.sent = undefined;
     }
     const sockets = latest.sockets.map(toViewSocket);

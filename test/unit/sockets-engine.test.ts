@@ -10,6 +10,7 @@ import { inodesInTable, LinuxCollector } from '../../src/sockets/linux';
 import type { CollectResult, Collector, SocketInfo, TcpState } from '../../src/sockets/model';
 import { applyResult, newHistory, retargetHistory, Sampler, type History } from '../../src/sockets/sampler';
 import { applyLine, WatchStream, type SocketJson, type StreamLine } from '../../src/sockets/stream';
+import { ViewFeed } from '../../src/sockets/viewProtocol';
 
 let port = 40000;
 function sock(state: TcpState, over: Partial<SocketInfo> = {}): SocketInfo {
@@ -375,5 +376,33 @@ describe('sockets: following a restart (sameProgram)', () => {
       !sameProgram(r1, cand({ pid: 105, kind: 'go-run', exe: '/tmp/go-build2/b001/exe/loadgen', mainPackage: 'example.com/loadgen' })),
     );
     assert.equal(findRestart(a, [cand({ pid: 101 }), cand({ pid: 102 })], new Set([101]))?.pid, 102);
+  });
+});
+
+describe('sockets: the view feed across a followed restart', () => {
+  it('a snapshot of the new process with its own first-sample time; the chart keeps the samples before', () => {
+    const h = newHistory(1, 0);
+    const feed = new ViewFeed();
+    applyResult(h, ok(1000, [listen(), sock('CLOSE_WAIT')]));
+    assert.equal(feed.next(h)?.type, 'snapshot');
+    applyResult(h, ok(2000, [listen(), sock('CLOSE_WAIT')]));
+    assert.equal(feed.next(h)?.type, 'diff');
+    applyResult(h, { kind: 'exited', pid: 1, message: 'process 1 exited' });
+    assert.equal(feed.next(h), undefined);
+    retargetHistory(h, 2, 2500);
+    applyResult(h, ok(3000, [listen()], {}, 2));
+    const m = feed.next(h);
+    assert.equal(m?.type, 'snapshot');
+    if (m?.type !== 'snapshot') return;
+    assert.equal(m.pid, 2);
+    assert.equal(m.firstSampleTime, 3000);
+    assert.deepEqual(
+      feed.samples.map((s) => [s.pid, s.time]),
+      [
+        [1, 1000],
+        [1, 2000],
+        [2, 3000],
+      ],
+    );
   });
 });
