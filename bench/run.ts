@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { analyzeFiles, collectGoFiles, ensureReady } from '../src/analysis/engine';
+import { analyzeFiles, ensureReady } from '../src/analysis/engine';
+import { collectGoFiles } from '../src/analysis/files';
 import { analyzeDirs } from '../src/analysis/pool';
 import { groupByDir } from '../src/analysis/project';
 import { createParser, parseGo } from '../src/analysis/parser';
@@ -28,7 +29,7 @@ function time(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pr
 }
 
 async function analyzerThroughput(goroot: string): Promise<void> {
-  const files = collectGoFiles([join(goroot, 'src')], true);
+  const files = collectGoFiles([join(goroot, 'src')], { tests: true }).files;
   const groups = groupByDir(files);
   const worker = join(__dirname, '..', 'dist', 'worker.js');
   if (!existsSync(worker)) throw new Error('dist/worker.js missing: run npm run build');
@@ -56,7 +57,7 @@ async function analyzerThroughput(goroot: string): Promise<void> {
 
 async function parseOnly(goroot: string): Promise<void> {
   await ensureReady();
-  const files = collectGoFiles([join(goroot, 'src', 'net')], true).slice(0, 400);
+  const files = collectGoFiles([join(goroot, 'src', 'net')], { tests: true }).files.slice(0, 400);
   const texts = files.map((f) => readFileSync(f, 'utf8'));
   const mb = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1048576;
   const parser = createParser();
@@ -78,7 +79,7 @@ async function parseOnly(goroot: string): Promise<void> {
 async function editorLatency(goroot: string): Promise<void> {
   await ensureReady();
   const dir = join(goroot, 'src', 'net', 'http');
-  const files = collectGoFiles([dir]).filter((f) => !f.includes('/testdata/') && join(f, '..') === dir);
+  const files = collectGoFiles([dir]).files.filter((f) => !f.includes('/testdata/') && join(f, '..') === dir);
   const sources = files.map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
   // The editor keeps sibling trees parsed; measure one file's parse + facts + all rules.
   const siblings = sources.map((s) => ({ ...s, tree: parseGo(s.text) }));

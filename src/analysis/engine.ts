@@ -1,7 +1,8 @@
 // Runs rules over files and packages, applies suppressions and settings. Used by the CLI, the
 // extension, the workers and the tests alike.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { DEFAULT_MAX_FILE_BYTES, tooBigMessage } from './files';
 import { initParser, parseGo, type SyntaxTree } from './parser';
 import { FileFacts, PackageFacts } from './facts/package';
 import { findGoMod } from './facts/gomod';
@@ -17,6 +18,10 @@ export interface AnalyzeOptions {
   /** Overrides the go.mod `go` version. */
   goVersion?: string;
   fix?: Partial<FixSettings>;
+  /** Files read from disk (analyzeDir): skip files over this many bytes (0 = no limit). */
+  maxFileBytes?: number;
+  /** Files read from disk (analyzeDir): also analyze files marked `// Code generated … DO NOT EDIT.` */
+  includeGenerated?: boolean;
 }
 
 export interface SourceFile {
@@ -26,16 +31,20 @@ export interface SourceFile {
   tree?: SyntaxTree;
 }
 
-/** Files bigger than this are skipped with a message: generated tables, vendored blobs. */
-export const MAX_FILE_BYTES = 2 * 1024 * 1024;
-
-export class InputError extends Error {}
+export class InputError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'size' | 'binary',
+  ) {
+    super(message);
+  }
+}
 
 /** Rejects text that is not Go source we should parse (binary, huge). */
-export function checkSource(path: string, text: string): void {
-  if (text.length > MAX_FILE_BYTES)
-    throw new InputError(`${path}: skipped, ${(text.length / 1048576).toFixed(1)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit`);
-  if (text.indexOf('\u0000') !== -1) throw new InputError(`${path}: skipped, looks like a binary file (NUL bytes)`);
+export function checkSource(path: string, text: string, maxBytes = DEFAULT_MAX_FILE_BYTES): void {
+  // Characters, not bytes: a cheap bound here; callers reading from disk check the byte size first.
+  if (maxBytes > 0 && text.length > maxBytes) throw new InputError(tooBigMessage(path, text.length, maxBytes), 'size');
+  if (text.indexOf('\u0000') !== -1) throw new InputError(`${path}: skipped, looks like a binary file (NUL bytes)`, 'binary');
 }
 
 export function ensureReady(): Promise<unknown> {
@@ -174,31 +183,8 @@ export function applyPreferredFixes(text: string, findings: Finding[]): { text: 
   return { text: applyEdits(text, edits), applied };
 }
 
-/** Directories the CLI and workspace scan skip, as `go build ./...` does. */
-export function skipDir(name: string): boolean {
-  return name === 'vendor' || name === 'testdata' || name === 'node_modules' || name.startsWith('.') || name.startsWith('_');
-}
-
-/**
- * Collects .go files under the given paths (`./...` style recursion for directories). Test files
- * are left out unless `tests` is set: leaks in tests die with the test binary and drown the
- * findings that matter (a file named explicitly is always taken).
- */
-export function collectGoFiles(paths: string[], tests = false): string[] {
-  const out: string[] = [];
-  const walk = (p: string, top: boolean) => {
-    const st = statSync(p);
-    if (st.isDirectory()) {
-      if (!top && skipDir(basename(p))) return;
-      for (const e of readdirSync(p).sort()) walk(join(p, e), false);
-    } else if (p.endsWith('.go') && (top || (st.isFile() && (tests || !p.endsWith('_test.go'))))) out.push(p);
-  };
-  for (const p of paths) walk(p.replace(/\/\.\.\.$/, '') || '.', true);
-  return out;
-}
-
 /** Reads the other .go files of a file's directory, for package facts. */
-export function siblingsOf(path: string, exclude: Set<string> = new Set()): SourceFile[] {
+export function siblingsOf(path: string, exclude: Set<string> = new Set(), maxBytes = DEFAULT_MAX_FILE_BYTES): SourceFile[] {
   const dir = dirname(path);
   const out: SourceFile[] = [];
   let names: string[] = [];
@@ -211,8 +197,11 @@ export function siblingsOf(path: string, exclude: Set<string> = new Set()): Sour
     const p = join(dir, n);
     if (!n.endsWith('.go') || p === path || exclude.has(p)) continue;
     try {
+      // Only regular files (through links too) of a sane size: reading a FIFO blocks, a huge file costs memory.
+      const st = statSync(p);
+      if (!st.isFile() || (maxBytes > 0 && st.size > maxBytes)) continue;
       const text = readFileSync(p, 'utf8');
-      checkSource(p, text);
+      checkSource(p, text, maxBytes);
       out.push({ path: p, text });
     } catch {
       /* unreadable or binary sibling: facts from it are simply missing */

@@ -90,3 +90,28 @@ export function makeEdit(oldText: string, start: number, end: number, newText: s
     newEndPosition: pointAt(after, after.length),
   } as Edit;
 }
+
+/**
+ * The first syntax error of a tree, in document order: syntax error near `a := [1,2` for text the
+ * parser had to skip (tree-sitter does not know which token was the culprit, so it shows what it
+ * skipped) or `syntax error: missing }`. Tree-sitter recovers, so the rest is still analyzed.
+ */
+export function firstSyntaxError(tree: SyntaxTree): { offset: number; message: string } | null {
+  if (!tree.rootNode.hasError) return null;
+  const stack: SyntaxNode[] = [tree.rootNode];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.isError) return { offset: n.startIndex, message: `syntax error near ${describeToken(n.text)}` };
+    if (n.isMissing) return { offset: n.startIndex, message: `syntax error: missing ${n.type}` };
+    // The mirror marks only ERROR ancestors; a missing token can be anywhere, so walk everything.
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+  }
+  return null;
+}
+
+function describeToken(text: string): string {
+  const first = text.split('\n')[0].trim();
+  if (!first) return text.includes('\n') ? 'newline' : 'end of file';
+  const shown = first.length > 32 ? `${first.slice(0, 32)}…` : first;
+  return shown.includes('`') ? JSON.stringify(shown) : `\`${shown}\``;
+}

@@ -35,8 +35,8 @@ export async function analyzeDirs(groups: string[][], opts: AnalyzeOptions, pool
               const job = order[next++];
               w.postMessage({ id: job.i, files: job.g, opts });
             };
-            w.on('message', (m: DirResult & { id: number }) => {
-              results[m.id] = { findings: m.findings, errors: m.errors, bytes: m.bytes, files: m.files, parsedBytes: m.parsedBytes };
+            w.on('message', ({ id, ...res }: DirResult & { id: number }) => {
+              results[id] = res;
               feed();
             });
             w.on('error', reject);

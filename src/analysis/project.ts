@@ -1,17 +1,24 @@
 // Analyzing files from disk, grouped by package directory: shared by the CLI, the worker threads
 // and the benchmark.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { analyzeFiles, checkSource, InputError, siblingsOf, type AnalyzeOptions, type SourceFile } from './engine';
+import { DEFAULT_MAX_FILE_BYTES, isGenerated, tooBigMessage } from './files';
 import type { Finding } from './model';
-import { parseGo } from './parser';
+import { firstSyntaxError, parseGo } from './parser';
 import { FileFacts } from './facts/package';
 import { declaredNames, isRelevantText, mentionsAny } from './relevance';
 
 export interface DirResult {
   findings: Finding[];
+  /** Files that could not be read or analyzed, one message each. */
   errors: string[];
+  /** Files left out on purpose: over the size limit, binary, generated. */
+  skipped?: { file: string; reason: 'size' | 'binary' | 'generated'; message: string }[];
+  /** The first syntax error of each parsed file with one (1-based line, 1-based UTF-8 byte column). */
+  syntax?: { file: string; line: number; column: number; message: string }[];
   bytes: number;
+  /** Files read and analyzed (the import pre-check may have found nothing to look at in some). */
   files: number;
   /** Bytes actually parsed (the rest was ruled out by the import pre-check). */
   parsedBytes?: number;
@@ -31,25 +38,37 @@ export function groupByDir(files: string[]): string[][] {
 
 /** Analyzes the given files of one directory, with the directory's other files as facts. */
 export function analyzeDir(files: string[], opts: AnalyzeOptions): DirResult {
-  const res: DirResult = { findings: [], errors: [], bytes: 0, files: 0 };
+  const res: DirResult = { findings: [], errors: [], skipped: [], syntax: [], bytes: 0, files: 0 };
+  const limit = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const targets: SourceFile[] = [];
   for (const p of files) {
     try {
+      // The size before reading: a 1 GB file is skipped without loading it.
+      const size = statSync(p).size;
+      if (limit > 0 && size > limit) {
+        res.skipped!.push({ file: p, reason: 'size', message: tooBigMessage(p, size, limit) });
+        continue;
+      }
       const text = readFileSync(p, 'utf8');
-      checkSource(p, text);
+      checkSource(p, text, 0);
+      if (!opts.includeGenerated && isGenerated(text)) {
+        res.skipped!.push({ file: p, reason: 'generated', message: `${p}: skipped, generated (Code generated … DO NOT EDIT.)` });
+        continue;
+      }
       targets.push({ path: p, text });
       res.bytes += Buffer.byteLength(text);
       res.files++;
     } catch (e) {
-      res.errors.push(
-        e instanceof InputError
-          ? e.message
-          : `${p}: ${(e as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (e as Error).message}`,
-      );
+      if (e instanceof InputError) res.skipped!.push({ file: p, reason: e.reason, message: e.message });
+      else {
+        const code = (e as NodeJS.ErrnoException).code;
+        res.errors.push(`${p}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message}`);
+      }
     }
   }
   if (!targets.length) return res;
-  const siblings = siblingsOf(files[0], new Set(files));
+  // Generated siblings still count as facts: they declare what the hand-written files call.
+  const siblings = siblingsOf(files[0], new Set(files), limit);
   try {
     const all = [...targets, ...siblings];
     const relevant = all.filter((s) => isRelevantText(s.text));
@@ -60,6 +79,18 @@ export function analyzeDir(files: string[], opts: AnalyzeOptions): DirResult {
     const rest = all.filter((s) => !relevant.includes(s) && mentionsAny(s.text, names));
     const picked = new Set([...relevant, ...rest]);
     const want = targets.filter((t) => picked.has(t));
+    for (const t of want) {
+      const err = t.tree && firstSyntaxError(t.tree);
+      if (!err) continue;
+      const before = t.text.slice(0, err.offset);
+      const lineStart = before.lastIndexOf('\n') + 1;
+      res.syntax!.push({
+        file: t.path,
+        line: before.split('\n').length,
+        column: Buffer.byteLength(before.slice(lineStart)) + 1,
+        message: err.message,
+      });
+    }
     if (!want.length) return res;
     res.parsedBytes = [...picked].reduce((n, s) => n + Buffer.byteLength(s.text), 0);
     res.findings = analyzeFiles(
