@@ -1,226 +1,305 @@
 // conndoctor: the analyzer for terminals and CI.
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
-import { applyPreferredFixes, collectGoFiles, ensureReady, type AnalyzeOptions } from './analysis/engine';
-import { analyzeDirs } from './analysis/pool';
-import { groupByDir, analyzeDir } from './analysis/project';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { applyPreferredFixes, ensureReady, type AnalyzeOptions } from './analysis/engine';
+import { collectGoFiles, DEFAULT_MAX_FILE_BYTES, formatSize, parseSize } from './analysis/files';
 import type { Finding } from './analysis/model';
-import { docsUrl } from './analysis/model';
+import { analyzeDirs } from './analysis/pool';
+import { analyzeDir, groupByDir, type DirResult } from './analysis/project';
 import { allRules } from './analysis/rules/index';
+import { flagHelp, parseFlags, type FlagSpec } from './cliArgs';
+import { COLOR, PLAIN, Sources, textDetails, textLine, textSummary, toJson, toSarif, wantsColor } from './reports';
 
-const VERSION = '0.1.0';
+/** The package's own version: package.json sits one level up from both dist/ and src/. */
+export function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const FLAGS: FlagSpec[] = [
+  { name: 'format', type: 'string', arg: 'text|json|sarif', help: 'output format (default text)' },
+  { name: 'fix', type: 'boolean', help: 'apply the recommended fixes in place and list the files changed' },
+  { name: 'rules', type: 'string', arg: 'a,b', help: 'run only these rules (see --list-rules)' },
+  { name: 'disable', type: 'string', arg: 'a,b', help: 'do not run these rules' },
+  { name: 'go-version', type: 'string', arg: '1.N', help: 'override the go.mod "go" version' },
+  { name: 'tests', type: 'boolean', help: 'also analyze _test.go files' },
+  { name: 'include-generated', type: 'boolean', help: 'also analyze files marked "// Code generated ... DO NOT EDIT."' },
+  {
+    name: 'max-file-size',
+    type: 'string',
+    arg: 'SIZE',
+    help: `skip bigger files (default ${formatSize(DEFAULT_MAX_FILE_BYTES)}; 0: no limit)`,
+  },
+  { name: 'verbose', type: 'boolean', help: 'show the code, fixes and docs of each finding; list skipped files' },
+  { name: 'list-rules', type: 'boolean', help: 'print the rules and exit' },
+  { name: 'help', type: 'boolean', short: 'h', help: 'this help' },
+  { name: 'version', type: 'boolean', help: 'print the version' },
+  // Worker threads for big trees (default: one per core); for benchmarks.
+  { name: 'threads', type: 'string' },
+];
 
 const USAGE = `Usage: conndoctor [flags] [paths | ./...]
        conndoctor sockets [--pid N | --workspace DIR] [--watch] [--json]
+       conndoctor help [sockets] | version
 
-Finds leaked and hanging TCP/HTTP connections in Go code.
+Finds leaked and hanging TCP/HTTP connections in Go code. Directories are walked like
+go ./... (vendor/, testdata/, .x and _x directories and links to directories are skipped);
+files marked as generated and files over the size limit are skipped.
 
 Flags:
-  --format text|json|sarif   output format (default text)
-  --fix                      apply preferred fixes in place
-  --rules a,b                run only these rules
-  --disable a,b              do not run these rules
-  --go-version 1.N           override the go.mod "go" version
-  --tests                    also analyze _test.go files
-  --list-rules               print the rules and exit
-  -h, --help                 this help
-  --version                  print the version
+${flagHelp(FLAGS)}
 
-Exit status: 0 no findings, 1 findings, 2 usage or I/O error.`;
+Output: file:line:col: severity: message (rule), col in bytes as go vet counts them.
+Exit status: 0 no findings, 1 findings, 2 usage error or nothing could be analyzed.`;
 
-export async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'sockets') return runSockets(argv.slice(1));
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        fix: { type: 'boolean', default: false },
-        rules: { type: 'string' },
-        disable: { type: 'string' },
-        'go-version': { type: 'string' },
-        'list-rules': { type: 'boolean', default: false },
-        tests: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', default: false },
-        threads: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    process.stderr.write(`conndoctor: ${(e as Error).message}\n${USAGE}\n`);
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  outTTY: boolean;
+  errTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const processIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  outTTY: !!process.stdout.isTTY,
+  errTTY: !!process.stderr.isTTY,
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === 'sockets') return runSockets(rest);
+  if (cmd === 'version') {
+    io.out(`conndoctor ${version()}\n`);
+    return 0;
+  }
+  if (cmd === 'help') {
+    if (rest[0] === 'sockets') return runSockets(['--help']);
+    io.out(`${USAGE}\n`);
+    return 0;
+  }
+  const parsed = parseFlags(argv, FLAGS, 'conndoctor');
+  if ('error' in parsed) {
+    io.err(`${parsed.error}\n`);
     return 2;
   }
-  const v = args.values;
+  const v = parsed.values;
+  const usage = (msg: string) => {
+    io.err(`conndoctor: ${msg}\n`);
+    return 2;
+  };
   if (v.help) {
-    process.stdout.write(`${USAGE}\n`);
+    io.out(`${USAGE}\n`);
     return 0;
   }
   if (v.version) {
-    process.stdout.write(`conndoctor ${VERSION}\n`);
+    io.out(`conndoctor ${version()}\n`);
     return 0;
   }
   if (v['list-rules']) {
-    for (const r of allRules) process.stdout.write(`${r.meta.id.padEnd(28)} ${r.meta.severity.padEnd(8)} ${r.meta.title}\n`);
+    const width = Math.max(...allRules.map((r) => r.meta.id.length)) + 2;
+    for (const r of allRules) io.out(`${r.meta.id.padEnd(width)}${r.meta.severity.padEnd(9)}${r.meta.title}\n`);
     return 0;
   }
-  if (!['text', 'json', 'sarif'].includes(v.format!)) {
-    process.stderr.write(`conndoctor: unknown --format ${v.format} (want text, json or sarif)\n`);
-    return 2;
-  }
+  const format = (v.format as string | undefined) ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) return usage(`unknown --format ${format} (want text, json or sarif)`);
   const known = new Set(allRules.map((r) => r.meta.id));
-  const list = (s?: string) =>
-    s
+  const list = (s: unknown) =>
+    typeof s === 'string'
       ? s
           .split(',')
           .map((x) => x.trim())
           .filter(Boolean)
       : undefined;
-  const opts: AnalyzeOptions = { rules: list(v.rules), disabled: list(v.disable), goVersion: v['go-version'] };
-  for (const id of [...(opts.rules ?? []), ...(opts.disabled ?? [])]) {
-    if (!known.has(id)) {
-      process.stderr.write(`conndoctor: unknown rule "${id}" (see --list-rules)\n`);
-      return 2;
-    }
+  let maxFileBytes = DEFAULT_MAX_FILE_BYTES;
+  if (v['max-file-size'] !== undefined) {
+    const n = parseSize(v['max-file-size'] as string);
+    if (n === null) return usage(`bad --max-file-size "${v['max-file-size']}" (want e.g. 2MB, 500KB or 0 for no limit)`);
+    maxFileBytes = n;
   }
-  if (opts.goVersion && !/^(go)?1\.\d+(\.\d+)?$/.test(opts.goVersion)) {
-    process.stderr.write(`conndoctor: bad --go-version "${opts.goVersion}" (want e.g. 1.22)\n`);
-    return 2;
-  }
-  const paths = args.positionals.length ? args.positionals : ['./...'];
-  let files: string[];
-  try {
-    for (const p of paths) if (!existsSync(p.replace(/\/\.\.\.$/, '') || '.')) throw new Error(`${p}: no such file or directory`);
-    files = [...new Set(collectGoFiles(paths, v.tests).map((f) => resolve(f)))];
-  } catch (e) {
-    process.stderr.write(`conndoctor: ${(e as Error).message}\n`);
-    return 2;
-  }
-  const groups = groupByDir(files);
-  const results = await analyzeDirs(groups, opts, { threads: v.threads ? Number(v.threads) : undefined });
-  let findings = results.flatMap((r) => r.findings);
-  const errors = results.flatMap((r) => r.errors);
-  for (const e of errors) process.stderr.write(`conndoctor: ${e}\n`);
-
-  if (v.fix) {
-    await ensureReady();
-    let fixed = 0;
-    const byFile = new Map<string, Finding[]>();
-    for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
-    for (const [file, fs] of byFile) {
-      let text = readFileSync(file, 'utf8');
-      // Fixes can overlap (two findings in one function): re-analyze and apply again, a few rounds.
-      let current = fs;
-      for (let round = 0; round < 5 && current.length; round++) {
-        const r = applyPreferredFixes(text, current);
-        if (!r.applied) break;
-        text = r.text;
-        fixed += r.applied;
-        writeFileSync(file, text);
-        current = analyzeDir([file], opts).findings.filter((x) => x.file === file);
-      }
-    }
-    findings = analyzeDirsSync(groups, opts);
-    process.stderr.write(`conndoctor: applied ${fixed} fix${fixed === 1 ? '' : 'es'}\n`);
-  }
-
-  const cwd = process.cwd();
-  const rel = (f: string) => {
-    const r = relative(cwd, f);
-    return r.startsWith('..') ? f : r.split(sep).join('/');
+  const opts: AnalyzeOptions = {
+    rules: list(v.rules),
+    disabled: list(v.disable),
+    goVersion: v['go-version'] as string | undefined,
+    maxFileBytes,
+    includeGenerated: !!v['include-generated'],
   };
-  if (v.format === 'json')
-    process.stdout.write(
+  for (const id of [...(opts.rules ?? []), ...(opts.disabled ?? [])]) {
+    if (!known.has(id)) return usage(`unknown rule "${id}" (see --list-rules)`);
+  }
+  if (opts.goVersion && !/^(go)?1\.\d+(\.\d+)?$/.test(opts.goVersion))
+    return usage(`bad --go-version "${opts.goVersion}" (want e.g. 1.22)`);
+  const threads = v.threads !== undefined ? Number(v.threads) : undefined;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) return usage(`bad --threads "${v.threads}"`);
+  const verbose = !!v.verbose;
+  const errStyle = wantsColor({ isTTY: io.errTTY }, io.env) ? COLOR : PLAIN;
+  const outStyle = wantsColor({ isTTY: io.outTTY }, io.env) ? COLOR : PLAIN;
+  const warn = (msg: string) => io.err(`${errStyle.bold('conndoctor:')} ${errStyle.severity('warning', 'warning')}: ${msg}\n`);
+
+  const t0 = performance.now();
+  const paths = parsed.positionals.length ? parsed.positionals : ['./...'];
+  const walk = collectGoFiles(paths, { tests: !!v.tests });
+  if (walk.missing.length) return usage(`${walk.missing.join(', ')}: no such file or directory`);
+  for (const w of walk.warnings) warn(w);
+  const files = [...new Set(walk.files.map((f) => resolve(io.cwd, f)))];
+  const groups = groupByDir(files);
+  const results = await analyzeDirs(groups, opts, { threads });
+
+  const rel = (f: string): string | null => {
+    const r = relative(io.cwd, f);
+    return r === '' || r.startsWith('..') || isAbsolute(r) ? null : r.split(sep).join('/');
+  };
+  const shown = (f: string) => rel(f) ?? f;
+  const notifications: { message: string; file?: string; line?: number }[] = [];
+  const note = (message: string, file?: string, line?: number) => {
+    notifications.push({ message, file, line });
+  };
+  // Messages name absolute paths; show them relative to where the user stands, like findings.
+  const relMessage = (m: string) => (m.startsWith(io.cwd + sep) ? m.slice(io.cwd.length + 1) : m);
+  const sources = new Sources();
+  const skipped = results.flatMap((r) => r.skipped ?? []);
+  const generated = skipped.filter((s) => s.reason === 'generated');
+  for (const w of walk.warnings) note(w);
+  for (const e of results.flatMap((r) => r.errors)) {
+    warn(relMessage(e));
+    note(relMessage(e));
+  }
+  for (const s of skipped) {
+    if (s.reason === 'size') {
+      warn(`${relMessage(s.message)} (--max-file-size raises it)`);
+      note(relMessage(s.message), s.file);
+    } else if (s.reason === 'binary') {
+      warn(relMessage(s.message));
+      note(relMessage(s.message), s.file);
+    }
+  }
+  if (generated.length && verbose) for (const g of generated) io.err(`conndoctor: ${relMessage(g.message)}\n`);
+  // Syntax errors do not change the exit status: the file is analyzed around the error, the
+  // build reports it anyway, and a construct our parser does not know must not fail CI.
+  for (const s of results.flatMap((r) => r.syntax ?? [])) {
+    io.err(`${errStyle.bold(`${shown(s.file)}:${s.line}:${s.column}`)}: ${s.message}\n`);
+    note(`${shown(s.file)}:${s.line}:${s.column}: ${s.message}`, s.file, s.line);
+  }
+
+  const analyzed = results.reduce((n, r) => n + r.files, 0);
+  if (analyzed === 0) {
+    io.err(`conndoctor: nothing analyzed: ${nothingReason(paths, walk.excludedTests, files.length, skipped, generated.length)}\n`);
+    if (format === 'sarif') writeSarif([], false);
+    else if (format === 'json') io.out('[]\n');
+    return 2;
+  }
+
+  let findings = results.flatMap((r) => r.findings);
+  if (v.fix) findings = await fixFiles(findings, groups, opts, shown, io);
+
+  function writeSarif(fs: Finding[], successful: boolean) {
+    const sarif = toSarif({
+      findings: fs,
+      rules: allRules.map((r) => r.meta),
+      version: version(),
+      root: io.cwd,
+      rel,
+      sources,
+      notifications,
+      successful,
+    });
+    io.out(`${JSON.stringify(sarif, null, 2)}\n`);
+  }
+  if (format === 'json')
+    io.out(
       `${JSON.stringify(
-        findings.map((f) => toJson(f, rel)),
+        findings.map((f) => toJson(f, shown(f.file), sources.get(f.file))),
         null,
         2,
       )}\n`,
     );
-  else if (v.format === 'sarif') process.stdout.write(`${JSON.stringify(toSarif(findings, rel), null, 2)}\n`);
+  else if (format === 'sarif') writeSarif(findings, true);
   else {
+    const metas = new Map(allRules.map((r) => [r.meta.id, r.meta]));
     for (const f of findings) {
-      process.stdout.write(`${rel(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.message} (${f.rule})\n`);
+      const src = sources.get(f.file);
+      io.out(`${textLine(f, shown(f.file), src, outStyle, verbose)}\n`);
+      if (verbose) io.out(`${textDetails(f, src, metas.get(f.rule), outStyle)}\n`);
     }
-    if (findings.length)
-      process.stderr.write(
-        `${findings.length} finding${findings.length === 1 ? '' : 's'} in ${new Set(findings.map((f) => f.file)).size} file(s)\n`,
-      );
+    if (findings.length) io.err(`${textSummary(findings, errStyle)}\n`);
   }
-  if (errors.length && !findings.length && !files.length) return 2;
+  if (verbose) {
+    const bytes = results.reduce((n, r) => n + r.bytes, 0);
+    const secs = ((performance.now() - t0) / 1000).toFixed(2);
+    const gen = generated.length ? `; skipped ${generated.length} generated (--include-generated analyzes them)` : '';
+    io.err(`conndoctor: analyzed ${analyzed} file${analyzed === 1 ? '' : 's'} (${formatSize(bytes)}) in ${secs} s${gen}\n`);
+  }
   return findings.length ? 1 : 0;
 }
 
-function analyzeDirsSync(groups: string[][], opts: AnalyzeOptions): Finding[] {
+function nothingReason(
+  paths: string[],
+  excludedTests: number,
+  found: number,
+  skipped: NonNullable<DirResult['skipped']>,
+  generated: number,
+): string {
+  if (!found) {
+    const where = paths.join(' ');
+    if (excludedTests) return `only _test.go files in ${where} (--tests analyzes them)`;
+    return `no Go files in ${where}`;
+  }
+  const parts: string[] = [];
+  if (generated) parts.push(`${generated} generated (--include-generated analyzes them)`);
+  const other = skipped.length - generated;
+  if (other) parts.push(`${other} skipped (size or binary)`);
+  const unreadable = found - skipped.length;
+  if (unreadable > 0) parts.push(`${unreadable} could not be read`);
+  return `of ${found} Go file${found === 1 ? '' : 's'}, ${parts.join(', ')}`;
+}
+
+/** Applies the preferred fixes file by file, lists what changed, and returns what is left. */
+async function fixFiles(
+  findings: Finding[],
+  groups: string[][],
+  opts: AnalyzeOptions,
+  shown: (f: string) => string,
+  io: Io,
+): Promise<Finding[]> {
+  await ensureReady();
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  let total = 0;
+  let changed = 0;
+  for (const [file, fs] of byFile) {
+    let text = readFileSync(file, 'utf8');
+    let applied = 0;
+    // Fixes can overlap (two findings in one function): re-analyze and apply again, a few rounds.
+    let current = fs;
+    for (let round = 0; round < 5 && current.length; round++) {
+      const r = applyPreferredFixes(text, current);
+      if (!r.applied) break;
+      text = r.text;
+      applied += r.applied;
+      try {
+        writeFileSync(file, text);
+      } catch (e) {
+        io.err(`conndoctor: ${shown(file)}: cannot write the fix: ${(e as Error).message}\n`);
+        applied = 0;
+        break;
+      }
+      current = analyzeDir([file], opts).findings.filter((x) => x.file === file);
+    }
+    if (applied) {
+      io.err(`conndoctor: fixed ${shown(file)} (${applied} fix${applied === 1 ? '' : 'es'})\n`);
+      total += applied;
+      changed++;
+    }
+  }
+  io.err(`conndoctor: applied ${total} fix${total === 1 ? '' : 'es'} in ${changed} file${changed === 1 ? '' : 's'}\n`);
   return groups.flatMap((g) => analyzeDir(g, opts).findings);
-}
-
-export function toJson(f: Finding, rel: (p: string) => string = (p) => p) {
-  return {
-    file: rel(f.file),
-    line: f.range.start.line + 1,
-    column: f.range.start.character + 1,
-    endLine: f.range.end.line + 1,
-    endColumn: f.range.end.character + 1,
-    rule: f.rule,
-    severity: f.severity,
-    message: f.message,
-    fixes: f.fixes.map((x) => ({ title: x.title, preferred: !!x.preferred, edits: x.edits })),
-  };
-}
-
-const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
-
-export function toSarif(findings: Finding[], rel: (p: string) => string = (p) => p) {
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'conndoctor',
-            informationUri: 'https://github.com/go-conn-doctor/go-conn-doctor',
-            version: VERSION,
-            semanticVersion: VERSION,
-            rules: allRules.map((r) => ({
-              id: r.meta.id,
-              name: r.meta.id.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()),
-              shortDescription: { text: r.meta.title },
-              fullDescription: { text: r.meta.description },
-              helpUri: docsUrl(r.meta),
-              help: { text: r.meta.description },
-              defaultConfiguration: { level: SARIF_LEVEL[r.meta.severity] },
-              properties: { tags: ['go', 'reliability', r.meta.category] },
-            })),
-          },
-        },
-        columnKind: 'utf16CodeUnits',
-        results: findings.map((f) => ({
-          ruleId: f.rule,
-          ruleIndex: allRules.findIndex((r) => r.meta.id === f.rule),
-          level: SARIF_LEVEL[f.severity],
-          message: { text: f.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: rel(f.file), uriBaseId: '%SRCROOT%' },
-                region: {
-                  startLine: f.range.start.line + 1,
-                  startColumn: f.range.start.character + 1,
-                  endLine: f.range.end.line + 1,
-                  endColumn: f.range.end.character + 1,
-                },
-              },
-            },
-          ],
-          partialFingerprints: { primaryLocationLineHash: `${f.rule}:${rel(f.file)}:${f.message}` },
-        })),
-      },
-    ],
-  };
 }
 
 async function runSockets(argv: string[]): Promise<number> {
