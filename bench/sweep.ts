@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { collectGoFiles } from '../src/analysis/engine';
+import { collectGoFiles } from '../src/analysis/files';
 import { analyzeDirs } from '../src/analysis/pool';
 import { groupByDir } from '../src/analysis/project';
 
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   let totalMB = 0;
   let totalSecs = 0;
   for (const m of modules()) {
-    const groups = groupByDir(collectGoFiles([m.dir], false));
+    const groups = groupByDir(collectGoFiles([m.dir]).files);
     const t0 = performance.now();
     const res = await analyzeDirs(groups, {}, { threads, workerPath: worker });
     const secs = (performance.now() - t0) / 1000;
