@@ -22,7 +22,7 @@ export interface Chromium {
 
 /** Headless chromium with a fresh throwaway profile (its XDG dirs too, so nothing lands in $HOME). */
 export async function launchChromium(opts: { viewport?: { width: number; height: number } } = {}): Promise<Chromium> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM} (run scripts/setup.sh, or set CHROMIUM)`);
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM} (run scripts/test-deps.sh, or set CHROMIUM)`);
   const tmp = removeOnExit(fs.mkdtempSync(path.join(os.tmpdir(), 'conndoctor-chromium-')));
   const profile = path.join(tmp, 'profile');
   const xdg = {

@@ -3,7 +3,7 @@
 // contacted. code-server's own postinstall (and @vscode/ripgrep's, argon2's, kerberos') would
 // download from GitHub, so every package is installed with --ignore-scripts and the few build
 // steps are done here instead: native addons compiled against the local Node headers, ripgrep
-// taken from the system (/usr/bin/rg, installed by scripts/setup.sh).
+// taken from the system (/usr/bin/rg, installed by scripts/test-deps.sh).
 //
 // Idempotent and fast when already installed: a stamp file is checked (a few stat calls).
 // Concurrent runs (several engineers, one tree) wait on a lock file instead of installing twice;
@@ -108,7 +108,7 @@ function preflight(): { nodedir: string; rg: string } {
     problems.push('Kerberos headers missing: apt-get install libkrb5-dev');
   if (problems.length) {
     throw new Error(
-      `cannot install code-server ${CODE_SERVER_VERSION} on this machine (run scripts/setup.sh first):\n  - ${problems.join('\n  - ')}`,
+      `cannot install code-server ${CODE_SERVER_VERSION} on this machine (run scripts/test-deps.sh first):\n  - ${problems.join('\n  - ')}`,
     );
   }
   return { nodedir: nodedir!, rg: rg! };
