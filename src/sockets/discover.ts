@@ -462,3 +462,40 @@ export function findRestart(
 ): ProcessCandidate | undefined {
   return cands.find((c) => !exclude.has(c.pid) && sameProgram(prev, c));
 }
+
+/**
+ * Folders under `root` (itself included) with a main package that has `func main`, where `go run .` starts a
+ * program; breadth first, so the workspace folder itself comes first when it is one. Skips what `./...` skips
+ * (vendor, testdata, hidden and `_` folders).
+ */
+export function mainPackageDirs(root: string, depth = 4, limit = 50): string[] {
+  const out: string[] = [];
+  let level = [resolve(root)];
+  for (let d = 0; d <= depth && level.length && out.length < limit; d++) {
+    const next: string[] = [];
+    for (const dir of level) {
+      let ents;
+      try {
+        ents = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      let isMain = false;
+      for (const e of ents) {
+        if (e.isDirectory()) {
+          if (!/^[._]/.test(e.name) && !['vendor', 'testdata', 'node_modules'].includes(e.name)) next.push(join(dir, e.name));
+        } else if (!isMain && e.isFile() && e.name.endsWith('.go') && !e.name.endsWith('_test.go')) {
+          try {
+            const text = readFileSync(join(dir, e.name), 'utf8');
+            isMain = /^package main\b/m.test(text) && /^func main\(\)/m.test(text);
+          } catch {
+            /* unreadable */
+          }
+        }
+      }
+      if (isMain) out.push(dir);
+    }
+    level = next.sort();
+  }
+  return out.slice(0, limit);
+}

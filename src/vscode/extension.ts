@@ -8,7 +8,7 @@ import type { Timings } from './diagnostics';
 import { COMMANDS, SOCKETS_VIEW } from './ids';
 import { disposeLog, info, reportError } from './log';
 import type { ScanSummary } from './scan';
-import { registerSocketsPlaceholder } from './socketsPlaceholder';
+import { registerSocketView, type SocketViewApi } from './socketView';
 
 const GO: vscode.DocumentSelector = [
   { language: 'go', scheme: 'file' },
@@ -21,6 +21,8 @@ export interface ConnDoctorApi {
   /** Resolves when no analysis is running or scheduled. */
   whenIdle(): Promise<void>;
   scanWorkspace(): Promise<ScanSummary | undefined>;
+  /** The Live Sockets view's session: status, watched pid, last counts, active symptoms. */
+  sockets: SocketViewApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ConnDoctorApi {
@@ -38,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): ConnDoctorApi {
       return c;
     })());
 
+  const sockets = registerSocketView(context);
   context.subscriptions.push(
     vscode.languages.registerCodeActionsProvider(
       GO,
@@ -51,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): ConnDoctorApi {
     vscode.commands.registerCommand(COMMANDS.scanWorkspace, async () => (await core()).commands.scanWorkspace()),
     vscode.commands.registerCommand(COMMANDS.fixAll, async () => (await core()).commands.fixAll()),
     vscode.commands.registerCommand(COMMANDS.showSockets, () => vscode.commands.executeCommand(`${SOCKETS_VIEW}.focus`)),
-    registerSocketsPlaceholder(),
+    sockets.disposable,
     { dispose: disposeLog },
   );
   // Load the core and analyze the open documents after activation has returned.
@@ -66,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): ConnDoctorApi {
     timings: async () => ({ ...(await core()).mgr.timings, bundleLoadMs, activateMs, coreLoadMs }),
     whenIdle: async () => (await core()).mgr.whenIdle(),
     scanWorkspace: async () => (await core()).commands.scanWorkspace(),
+    sockets: sockets.api,
   };
 }
 
