@@ -152,6 +152,9 @@ async function watchStream(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require('./watch') as { runWatchBench: () => Promise<Record<string, unknown>> };
   results.watch = (await mod.runWatchBench()) as Numbers;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const view = require('./viewhost') as { runViewHostBench: () => Promise<Record<string, unknown>> };
+  results.viewHost = (await view.runViewHostBench()) as Numbers;
 }
 
 function compare(name: string): void {
