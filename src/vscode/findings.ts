@@ -37,7 +37,7 @@ export function requestFindings(params: FindingsParams, workerDir: string, token
 async function analyzeInExtension(params: FindingsParams, workerDir: string, token?: vscode.CancellationToken): Promise<FindingsResult> {
   // the analyzer is loaded on first use only (the socket view must not pull it into activation)
   const [{ collectGoFiles }, { groupByDir }, { analyzeDirs }, { allRules }, { parseSettings }] = await Promise.all([
-    import('../analysis/engine'),
+    import('../analysis/files'),
     import('../analysis/project'),
     import('../analysis/pool'),
     import('../analysis/rules/index'),
@@ -52,7 +52,9 @@ async function analyzeInExtension(params: FindingsParams, workerDir: string, tok
   else {
     for (const f of vscode.workspace.workspaceFolders ?? []) {
       if (f.uri.scheme !== 'file') continue;
-      for (const p of collectGoFiles([f.uri.fsPath], false)) {
+      const walk = collectGoFiles([f.uri.fsPath]);
+      errors.push(...walk.warnings);
+      for (const p of walk.files) {
         if (!matchesAny(relative(f.uri.fsPath, p).split('\\').join('/'), settings.exclude)) files.push(p);
       }
     }
