@@ -5,7 +5,7 @@
 // Profiling the analyzer on net/http showed ~80% of the time in that marshalling. Converting each
 // tree once and running rules on these objects made the analyzer several times faster. The mirror
 // implements the subset of web-tree-sitter's Node API the analyzer uses, with the same semantics.
-import type { Edit, Language, Tree as WasmTree } from 'web-tree-sitter';
+import type { Edit, Language, Tree as WasmTree, TreeCursor } from 'web-tree-sitter';
 
 export interface Point {
   row: number;
@@ -171,6 +171,8 @@ function smallestSpanning(from: GoNode, start: number, end: number): GoNode {
 
 export class GoTree {
   readonly rootNode: GoNode;
+  /** Top-level nodes copied from the previous mirror instead of read from WASM (tests, benchmarks). */
+  reused = 0;
   private lineStarts?: number[];
 
   constructor(
@@ -178,7 +180,7 @@ export class GoTree {
     /** The WASM tree, kept for incremental re-parsing in the editor (null once deleted). */
     public wasm: WasmTree | null,
     language: Language,
-    /** The previous mirror of the same document: unchanged top-level declarations are copied from it. */
+    /** The previous mirror of the same document (with its edited WASM tree): subtrees tree-sitter kept are copied from it. */
     prev?: GoTree | null,
   ) {
     this.rootNode = build(this, wasm!, language, prev ?? null);
@@ -239,18 +241,51 @@ function cloneShifted(src: GoNode, tree: GoTree, delta: number): GoNode {
   return root;
 }
 
-function build(tree: GoTree, wasm: WasmTree, language: Language, prev: GoTree | null): GoNode {
-  // Top-level nodes of the previous mirror by type and exact text, for reuse.
-  let reuse: Map<string, GoNode[]> | null = null;
-  if (prev) {
-    reuse = new Map();
-    for (const n of prev.rootNode.children) {
-      const key = `${n.type}\u0000${n.text}`;
-      const list = reuse.get(key);
-      if (list) list.push(n);
-      else reuse.set(key, [n]);
-    }
+/**
+ * Identity of the subtree under the cursor: where its first child is stored. A node's children
+ * live in one allocation with the node itself, so this address is the same in two trees exactly
+ * when tree-sitter kept the very same subtree (the old tree is alive, so no new subtree can get an
+ * old one's address). The node's own id will not do: it is the slot in its parent, and the parents
+ * of top-level declarations (hidden repeat nodes) are rebuilt around every edit. 0 for leaves.
+ */
+function subtreeIdentity(c: TreeCursor): number {
+  if (!c.gotoFirstChild()) return 0;
+  const id = c.nodeId;
+  c.gotoParent();
+  return id;
+}
+
+/**
+ * The previous mirror's top-level nodes by the identity of their WASM subtree, for those the edit
+ * did not touch. Reusing by equal text is wrong: after an edit elsewhere the same text can parse to
+ * a different tree (error recovery inserting a missing token into it; an ambiguous
+ * `x.F(y)` read as a conversion instead of a call). Only a subtree tree-sitter itself carried over
+ * is certainly unchanged; `getChangedRanges` is no substitute, as it compares re-parsed subtrees by
+ * their root alone and never reports zero-width differences such as a missing token.
+ */
+function reusableTopLevel(prev: GoTree | null): Map<number, GoNode> | null {
+  if (!prev?.wasm) return null;
+  const old = prev.rootNode.children;
+  const out = new Map<number, GoNode>();
+  const c = prev.wasm.walk();
+  try {
+    if (!c.gotoFirstChild()) return null;
+    let i = 0;
+    do {
+      if (i >= old.length) return null;
+      const mirror = old[i++];
+      const id = subtreeIdentity(c);
+      if (id) out.set(id, mirror);
+    } while (c.gotoNextSibling());
+    // The mirror has every child the WASM tree has; anything else means they are not the same tree.
+    return i === old.length ? out : null;
+  } finally {
+    c.delete();
   }
+}
+
+function build(tree: GoTree, wasm: WasmTree, language: Language, prev: GoTree | null): GoNode {
+  const reuse = reusableTopLevel(prev);
   let types = typeCache.get(language);
   if (!types) typeCache.set(language, (types = new Map()));
   let fields = fieldCache.get(language);
@@ -283,14 +318,17 @@ function build(tree: GoTree, wasm: WasmTree, language: Language, prev: GoTree | 
       n.endIndex = n.children[n.children.length - 1].endIndex;
     }
   };
-  /** Replaces a just-created top-level node by a shifted copy of an identical old one. */
+  /** Replaces a just-created top-level node by a shifted copy of the old mirror of the same subtree. */
   const reuseTopLevel = (n: GoNode): GoNode | null => {
+    const id = subtreeIdentity(c);
+    const old = id ? reuse!.get(id) : undefined;
+    if (!old || old.type !== n.type) return null;
     const start = c.startIndex;
     const end = c.endIndex;
-    const list = reuse!.get(`${n.type}\u0000${tree.text.slice(start, end)}`);
-    const old = list?.pop();
-    if (!old) return null;
+    // The same subtree has the same length and text; anything else is a bug, and then we rebuild.
+    if (end - start !== old.endIndex - old.startIndex || tree.text.slice(start, end) !== old.text) return null;
     const copy = cloneShifted(old, tree, start - old.startIndex);
+    tree.reused++;
     const parent = n.parent!;
     const i = parent.children.length - 1;
     parent.children[i] = copy;
