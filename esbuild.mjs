@@ -29,6 +29,7 @@ const builds = [
   { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } },
   { ...common, entryPoints: ['src/analysis/worker.ts'], outfile: 'dist/worker.js' },
+  { ...common, entryPoints: ['src/server/worker.ts'], outfile: 'dist/server-worker.js' },
 ];
 if (existsSync('src/sockets/worker.ts')) {
   builds.push({ ...common, entryPoints: ['src/sockets/worker.ts'], outfile: 'dist/sockets-worker.js' });

@@ -44,6 +44,7 @@ const FLAGS: FlagSpec[] = [
 const USAGE = `Usage: conndoctor [flags] [paths | ./...]
        conndoctor sockets [--pid N | --workspace DIR] [--watch] [--json]
        conndoctor help [sockets] | version
+       conndoctor lsp [--stdio]     language server for editors (stdio)
 
 Finds leaked and hanging TCP/HTTP connections in Go code. Directories are walked like
 go ./... (vendor/, testdata/, .x and _x directories and links to directories are skipped);
@@ -76,6 +77,7 @@ const processIo: Io = {
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === 'sockets') return runSockets(rest);
+  if (cmd === 'lsp') return runLsp(rest);
   if (cmd === 'version') {
     io.out(`conndoctor ${version()}\n`);
     return 0;
@@ -300,6 +302,13 @@ async function fixFiles(
   }
   io.err(`conndoctor: applied ${total} fix${total === 1 ? '' : 'es'} in ${changed} file${changed === 1 ? '' : 's'}\n`);
   return groups.flatMap((g) => analyzeDir(g, opts).findings);
+}
+
+/** Serves the language server protocol until the client exits (the server ends the process). */
+async function runLsp(argv: string[]): Promise<number> {
+  const { runLanguageServer } = await import('./server/server');
+  runLanguageServer(argv);
+  return new Promise<number>(() => undefined);
 }
 
 async function runSockets(argv: string[]): Promise<number> {

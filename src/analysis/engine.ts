@@ -40,6 +40,16 @@ export class InputError extends Error {
   }
 }
 
+/** Thrown by `analyzeFiles` when its `stop` check says the result is no longer wanted (a newer edit). */
+export class Cancelled extends Error {
+  constructor() {
+    super('analysis cancelled');
+  }
+}
+
+/** Asked between rules: true when the analysis should give up (the language server's cancellation). */
+export type StopCheck = () => boolean;
+
 /** Rejects text that is not Go source we should parse (binary, huge). */
 export function checkSource(path: string, text: string, maxBytes = DEFAULT_MAX_FILE_BYTES): void {
   // Characters, not bytes: a cheap bound here; callers reading from disk check the byte size first.
@@ -69,13 +79,14 @@ function buildFacts(sources: SourceFile[]): FileFacts[] {
  * Analyzes `targets` with `siblings` (the other files of their packages) providing facts.
  * Findings are returned only for targets. Parser must be initialised (`ensureReady`).
  */
-export function analyzeFiles(targets: SourceFile[], siblings: SourceFile[] = [], opts: AnalyzeOptions = {}): Finding[] {
+export function analyzeFiles(targets: SourceFile[], siblings: SourceFile[] = [], opts: AnalyzeOptions = {}, stop?: StopCheck): Finding[] {
+  if (stop?.()) throw new Cancelled();
   const all = buildFacts([...targets, ...siblings]);
   const out: Finding[] = [];
   const fix = { ...DEFAULT_FIX_SETTINGS, ...opts.fix };
   for (const file of all.slice(0, targets.length)) {
     const goVersion = opts.goVersion ?? findGoMod(dirname(file.path))?.go;
-    out.push(...runRules(file, goVersion, fix, opts));
+    out.push(...runRules(file, goVersion, fix, opts, stop));
   }
   return out;
 }
@@ -89,10 +100,11 @@ function enabledRules(opts: AnalyzeOptions) {
   });
 }
 
-function runRules(file: FileFacts, goVersion: string | undefined, fix: FixSettings, opts: AnalyzeOptions): Finding[] {
+function runRules(file: FileFacts, goVersion: string | undefined, fix: FixSettings, opts: AnalyzeOptions, stop?: StopCheck): Finding[] {
   const findings: Finding[] = [];
   const suppress = suppressions(file.text);
   for (const rule of enabledRules(opts)) {
+    if (stop?.()) throw new Cancelled();
     const ctx = new RuleContext(file, goVersion, fix);
     ctx.meta = rule.meta;
     const sev = opts.severity?.[rule.meta.id];
@@ -183,8 +195,21 @@ export function applyPreferredFixes(text: string, findings: Finding[]): { text: 
   return { text: applyEdits(text, edits), applied };
 }
 
-/** Reads the other .go files of a file's directory, for package facts. */
-export function siblingsOf(path: string, exclude: Set<string> = new Set(), maxBytes = DEFAULT_MAX_FILE_BYTES): SourceFile[] {
+/**
+ * Whether `name` can be a sibling of `target` in one package: a test file's declarations exist
+ * only in the test build, so files that are not tests never see them.
+ */
+export function isSiblingFile(name: string, target: string): boolean {
+  return name.endsWith('.go') && (target.endsWith('_test.go') || !name.endsWith('_test.go'));
+}
+
+/** Reads the other .go files of a file's directory, for package facts (test files only for test targets). */
+export function siblingsOf(
+  path: string,
+  exclude: Set<string> = new Set(),
+  maxBytes = DEFAULT_MAX_FILE_BYTES,
+  targets: string[] = [path],
+): SourceFile[] {
   const dir = dirname(path);
   const out: SourceFile[] = [];
   let names: string[] = [];
@@ -193,9 +218,10 @@ export function siblingsOf(path: string, exclude: Set<string> = new Set(), maxBy
   } catch {
     return out;
   }
+  const tests = targets.some((t) => t.endsWith('_test.go'));
   for (const n of names) {
     const p = join(dir, n);
-    if (!n.endsWith('.go') || p === path || exclude.has(p)) continue;
+    if (!isSiblingFile(n, tests ? '_test.go' : '') || p === path || exclude.has(p)) continue;
     try {
       // Only regular files (through links too) of a sane size: reading a FIFO blocks, a huge file costs memory.
       const st = statSync(p);

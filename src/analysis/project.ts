@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { analyzeFiles, checkSource, InputError, siblingsOf, type AnalyzeOptions, type SourceFile } from './engine';
 import { DEFAULT_MAX_FILE_BYTES, isGenerated, tooBigMessage } from './files';
 import type { Finding } from './model';
-import { firstSyntaxError, parseGo } from './parser';
+import { firstSyntaxError, parseGo, type SyntaxTree } from './parser';
 import { FileFacts } from './facts/package';
 import { declaredNames, isRelevantText, mentionsAny } from './relevance';
 
@@ -34,6 +34,19 @@ export function groupByDir(files: string[]): string[][] {
     g.push(f);
   }
   return [...m.values()];
+}
+
+/**
+ * The files of one package the rules need: those with networking imports, and those that mention
+ * a name the first ones declare. Parses (with `parse`, when a file has no tree yet) only what it
+ * must to find the names; the rest are parsed by the engine if picked.
+ */
+export function pickFiles(all: SourceFile[], parse: (s: SourceFile) => SyntaxTree): SourceFile[] {
+  const relevant = all.filter((s) => isRelevantText(s.text));
+  if (!relevant.length) return [];
+  for (const s of relevant) s.tree ??= parse(s);
+  const names = declaredNames(relevant.map((s) => new FileFacts(s.path, s.text, s.tree!)));
+  return [...relevant, ...all.filter((s) => !relevant.includes(s) && mentionsAny(s.text, names))];
 }
 
 /** Analyzes the given files of one directory, with the directory's other files as facts. */
@@ -68,16 +81,9 @@ export function analyzeDir(files: string[], opts: AnalyzeOptions): DirResult {
   }
   if (!targets.length) return res;
   // Generated siblings still count as facts: they declare what the hand-written files call.
-  const siblings = siblingsOf(files[0], new Set(files), limit);
+  const siblings = siblingsOf(files[0], new Set(files), limit, files);
   try {
-    const all = [...targets, ...siblings];
-    const relevant = all.filter((s) => isRelevantText(s.text));
-    if (!relevant.length) return res;
-    // Files without networking imports matter only when they use names the relevant files declare.
-    for (const s of relevant) s.tree = parseGo(s.text, null, { keepWasm: false });
-    const names = declaredNames(relevant.map((s) => new FileFacts(s.path, s.text, s.tree!)));
-    const rest = all.filter((s) => !relevant.includes(s) && mentionsAny(s.text, names));
-    const picked = new Set([...relevant, ...rest]);
+    const picked = new Set(pickFiles([...targets, ...siblings], (s) => parseGo(s.text, null, { keepWasm: false })));
     const want = targets.filter((t) => picked.has(t));
     for (const t of want) {
       const err = t.tree && firstSyntaxError(t.tree);

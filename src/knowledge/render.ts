@@ -38,12 +38,25 @@ export function renderMarkdown(card: Card, locale: Locale): string {
   ].join('\n');
 }
 
-/** The hover markdown explaining a rule, for positions covered by one of its findings. */
-export function renderRuleMarkdown(meta: RuleMeta, locale: Locale): string {
+/** The compact hover of a card: the rule of thumb, the pattern with its code, the Go version and the first docs link. */
+export function renderCompactMarkdown(card: Card, locale: Locale): string {
+  const t = textFor(card, locale);
+  const code = card.code.endsWith('\n') ? card.code : `${card.code}\n`;
+  const link = card.docs[0] ? ` · [${card.docs[0].label}](${card.docs[0].url})` : '';
+  return [`**${t.title}**`, '', t.pattern, '', '```go', code + '```', '', `**${LABELS[locale].version}** ${t.version}${link}`, ''].join(
+    '\n',
+  );
+}
+
+/**
+ * The hover markdown explaining a rule, for positions covered by one of its findings (not the
+ * finding's message: editors show it above the hover). `link`: where "Learn more" leads.
+ */
+export function renderRuleMarkdown(meta: RuleMeta, locale: Locale, link = docsUrl(meta)): string {
   const l = LABELS[locale];
   const zh = locale === 'zh-cn' ? meta.zh : undefined;
   const title = zh?.title ?? meta.title;
   const description = zh?.description ?? meta.description;
   const minGo = meta.minGo ? ` · Go ≥ ${meta.minGo}` : '';
-  return [`**${title}** · ${l.rule} \`${meta.id}\`${minGo}`, '', description, '', `[${l.learn}](${docsUrl(meta)})`, ''].join('\n');
+  return [`**${title}** · ${l.rule} \`${meta.id}\`${minGo}`, '', description, '', `[${l.learn}](${link})`, ''].join('\n');
 }

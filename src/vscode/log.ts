@@ -1,6 +1,7 @@
-// The "Go Conn Doctor" output channel and the one way errors surface: logged in full there, and at
-// most one warning notification per session (later ones only flash in the status bar). Nothing
-// thrown from a handler may reach the extension host.
+// The "Go Conn Doctor" output channel: the language client writes the server's log and traces
+// into it ("Go Conn Doctor: Show Log"), the extension its own lines. Errors surface once per
+// session as a notification, later ones only in the status bar. Nothing thrown from a handler may
+// reach the extension host.
 import * as vscode from 'vscode';
 
 let channel: vscode.LogOutputChannel | undefined;
@@ -25,7 +26,7 @@ export function reportError(what: string, e: unknown): void {
     output().error(`${what}: ${err.stack ?? err.message}`);
     if (!warned) {
       warned = true;
-      const show = vscode.l10n.t('Show Output');
+      const show = vscode.l10n.t('Show Log');
       void vscode.window
         .showWarningMessage(
           vscode.l10n.t('Go Conn Doctor: {0} failed ({1}). Details are in the "Go Conn Doctor" output.', what, err.message),
@@ -39,16 +40,6 @@ export function reportError(what: string, e: unknown): void {
     }
   } catch {
     /* reporting must never throw */
-  }
-}
-
-/** Runs `fn`, reporting instead of throwing. */
-export function guard<T>(what: string, fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (e) {
-    reportError(what, e);
-    return undefined;
   }
 }
 

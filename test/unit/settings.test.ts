@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_FIX_SETTINGS } from '../../src/analysis/context';
 import { allRules } from '../../src/analysis/rules/index';
-import { isGoDurationExpr } from '../../src/vscode/config';
+import { DEFAULT_SETTINGS, isGoDurationExpr } from '../../src/server/settings';
 
 const ROOT = join(__dirname, '..', '..');
 const readJson = (p: string) => JSON.parse(readFileSync(join(ROOT, p), 'utf8'));
@@ -44,10 +44,10 @@ function tsFiles(dir: string): string[] {
   return out;
 }
 
-/** Literal first arguments of `l10n.t(...)` in src/vscode. */
+/** Literal first arguments of `l10n.t(...)` in src/vscode and src/server (which reads the same bundle). */
 function l10nStrings(): Set<string> {
   const out = new Set<string>();
-  for (const f of tsFiles(join(ROOT, 'src', 'vscode'))) {
+  for (const f of [...tsFiles(join(ROOT, 'src', 'vscode')), ...tsFiles(join(ROOT, 'src', 'server'))]) {
     const text = readFileSync(f, 'utf8');
     for (const m of text.matchAll(/\bl10n\.t\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|`((?:[^`\\$]|\\.)*)`)/g)) {
       const raw = m[1] ?? m[2] ?? m[3];
@@ -69,6 +69,7 @@ describe('settings (contributes.configuration)', () => {
       'conndoctor.run',
       'conndoctor.rules',
       'conndoctor.exclude',
+      'conndoctor.hover',
       'conndoctor.goroutines.enabled',
       'conndoctor.sockets.interval',
     ];
@@ -77,6 +78,8 @@ describe('settings (contributes.configuration)', () => {
     assert.deepEqual(props['conndoctor.run'].enum, ['onType', 'onSave']);
     assert.equal(props['conndoctor.run'].default, 'onType');
     assert.deepEqual(props['conndoctor.exclude'].default, []);
+    assert.deepEqual(props['conndoctor.hover'].enum, ['off', 'compact', 'full']);
+    assert.equal(props['conndoctor.hover'].default, DEFAULT_SETTINGS.hover);
     assert.equal(props['conndoctor.goroutines.enabled'].default, false, 'pprof fetch is opt-in');
     assert.equal(props['conndoctor.sockets.interval'].default, 1000);
   });

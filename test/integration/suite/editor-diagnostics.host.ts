@@ -127,7 +127,7 @@ describe('editor: diagnostics', function () {
     }
     const t = await (await api()).timings();
     console.log(
-      `    activation ${t.activateMs} ms (+ bundle ${t.bundleLoadMs} ms); parser init ${t.parserInitMs} ms; first open -> diagnostics ${t.firstOpenToDiagnosticsMs} ms ${JSON.stringify(t.firstOpen)}; open -> diagnostics ${JSON.stringify(t.openToDiagnosticsMs)}; core load ${t.coreLoadMs} ms; last analysis ${JSON.stringify(t.last)}`,
+      `    activation ${t.activateMs} ms (+ bundle ${t.bundleLoadMs} ms); parser init ${t.parserInitMs} ms; first open -> diagnostics ${t.firstOpenToDiagnosticsMs} ms ${JSON.stringify(t.firstOpen)}; open -> diagnostics ${JSON.stringify(t.openToDiagnosticsMs)}; client start ${t.clientStartMs} ms; last analysis ${JSON.stringify(t.last)}`,
     );
   });
 

@@ -1,8 +1,8 @@
-// Settings parsing for the extension (src/vscode/config.ts): defaults, validation, rule severities,
+// Settings parsing for the extension (src/server/settings.ts): defaults, validation, rule severities,
 // fix timeouts that are pasted into Go code, exclude globs.
 import { strict as assert } from 'node:assert';
 import { DEFAULT_FIX_SETTINGS } from '../../src/analysis/context';
-import { analyzeOptions, isGoDurationExpr, parseSettings, type ConfigSource } from '../../src/vscode/config';
+import { analyzeOptions, isGoDurationExpr, parseSettings, type ConfigSource } from '../../src/server/settings';
 
 const cfg = (values: Record<string, unknown>): ConfigSource => ({ get: <T>(k: string) => values[k] as T | undefined });
 const known = new Set(['body-not-closed', 'dial-no-timeout']);

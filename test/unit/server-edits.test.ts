@@ -1,4 +1,4 @@
-// The text side of the extension's code actions (src/vscode/edits.ts): "fix all" with
+// The text side of the extension's code actions (src/server/edits.ts): "fix all" with
 // re-analysis between rounds when fixes overlap, the minimal replace edit, and the
 // //conndoctor:ignore directive (checked against the engine's own suppression).
 import { strict as assert } from 'node:assert';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { analyzeFiles, applyEdits, ensureReady } from '../../src/analysis/engine';
 import type { Finding } from '../../src/analysis/model';
 import { parseGo } from '../../src/analysis/parser';
-import { fixAllText, ignoreEdit, minimalEdit } from '../../src/vscode/edits';
+import { fixAllText, ignoreEdit, minimalEdit } from '../../src/server/edits';
 
 const finding = (rule: string, start: number, end: number, newText: string, preferred = true): Finding => ({
   rule,

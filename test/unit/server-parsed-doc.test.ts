@@ -1,9 +1,9 @@
-// Incremental re-parse for open documents (src/vscode/parsedDoc.ts): after any sequence of edits,
+// Incremental re-parse for open documents (src/server/parsedDoc.ts): after any sequence of edits,
 // the incrementally re-parsed tree equals a fresh parse of the same text.
 import { strict as assert } from 'node:assert';
 import { ensureReady, analyzeFiles } from '../../src/analysis/engine';
 import { parseGo } from '../../src/analysis/parser';
-import { ParsedDoc, type TextChange } from '../../src/vscode/parsedDoc';
+import { ParsedDoc, type TextChange } from '../../src/server/parsedDoc';
 
 const SRC = `package p
 

@@ -1,6 +1,6 @@
-// conndoctor.exclude glob matching (src/vscode/glob.ts) and the folders a workspace scan skips.
+// conndoctor.exclude glob matching (src/server/glob.ts) and the folders a workspace scan skips.
 import { strict as assert } from 'node:assert';
-import { globToRegExp, inSkippedDir, matchesAny } from '../../src/vscode/glob';
+import { globToRegExp, inSkippedDir, matchesAny } from '../../src/server/glob';
 
 describe('vscode glob', () => {
   it('matches VS Code glob syntax', () => {

@@ -1,4 +1,4 @@
-// The extension's cache of parsed sibling files (src/vscode/diskCache.ts): fresh against mtime/size,
+// The extension's cache of parsed sibling files (src/server/diskCache.ts): fresh against mtime/size,
 // binary and huge files refused, bounded by source size, evicting only in trim() and never the
 // files the current analysis uses.
 import { strict as assert } from 'node:assert';
@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureReady } from '../../src/analysis/engine';
-import { DiskCache } from '../../src/vscode/diskCache';
+import { DiskCache } from '../../src/server/diskCache';
 
 describe('vscode DiskCache', () => {
   let dir: string;

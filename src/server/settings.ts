@@ -1,10 +1,12 @@
-// The extension's settings (`conndoctor.*`), read and validated. Pure: no 'vscode' import, so the
-// parsing is unit-tested; extension.ts passes `vscode.workspace.getConfiguration('conndoctor')`.
+// The settings (`conndoctor.*`), read and validated. The language server gets them from the
+// client (`workspace/configuration`, `didChangeConfiguration`, or `initializationOptions` for
+// editors that send settings up front) as one object; `objectSource` reads it by dotted key.
 import { DEFAULT_FIX_SETTINGS, type FixSettings } from '../analysis/context';
 import type { AnalyzeOptions } from '../analysis/engine';
 import type { Severity } from '../analysis/model';
 
 export type RunMode = 'onType' | 'onSave';
+export type HoverMode = 'off' | 'compact' | 'full';
 
 export interface Settings {
   enable: boolean;
@@ -14,6 +16,8 @@ export interface Settings {
   fix: FixSettings;
   /** Globs (VS Code glob syntax) relative to the workspace folder. */
   exclude: string[];
+  /** How much the API cards say on hover. */
+  hover: HoverMode;
 }
 
 /** What `WorkspaceConfiguration` offers that we use (also easy to fake in tests). */
@@ -27,6 +31,7 @@ export const DEFAULT_SETTINGS: Settings = {
   rules: {},
   fix: { ...DEFAULT_FIX_SETTINGS },
   exclude: [],
+  hover: 'compact',
 };
 
 const SEVERITIES: Record<string, Severity | 'off'> = {
@@ -69,6 +74,11 @@ export interface ParsedSettings {
 export function parseSettings(cfg: ConfigSource, knownRules?: ReadonlySet<string>): ParsedSettings {
   const problems: string[] = [];
   const s: Settings = { ...DEFAULT_SETTINGS, rules: {}, fix: { ...DEFAULT_FIX_SETTINGS }, exclude: [] };
+
+  const hover = cfg.get<unknown>('hover');
+  if (hover === 'off' || hover === 'compact' || hover === 'full') s.hover = hover;
+  else if (hover !== undefined && hover !== null)
+    problems.push(`conndoctor.hover: expected "off", "compact" or "full", got ${JSON.stringify(hover)}`);
 
   const enable = cfg.get<unknown>('enable');
   if (typeof enable === 'boolean') s.enable = enable;
@@ -115,6 +125,25 @@ export function parseSettings(cfg: ConfigSource, knownRules?: ReadonlySet<string
   } else if (exclude !== undefined && exclude !== null) problems.push('conndoctor.exclude: expected an array of globs');
 
   return { settings: s, problems };
+}
+
+/**
+ * Reads a settings object by dotted key: `{ fix: { dialTimeout } }` and `{ "fix.dialTimeout" }`
+ * (as some editors write them) both answer `get('fix.dialTimeout')`.
+ */
+export function objectSource(obj: unknown): ConfigSource {
+  const root = obj && typeof obj === 'object' ? (obj as Record<string, unknown>) : {};
+  return {
+    get<T>(key: string): T | undefined {
+      if (key in root) return root[key] as T;
+      let cur: unknown = root;
+      for (const part of key.split('.')) {
+        if (!cur || typeof cur !== 'object') return undefined;
+        cur = (cur as Record<string, unknown>)[part];
+      }
+      return cur as T | undefined;
+    },
+  };
 }
 
 /** The analyzer options these settings mean. */

@@ -1,0 +1,273 @@
+// The analysis side of the language server, run in a worker thread (see worker.ts) so the server's
+// message loop never waits for a parse or a rule. It keeps a copy of every open Go document with
+// its syntax tree (re-parsed incrementally on each edit), reads sibling files from disk through a
+// bounded cache, and answers jobs: analyze a document, the card under a position, fix-all.
+// Open documents win over disk as siblings, so facts follow unsaved edits of other files.
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  analyzeFiles,
+  checkSource,
+  InputError,
+  isSiblingFile,
+  type AnalyzeOptions,
+  type SourceFile,
+  type StopCheck,
+} from '../analysis/engine';
+import { clearGoModCache } from '../analysis/facts/gomod';
+import { isGenerated } from '../analysis/files';
+import { FileFacts, PackageFacts } from '../analysis/facts/package';
+import type { Finding } from '../analysis/model';
+import { parseGo } from '../analysis/parser';
+import { pickFiles } from '../analysis/project';
+import { lookupAt } from '../knowledge/lookup';
+import { DiskCache } from './diskCache';
+import { fixAllText, minimalEdit } from './edits';
+import { ParsedDoc, type TextChange } from './parsedDoc';
+
+/** Package facts come from at most this many other files of a directory. */
+export const MAX_SIBLINGS = 200;
+
+interface Doc {
+  uri: string;
+  /** File-system path; documents that are not files get one in no directory of the user's. */
+  path: string;
+  /** Whether `path` is a real file (its directory's other files are siblings). */
+  onDisk: boolean;
+  text: string;
+  version: number;
+  parsed: ParsedDoc;
+}
+
+export interface AnalyzeResult {
+  version: number;
+  findings: Finding[];
+  /** Why nothing was analyzed (binary, huge), for the log. */
+  skipped?: string;
+  ms: { parse: number; siblings: number; siblingFiles: number; rules: number; total: number };
+  incremental: boolean;
+}
+
+export interface CardResult {
+  card: string;
+  start: number;
+  end: number;
+}
+
+export interface FixAllResult {
+  edit: { start: number; end: number; newText: string } | null;
+  applied: number;
+  remaining: number;
+}
+
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+export class AnalysisHost {
+  private readonly docs = new Map<string, Doc>();
+  /** Open documents that are files, by path. */
+  private readonly docByPath = new Map<string, Doc>();
+  readonly disk = new DiskCache();
+
+  open(uri: string, path: string, onDisk: boolean, text: string, version: number): void {
+    this.close(uri);
+    const d: Doc = { uri, path, onDisk, text, version, parsed: new ParsedDoc() };
+    this.docs.set(uri, d);
+    if (onDisk) this.docByPath.set(path, d);
+  }
+
+  /** Applies content changes (offsets into the text after the previous change, as LSP sends them). */
+  change(uri: string, version: number, changes: TextChange[]): void {
+    const d = this.docs.get(uri);
+    if (!d) return;
+    d.parsed.applyChanges(changes);
+    let text = d.text;
+    for (const c of changes) text = text.slice(0, c.rangeOffset) + c.text + text.slice(c.rangeOffset + c.rangeLength);
+    d.text = text;
+    d.version = version;
+  }
+
+  close(uri: string): void {
+    const d = this.docs.get(uri);
+    if (!d) return;
+    d.parsed.dispose();
+    this.docs.delete(uri);
+    if (this.docByPath.get(d.path) === d) this.docByPath.delete(d.path);
+  }
+
+  /** Files changed on disk (a save, git checkout, a generator): forget their parsed copies. */
+  diskChanged(paths: string[] | 'all'): void {
+    if (paths === 'all') {
+      this.disk.clear();
+      clearGoModCache();
+    } else for (const p of paths) this.disk.invalidate(p);
+  }
+
+  text(uri: string): string | undefined {
+    return this.docs.get(uri)?.text;
+  }
+
+  private doc(uri: string, version: number): Doc {
+    const d = this.docs.get(uri);
+    if (!d) throw new Error(`${uri} is not open`);
+    if (d.version !== version) throw new Error(`${uri}: have version ${d.version}, asked for ${version}`);
+    return d;
+  }
+
+  analyze(uri: string, version: number, opts: AnalyzeOptions, stop?: StopCheck): AnalyzeResult {
+    const t0 = performance.now();
+    const d = this.doc(uri, version);
+    const none = (skipped?: string): AnalyzeResult => ({
+      version,
+      findings: [],
+      skipped,
+      ms: { parse: 0, siblings: 0, siblingFiles: 0, rules: 0, total: r1(performance.now() - t0) },
+      incremental: false,
+    });
+    try {
+      checkSource(d.path, d.text);
+    } catch (e) {
+      if (e instanceof InputError) return none(e.message);
+      throw e;
+    }
+    // As the CLI and Scan Workspace: generated code is not the user's to fix.
+    if (!opts.includeGenerated && isGenerated(d.text)) return none(`${d.path}: skipped, generated (Code generated … DO NOT EDIT.)`);
+    const before = d.parsed.stats.incremental;
+    const tree = d.parsed.treeFor(d.text);
+    const t1 = performance.now();
+    const target: SourceFile = { path: d.path, text: d.text, tree };
+    const siblings = this.siblingsOf(d);
+    const picked = this.pick(target, siblings);
+    const t2 = performance.now();
+    try {
+      const findings = picked.has(target)
+        ? analyzeFiles(
+            [target],
+            siblings.filter((s) => picked.has(s)),
+            opts,
+            stop,
+          )
+        : [];
+      const t3 = performance.now();
+      return {
+        version,
+        findings,
+        ms: { parse: r1(t1 - t0), siblings: r1(t2 - t1), siblingFiles: picked.size - 1, rules: r1(t3 - t2), total: r1(t3 - t0) },
+        incremental: d.parsed.stats.incremental > before,
+      };
+    } finally {
+      this.disk.trim(new Set(siblings.map((s) => s.path)));
+    }
+  }
+
+  /** The pitfall card for the API at `offset`, if any. */
+  card(uri: string, version: number, offset: number): CardResult | null {
+    const d = this.doc(uri, version);
+    try {
+      checkSource(d.path, d.text);
+    } catch {
+      return null;
+    }
+    const file = new FileFacts(d.path, d.text, d.parsed.treeFor(d.text));
+    const siblings = this.siblingsOf(d);
+    try {
+      const picked = this.pick({ path: d.path, text: d.text, tree: file.tree }, siblings);
+      const sibs = siblings
+        .filter((s) => picked.has(s))
+        .map((s) => new FileFacts(s.path, s.text, s.tree!))
+        .filter((f) => f.packageName === file.packageName);
+      new PackageFacts([file, ...sibs]);
+      const hit = lookupAt(file, offset);
+      return hit ? { card: hit.card.id, start: hit.start, end: hit.end } : null;
+    } finally {
+      this.disk.trim(new Set(siblings.map((s) => s.path)));
+    }
+  }
+
+  /**
+   * Every preferred fix of the document, applied in rounds with re-analysis between them (as
+   * `conndoctor --fix` does), as one minimal edit of the current text.
+   */
+  fixAll(uri: string, version: number, opts: AnalyzeOptions, stop?: StopCheck): FixAllResult {
+    const d = this.doc(uri, version);
+    const siblings = this.siblingsOf(d);
+    try {
+      const analyze = (text: string): Finding[] => {
+        if (text === d.text) return this.analyze(uri, version, opts, stop).findings;
+        checkSource(d.path, text);
+        const tree = parseGo(text, null, { keepWasm: false });
+        const target: SourceFile = { path: d.path, text, tree };
+        const picked = this.pick(target, siblings);
+        return analyzeFiles(
+          [target],
+          siblings.filter((s) => picked.has(s)),
+          opts,
+          stop,
+        );
+      };
+      const r = fixAllText(d.text, analyze, 5);
+      return { edit: minimalEdit(d.text, r.text), applied: r.applied, remaining: r.remaining };
+    } finally {
+      this.disk.trim(new Set(siblings.map((s) => s.path)));
+    }
+  }
+
+  /**
+   * The files of the package the rules need (the CLI's choice, project.ts `pickFiles`), each with
+   * its tree: an open document's own, else the disk cache's.
+   */
+  private pick(target: SourceFile, siblings: SourceFile[]): Set<SourceFile> {
+    const treeOf = (s: SourceFile) => {
+      const open = this.docByPath.get(s.path);
+      if (open && open.text === s.text) return open.parsed.treeFor(s.text);
+      const cached = this.disk.get(s.path);
+      return cached && cached.text === s.text ? cached.tree : parseGo(s.text, null, { keepWasm: false });
+    };
+    const picked = new Set(pickFiles([target, ...siblings], treeOf));
+    for (const s of picked) s.tree ??= treeOf(s);
+    return picked;
+  }
+
+  /**
+   * The other Go files of the document's directory: open documents first (their current text and
+   * tree), then the disk. Unreadable, binary and huge files are left out.
+   */
+  private siblingsOf(d: Doc): SourceFile[] {
+    if (!d.onDisk) return [];
+    const dir = dirname(d.path);
+    const out: SourceFile[] = [];
+    const seen = new Set<string>([d.path]);
+    for (const o of this.docs.values()) {
+      if (!o.onDisk || seen.has(o.path) || dirname(o.path) !== dir || !isSiblingFile(o.path, d.path)) continue;
+      seen.add(o.path);
+      try {
+        checkSource(o.path, o.text);
+      } catch {
+        continue;
+      }
+      out.push({ path: o.path, text: o.text });
+    }
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      /* directory gone: facts from open documents only */
+    }
+    for (const n of names.sort()) {
+      if (out.length >= MAX_SIBLINGS) break;
+      if (!isSiblingFile(n, d.path)) continue;
+      const p = join(dir, n);
+      if (seen.has(p)) continue;
+      seen.add(p);
+      const f = this.disk.text(p);
+      if (f !== null) out.push({ path: p, text: f });
+    }
+    return out;
+  }
+
+  dispose(): void {
+    for (const d of this.docs.values()) d.parsed.dispose();
+    this.docs.clear();
+    this.docByPath.clear();
+    this.disk.clear();
+  }
+}
