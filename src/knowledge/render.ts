@@ -38,14 +38,12 @@ export function renderMarkdown(card: Card, locale: Locale): string {
   ].join('\n');
 }
 
-/** The compact hover of a card: the rule of thumb, the pattern with its code, the Go version and the first docs link. */
+/** The compact hover of a card: the rule of thumb, what to do, the Go versions and the first docs link (no code). */
 export function renderCompactMarkdown(card: Card, locale: Locale): string {
   const t = textFor(card, locale);
-  const code = card.code.endsWith('\n') ? card.code : `${card.code}\n`;
+  const l = LABELS[locale];
   const link = card.docs[0] ? ` · [${card.docs[0].label}](${card.docs[0].url})` : '';
-  return [`**${t.title}**`, '', t.pattern, '', '```go', code + '```', '', `**${LABELS[locale].version}** ${t.version}${link}`, ''].join(
-    '\n',
-  );
+  return [`**${t.title}**`, '', `**${l.pattern}** ${t.pattern}`, '', `**${l.version}** ${t.version}${link}`, ''].join('\n');
 }
 
 /**

@@ -1,7 +1,7 @@
 // Hover text: the pitfall card of the connection-lifecycle API under the cursor, and over a
 // finding what its rule means. The editor already shows the finding's message above our hover, so
 // the hover adds the explanation, never the message again. `conndoctor.hover`: `off`, `compact`
-// (the rule of thumb, the pattern and one link: the default) or `full` (the whole card).
+// (the rule of thumb, what to do and one link: the default) or `full` (the whole card with its code).
 import type { Finding } from '../analysis/model';
 import { ruleById } from '../analysis/rules/index';
 import { CARDS_BY_ID } from '../knowledge/cards';

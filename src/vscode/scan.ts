@@ -21,12 +21,19 @@ export interface ScanSummary extends ScanResult {
 
 let running: Promise<ScanSummary | undefined> | undefined;
 
-/** VS Code's `files.exclude` globs that are on, for the server's walk. */
-function filesExclude(): string[] {
+/**
+ * Globs the server's walk leaves out: VS Code's `files.exclude` (on), and `conndoctor.exclude` as
+ * it is now (the server may not have received a change made a moment ago).
+ */
+function excludes(): string[] {
   const ex = vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude') ?? {};
-  return Object.entries(ex)
-    .filter(([, on]) => on === true)
-    .map(([g]) => g);
+  const ours = vscode.workspace.getConfiguration('conndoctor').get<unknown>('exclude');
+  return [
+    ...Object.entries(ex)
+      .filter(([, on]) => on === true)
+      .map(([g]) => g),
+    ...(Array.isArray(ours) ? ours.filter((g): g is string => typeof g === 'string') : []),
+  ];
 }
 
 /** What the Problems panel shows of ours under the workspace folders. */
@@ -96,7 +103,7 @@ async function runScan(
   const before = coll?.onChange;
   if (coll) coll.onChange = (uri) => seen.add(uri.toString());
   try {
-    const params: ScanParams = { exclude: filesExclude(), workDoneToken };
+    const params: ScanParams = { exclude: excludes(), workDoneToken };
     const r = await client.sendRequest<ScanResult>(SCAN_REQUEST, params, token);
     // The findings travel as workspace diagnostics: wait until the files with findings are in.
     const want = Object.keys(r.perFile);

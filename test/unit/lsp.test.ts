@@ -199,7 +199,8 @@ describe('language server (conndoctor lsp)', function () {
     const value = (h: Hover | null) => (h ? (h.contents as { value: string }).value : '');
     // `net.Dial` on line 19.
     const dial = await hover(18, 18);
-    assert.match(value(dial), /```go/, value(dial));
+    assert.match(value(dial), /^\*\*.+\*\*\n\n\*\*Do this:\*\* .+\n\n\*\*Go version:\*\* .+\[.+\]\(https:\/\/pkg\.go\.dev\//, value(dial));
+    assert.doesNotMatch(value(dial), /```/, 'compact: no code');
     assert.ok(dial?.range, 'the card says which identifier it is about');
     const d = ds.find((x) => x.code === 'defer-before-errcheck')!;
     const over = value(await hover(d.range.start.line, d.range.start.character + 2));
@@ -207,7 +208,7 @@ describe('language server (conndoctor lsp)', function () {
     assert.match(over, /\(file:\/\/[^)]*\/docs\/rules\/defer-before-errcheck\.md\)/, 'Learn more leads to the bundled page');
     assert.ok(!over.includes(d.message as string), 'does not repeat the message');
     await client.setSettings({ hover: 'full' });
-    await until(async () => /\*\*Docs:\*\*|Docs:/.test(value(await hover(18, 18))), 'the full card');
+    await until(async () => /```go[\s\S]*Docs:/.test(value(await hover(18, 18))), 'the full card, with its code');
     await client.setSettings({ hover: 'off' });
     await until(async () => (await hover(18, 18)) === null, 'no hover');
   });

@@ -66,9 +66,20 @@ export const ALLOWED_IN_VSIX: RegExp[] = [
   /^snippets\/[\w.-]+\.json$/,
   /^media\/.+\.(png|svg|gif|jpg|webp|css|md|woff2?)$/,
   /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
+  // rule pages: "Learn more" opens them offline
+  /^docs\/rules\/[\w-]+\.md$/,
 ];
 /** Must be inside for the extension to work without the development tree. */
-export const REQUIRED_IN_VSIX = ['package.json', 'dist/extension.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-go.wasm'];
+export const REQUIRED_IN_VSIX = [
+  'package.json',
+  'dist/extension.js',
+  // the language server the extension starts, its analysis worker and the scan workers
+  'dist/cli.js',
+  'dist/server-worker.js',
+  'dist/worker.js',
+  'dist/tree-sitter.wasm',
+  'dist/tree-sitter-go.wasm',
+];
 
 /**
  * Files the manifest points at (main, icon, snippets, walkthrough media, view container and

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { api, removeScratch, writeScratch } from './editor-helpers';
-import { codeOf, hoverText, positionOf, waitForDiagnostics } from './helpers';
+import { codeOf, hoverText, positionOf, waitFor, waitForDiagnostics } from './helpers';
 
 const SRC = `package hovers
 
@@ -42,17 +42,29 @@ describe('editor: hovers', function () {
   });
   after(() => removeScratch());
 
-  it('shows the pitfall card on lifecycle APIs (http.Get, SetReadDeadline)', async () => {
+  it('shows the pitfall card on lifecycle APIs (http.Get, SetReadDeadline): compact by default, full on request', async () => {
     const get = await hoverText(uri, positionOf(doc, 'http.Get(url)', 0, 6));
-    assert.match(get, /```go/, `card with a Go code block:\n${get}`);
-    assert.match(get, /http\.Get/);
+    assert.match(get, /\*\*Do this:\*\*/, `compact card:\n${get}`);
+    assert.doesNotMatch(get, /```go/, 'compact: no code block');
     assert.match(get, /pkg\.go\.dev|go\.dev/, 'a link to the Go docs');
     const dl = await hoverText(uri, positionOf(doc, 'SetReadDeadline', 0, 3));
-    assert.match(dl, /```go/, `card:\n${dl}`);
-    assert.match(dl, /SetReadDeadline/);
+    assert.match(dl, /deadline/i, `card:\n${dl}`);
     // Not on an unrelated identifier.
     const none = await hoverText(uri, positionOf(doc, 'ReadAll', 0, 2));
-    assert.doesNotMatch(none, /```go/);
+    assert.doesNotMatch(none, /Do this:/);
+    const cfg = vscode.workspace.getConfiguration('conndoctor');
+    await cfg.update('hover', 'full', vscode.ConfigurationTarget.Workspace);
+    try {
+      const full = await waitFor(async () => {
+        const h = await hoverText(uri, positionOf(doc, 'http.Get(url)', 0, 6));
+        return /```go/.test(h) ? h : undefined;
+      }, 'the full card');
+      assert.match(full, /http\.Get/);
+      await cfg.update('hover', 'off', vscode.ConfigurationTarget.Workspace);
+      await waitFor(async () => !/Do this:|```go/.test(await hoverText(uri, positionOf(doc, 'http.Get(url)', 0, 6))), 'no card');
+    } finally {
+      await cfg.update('hover', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it('explains the rule when hovering a finding', async () => {
@@ -61,6 +73,9 @@ describe('editor: hovers', function () {
     const text = await hoverText(uri, d.range.start.translate(0, 2));
     assert.match(text, /Close deferred before the error check/, text);
     assert.match(text, /defer-before-errcheck/);
-    assert.match(text, /\/docs\/rules\/defer-before-errcheck\.md/);
+    // "Learn more" opens the bundled page (a command link the hover trusts for this command only).
+    assert.match(text, /\(command:conndoctor\.openRuleDoc\?%5B%22defer-before-errcheck%22%5D\)/, text);
+    // The editor shows the finding's message above the hover: ours does not repeat it.
+    assert.ok(!text.includes(d.message), `the message is not repeated:\n${text}`);
   });
 });

@@ -76,6 +76,13 @@ describe('editor: scan workspace', function () {
         assert.ok(!got.some((g) => g.startsWith(skipped)), `${skipped} skipped`);
       }
       assert.equal(summary.findings, expected.length);
+      // The number the command reports is what the Problems panel lists of ours (no hints), open files included.
+      const listed = vscode.languages
+        .getDiagnostics()
+        .filter(([u]) => u.fsPath.startsWith(root.fsPath))
+        .flatMap(([, ds]) => ds)
+        .filter((d) => d.source === SOURCE && d.severity !== vscode.DiagnosticSeverity.Hint).length;
+      assert.equal(summary.problems, listed);
     } finally {
       await files.update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
       if (canExclude) await cd.update('exclude', undefined, vscode.ConfigurationTarget.Workspace);

@@ -108,6 +108,18 @@ export default function features(ctx: UiContext): void {
       200,
     );
     ctx.record('Scan Workspace -> all findings ms (UI)', Date.now() - t0);
+    // The count in the notification is the one the Problems panel shows (issue 11, item 13).
+    const toast = ctx.wb.page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'problem(s) in' }).last();
+    await toast.waitFor({ timeout: 30_000 });
+    const note = (await toast.innerText()).replace(/\u00a0/g, ' ');
+    const m = /Go Conn Doctor: (\d+) problem\(s\) in (\d+) file\(s\)/.exec(note);
+    assert.ok(m, `notification: ${note}`);
+    const panel = await ctx.wb.problemCounts();
+    assert.equal(
+      Number(m[1]),
+      panel.errors + panel.warnings + panel.infos,
+      `notification "${m[0]}" vs the Problems panel ${JSON.stringify(panel)}`,
+    );
     const files = new Set((await ctx.wb.problems()).map((r) => r.file));
     assert.ok(files.size >= Math.min(2, new Set(all.map((f) => f.file)).size), `Problems panel lists several files: ${[...files]}`);
     assert.ok(counts.warnings + counts.errors + counts.infos >= all.length);
