@@ -8,11 +8,14 @@ import { Worker } from 'node:worker_threads';
 import type { AnalyzeOptions } from './engine';
 import { analyzeDir, type DirResult } from './project';
 import { ensureReady } from './engine';
+import { ResultCache } from './cache';
 
 export interface PoolOptions {
   threads?: number;
   /** Path of the bundled worker (dist/worker.js). Defaults to next to this bundle. */
   workerPath?: string;
+  /** Results of unchanged directories from the on-disk cache (default: the cache at its usual place; null: none). */
+  cache?: ResultCache | null;
 }
 
 export interface RunOptions {
@@ -28,6 +31,7 @@ export class AnalyzerPool {
   private readonly workerPath: string;
   private idleTimer?: NodeJS.Timeout;
   private active = 0;
+  readonly cache: ResultCache | null;
 
   constructor(
     pool: PoolOptions = {},
@@ -36,6 +40,7 @@ export class AnalyzerPool {
   ) {
     this.threads = Math.max(1, pool.threads ?? availableParallelism());
     this.workerPath = pool.workerPath ?? join(__dirname, 'worker.js');
+    this.cache = pool.cache === undefined ? ResultCache.open() : pool.cache;
   }
 
   /** Number of threads a run over `groups` uses (0: in this thread). */
@@ -44,26 +49,57 @@ export class AnalyzerPool {
     return n <= 1 || groups < 4 || !existsSync(this.workerPath) ? 0 : n;
   }
 
-  /** Analyzes the directories; results in the order of `groups` (empty for those skipped by cancellation). */
+  /**
+   * Analyzes the directories; results in the order of `groups` (empty for those skipped by
+   * cancellation). Unchanged directories come from the result cache without parsing anything.
+   */
   async run(groups: string[][], opts: AnalyzeOptions, run: RunOptions = {}): Promise<DirResult[]> {
     const results: DirResult[] = groups.map(() => ({ findings: [], errors: [], bytes: 0, files: 0 }));
-    const threads = this.threadsFor(groups.length);
+    const keys = groups.map((g) => this.cache?.keyFor(g, opts) ?? null);
+    const todo: number[] = [];
+    for (let i = 0; i < groups.length; i++) {
+      const hit = keys[i] ? this.cache!.get(keys[i]!) : null;
+      if (hit) {
+        results[i] = hit;
+        run.onResult?.(hit, i);
+      } else todo.push(i);
+    }
+    const done = (i: number, r: DirResult) => {
+      results[i] = r;
+      if (keys[i]) this.cache!.put(keys[i]!, r);
+      run.onResult?.(r, i);
+    };
+    try {
+      if (todo.length) await this.compute(groups, todo, opts, run, done);
+    } finally {
+      this.cache?.trim();
+    }
+    return results;
+  }
+
+  private async compute(
+    groups: string[][],
+    todo: number[],
+    opts: AnalyzeOptions,
+    run: RunOptions,
+    done: (i: number, r: DirResult) => void,
+  ): Promise<void> {
+    const threads = this.threadsFor(todo.length);
     if (!threads) {
       await ensureReady();
-      for (let i = 0; i < groups.length; i++) {
+      for (const i of todo) {
         if (run.cancelled?.()) break;
-        results[i] = analyzeDir(groups[i], opts);
-        run.onResult?.(results[i], i);
+        done(i, analyzeDir(groups[i], opts));
         // Let the caller's event loop breathe between packages (the language server's messages).
         await new Promise((r) => setImmediate(r));
       }
-      return results;
+      return;
     }
     clearTimeout(this.idleTimer);
     this.active++;
     while (this.workers.length < threads) this.workers.push(new Worker(this.workerPath));
     // Biggest packages first so no worker is left with one huge directory at the end.
-    const order = groups.map((g, i) => ({ g, i })).sort((a, b) => b.g.length - a.g.length);
+    const order = [...todo].sort((a, b) => groups[b].length - groups[a].length);
     let next = 0;
     try {
       await Promise.all(
@@ -71,20 +107,19 @@ export class AnalyzerPool {
           (w) =>
             new Promise<void>((resolve, reject) => {
               const feed = () => {
-                if (next >= order.length || run.cancelled?.()) return done();
-                const job = order[next++];
-                w.postMessage({ id: job.i, files: job.g, opts });
+                if (next >= order.length || run.cancelled?.()) return finish();
+                const i = order[next++];
+                w.postMessage({ id: i, files: groups[i], opts });
               };
               const onMessage = ({ id, ...res }: DirResult & { id: number }) => {
-                results[id] = res;
-                run.onResult?.(res, id);
+                done(id, res);
                 feed();
               };
               const onError = (e: Error) => {
-                done();
+                finish();
                 reject(e);
               };
-              const done = () => {
+              const finish = () => {
                 w.off('message', onMessage);
                 w.off('error', onError);
                 resolve();
@@ -106,7 +141,6 @@ export class AnalyzerPool {
         this.idleTimer.unref();
       }
     }
-    return results;
   }
 
   async dispose(): Promise<void> {

@@ -22,6 +22,8 @@ export interface DirResult {
   files: number;
   /** Bytes actually parsed (the rest was ruled out by the import pre-check). */
   parsedBytes?: number;
+  /** Files outside the directory the result depends on (cross-package facts): the result cache checks them. */
+  inputs?: string[];
 }
 
 /** Groups file paths by directory (one Go package per directory, modulo _test packages). */

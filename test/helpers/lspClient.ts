@@ -33,6 +33,9 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra client capabilities merged in. */
   capabilities?: ClientCapabilities;
+  /** No `workspace/configuration`: settings come as initializationOptions and in didChangeConfiguration. */
+  noConfiguration?: boolean;
+  initializationOptions?: unknown;
 }
 
 export class LspClient {
@@ -92,7 +95,7 @@ export class LspClient {
     const pull = opts.pull ?? true;
     const caps: ClientCapabilities = {
       workspace: {
-        configuration: true,
+        configuration: !opts.noConfiguration,
         workspaceFolders: true,
         didChangeWatchedFiles: { dynamicRegistration: true },
         ...(pull ? { diagnostics: { refreshSupport: true } } : {}),
@@ -118,6 +121,7 @@ export class LspClient {
       workspaceFolders: opts.root ? [{ uri: uriOf(opts.root), name: 'ws' }] : null,
       capabilities: caps,
       locale: opts.locale ?? 'en',
+      initializationOptions: opts.initializationOptions,
     });
     await c.conn.sendNotification('initialized', {});
     return c;

@@ -1,12 +1,12 @@
 // Neovim's built-in LSP client (Debian's neovim, headless) attaches `conndoctor lsp --stdio` to a
-// Go file with the configuration the README gives, gets our diagnostics (push: Neovim 0.7 has no
-// pull diagnostics) and a code action whose edit fixes the finding.
+// Go file with the configuration the README gives (its lua block, as is, with `conndoctor` on PATH),
+// gets our diagnostics (push: Neovim 0.7 has no pull diagnostics) and a code action whose edit
+// fixes the finding.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDebianTool, versionOf } from '../helpers/testTools';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -45,8 +45,10 @@ interface NvimResult {
 
   before(function () {
     if (!existsSync(CLI)) throw new Error('dist/cli.js missing: npm test builds it first (npm run build)');
-    nvim = ensureDebianTool('nvim', 'neovim');
-    console.log(`      ${versionOf(nvim)}`);
+    const which = spawnSync('sh', ['-c', 'command -v nvim'], { encoding: 'utf8' });
+    if (which.status !== 0) throw new Error('nvim is missing: `npm test` installs it (scripts/test-deps.sh), or apt-get install neovim');
+    nvim = which.stdout.trim();
+    console.log(`      ${spawnSync(nvim, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]}`);
     dir = mkdtempSync(join(tmpdir(), 'cd-nvim-'));
     writeFileSync(join(dir, 'go.mod'), 'module example.com/app\n\ngo 1.22\n');
     writeFileSync(join(dir, 'main.go'), SRC);
@@ -58,15 +60,24 @@ interface NvimResult {
     const out = join(dir, 'result.json');
     const init = join(dir, 'init.lua');
     cpSync(join(__dirname, 'neovim', 'init.lua'), init);
+    // The README's configuration, as a user pastes it.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = /<!-- neovim-config[^>]*-->\s*```lua\n([\s\S]*?)```/.exec(readme);
+    assert.ok(block, 'README has the Neovim configuration block');
+    writeFileSync(join(dir, 'config.lua'), block[1]);
+    // `conndoctor` on PATH, as `npm install -g` would put it.
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'conndoctor'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+    chmodSync(join(bin, 'conndoctor'), 0o755);
     const r = spawnSync(nvim, ['--headless', '-u', init, '-i', 'NONE', '-n', join(dir, 'main.go')], {
       cwd: dir,
       encoding: 'utf8',
       timeout: 110_000,
       env: {
         ...process.env,
-        CD_NODE: process.execPath,
-        CD_CLI: CLI,
-        CD_ROOT: dir,
+        PATH: `${bin}:${process.env.PATH}`,
+        CD_CONFIG: join(dir, 'config.lua'),
         CD_OUT: out,
         XDG_STATE_HOME: dir,
         XDG_DATA_HOME: dir,

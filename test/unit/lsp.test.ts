@@ -240,6 +240,28 @@ describe('language server (conndoctor lsp)', function () {
     await client.nextPublished(uri, (d) => d.length === 0);
   });
 
+  it('settings without workspace/configuration: initializationOptions, then didChangeConfiguration (Helix, Zed style)', async () => {
+    client = await LspClient.start({
+      root: dir,
+      pull: false,
+      noConfiguration: true,
+      initializationOptions: { conndoctor: { rules: { 'conn-not-closed': 'off' } } },
+    });
+    const uri = client.open(join(dir, 'app', 'main.go'), BUGGY);
+    const all = cliFindings(dir, 'app/main.go');
+    const first = await client.nextPublished(uri, (d) => d.length > 0);
+    assert.deepEqual(
+      first.map(keyOfDiag).sort(),
+      all
+        .filter((f) => f.rule !== 'conn-not-closed')
+        .map(keyOfCli)
+        .sort(),
+    );
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: { conndoctor: { rules: {} } } });
+    const back = await client.nextPublished(uri, (d) => d.length === all.length);
+    assert.deepEqual(back.map(keyOfDiag).sort(), all.map(keyOfCli).sort());
+  });
+
   it('a newer edit cancels a stale run; the answer is for the last version', async () => {
     const big = join(dir, 'big');
     mkdirSync(big, { recursive: true });

@@ -1,9 +1,10 @@
--- Headless Neovim (0.7+) attaching `conndoctor lsp --stdio` with the built-in client, the way the
--- README tells Neovim users to. Reads CD_NODE, CD_CLI, CD_ROOT, CD_OUT; writes what the editor got
--- (diagnostics, code actions for the first one, the buffer after the preferred fix) to CD_OUT as
--- JSON and quits.
+-- Headless Neovim (0.7+): loads the README's configuration (CD_CONFIG: the lua block of its Neovim
+-- section, as a user pastes it into init.lua), lets it attach `conndoctor lsp --stdio` to the Go
+-- file given on the command line, and writes what the editor got (diagnostics, code actions for
+-- the first one, the buffer after the preferred fix) to CD_OUT as JSON, then quits.
 vim.cmd('filetype on')
 local result = { diagnostics = {}, actions = {}, errors = {} }
+dofile(os.getenv('CD_CONFIG'))
 
 local function finish()
   local f = io.open(os.getenv('CD_OUT'), 'w')
@@ -15,16 +16,20 @@ end
 local function run()
   local bufnr = vim.api.nvim_get_current_buf()
   result.filetype = vim.bo[bufnr].filetype
-  local id = vim.lsp.start_client({
-    name = 'conndoctor',
-    cmd = { os.getenv('CD_NODE'), os.getenv('CD_CLI'), 'lsp', '--stdio' },
-    root_dir = os.getenv('CD_ROOT'),
-  })
+  -- The client counts as attached once it has initialized.
+  local id
+  vim.wait(30000, function()
+    for cid, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
+      if c.name == 'conndoctor' then
+        id = cid
+      end
+    end
+    return id ~= nil
+  end, 50)
   if not id then
-    table.insert(result.errors, 'start_client failed')
+    table.insert(result.errors, 'the configuration attached no conndoctor client to the Go buffer')
     return finish()
   end
-  vim.lsp.buf_attach_client(bufnr, id)
   local got = vim.wait(60000, function()
     return #vim.diagnostic.get(bufnr) > 0
   end, 50)
