@@ -1,0 +1,114 @@
+// The Live Sockets view end to end in the real workbench (issue 8): the leaky example server runs in the
+// workspace folder as a user would start it, the view attaches to exactly its PID, CLOSE_WAIT rises under the
+// load generator, the guidance card appears, "Find the cause" lists findings, and clicking one opens the file
+// at its line. A screenshot per step lands in test-results/integration/ui-sockets-*.png.
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { REPO_ROOT, waitUntil, type UiContext } from '../harness';
+
+function start(bin: string, args: string[], cwd: string): ChildProcess & { log: () => string } {
+  const cp = spawn(bin, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  let log = '';
+  cp.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  return Object.assign(cp, { log: () => log });
+}
+
+function kill(cp: ChildProcess | undefined): void {
+  if (!cp?.pid || cp.exitCode !== null || cp.signalCode !== null) return;
+  try {
+    process.kill(-cp.pid, 'SIGKILL');
+  } catch {
+    cp.kill('SIGKILL');
+  }
+}
+
+export default function sockets(ctx: UiContext): void {
+  let tmp = '';
+  let server: (ChildProcess & { log: () => string }) | undefined;
+  let load: ChildProcess | undefined;
+  let view: FrameLocator;
+
+  before(function () {
+    this.timeout(180_000);
+    if (process.platform !== 'linux' || !fs.existsSync(path.join(REPO_ROOT, 'dist', 'webview.js'))) this.skip();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'conndoctor-ui-sockets-'));
+    for (const p of ['leakyserver', 'loadgen'])
+      execFileSync('go', ['build', '-o', path.join(tmp, p), `./${p}`], {
+        cwd: ctx.workspace.dir,
+        env: { ...process.env, CGO_ENABLED: '0' },
+      });
+  });
+
+  after(() => {
+    kill(load);
+    kill(server);
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const chip = async (state: string): Promise<number> => {
+    const t = await view.locator(`.chip.st-${state} .chip-value`).first().innerText();
+    return Number(t.replace(/[^\d]/g, '')) || 0;
+  };
+
+  it('attaches to the workspace program by itself and names its PID', async function () {
+    this.timeout(120_000);
+    const page = ctx.wb.page;
+    // started in the workspace folder, as `go run ./leakyserver` in the integrated terminal would be
+    server = start(path.join(tmp, 'leakyserver'), ['-addr', '127.0.0.1:0'], ctx.workspace.dir);
+    await waitUntil(() => /listening on 127\.0\.0\.1:\d+/.test(server!.log()), 20_000, 'the server to listen');
+    await page.locator('.activitybar .action-item .action-label[aria-label^="Go Conn Doctor"]').first().click();
+    view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const target = view.locator('.toolbar .target');
+    await target.filter({ hasText: `PID ${server.pid}` }).waitFor({ timeout: 60_000 });
+    assert.match(await target.innerText(), /leakyserver/);
+    await ctx.wb.screenshot('sockets-1-attached');
+  });
+
+  it('shows CLOSE_WAIT rising under load and the close-wait guidance card', async function () {
+    this.timeout(120_000);
+    const addr = /listening on (127\.0\.0\.1:\d+)/.exec(server!.log())![1];
+    // the clients run outside the workspace folder: they are not a candidate of the view
+    load = start(path.join(tmp, 'loadgen'), ['-addr', addr, '-rate', '20'], tmp);
+    const seen: number[] = [await chip('CLOSE_WAIT')];
+    await waitUntil(
+      async () => {
+        const n = await chip('CLOSE_WAIT');
+        if (n !== seen.at(-1)) seen.push(n);
+        return seen.length >= 4 && n >= 20;
+      },
+      60_000,
+      `the CLOSE_WAIT chip to rise (${seen.join(' -> ')})`,
+      250,
+    );
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i] > seen[i - 1], `CLOSE_WAIT only rises: ${seen.join(' -> ')}`);
+    await ctx.wb.screenshot('sockets-2-close-wait-rising');
+    const card = view.locator('.card[data-symptom="close-wait"]');
+    await card.waitFor({ timeout: 30_000 });
+    assert.match(await card.innerText(), /CLOSE_WAIT/);
+    const status = ctx.wb.page.locator('.statusbar-item', { hasText: /close-wait/ });
+    await status.first().waitFor({ timeout: 10_000 });
+    await ctx.wb.screenshot('sockets-3-guidance');
+  });
+
+  it('"Find the cause" lists findings; clicking one opens the file at its line', async function () {
+    this.timeout(180_000);
+    const card = view.locator('.card[data-symptom="close-wait"]');
+    await card.locator('.find').click();
+    const link = card.locator('.finding-list .finding .loc').first();
+    await link.waitFor({ timeout: 120_000 });
+    await ctx.wb.screenshot('sockets-4-findings');
+    const label = await link.innerText(); // "tcpserver/replica.go:41"
+    const m = /^(.+):(\d+)$/.exec(label.trim());
+    assert.ok(m, `a file:line link, got "${label}"`);
+    await link.click();
+    const page = ctx.wb.page;
+    await page.locator('.tabs-container .tab.active', { hasText: path.basename(m[1]) }).waitFor({ timeout: 30_000 });
+    const cursor = page.locator('.statusbar-item[id="status.editor.selection"]');
+    await waitUntil(async () => new RegExp(`Ln ${m[2]},`).test(await cursor.innerText()), 10_000, `the cursor on line ${m[2]}`);
+    await ctx.wb.screenshot('sockets-5-finding-opened');
+  });
+}
