@@ -392,7 +392,8 @@ class SocketViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
         this.openable.add(file);
         return {
           file,
-          label: vscode.workspace.asRelativePath(file, true),
+          // the folder's name only helps to tell the folders of a multi-root workspace apart
+          label: vscode.workspace.asRelativePath(file, (vscode.workspace.workspaceFolders?.length ?? 0) > 1),
           line: f.range.start.line + 1,
           column: f.range.start.character + 1,
           rule: f.rule,
