@@ -262,15 +262,16 @@ class SocketViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
   private onSessionEvent(e: string): void {
     const s = this.session!;
     if (e === 'status' || e === 'candidates') {
-      if (e === 'status' && s.status.kind === 'attached' && s.status.followedFrom === undefined && s.history?.samples.length === 0) {
-        // another program: a new chart (a followed restart keeps it)
+      const attached = e === 'status' && s.status.kind === 'attached';
+      if (attached && s.status.kind === 'attached' && s.status.followedFrom === undefined && s.history?.samples.length === 0) {
+        // another program: a new chart and no symptoms yet (a followed restart keeps both)
         this.feed.clear();
         this.guidance = [];
         this.guidanceKey = '';
+        this.post({ type: 'guidance', items: [] });
       }
       this.post(attachMessage(s.status, s.candidates));
-      if (e === 'status' && s.status.kind === 'attached' && s.status.followedFrom !== undefined)
-        this.post(historyMessage(this.feed.samples));
+      if (attached) this.post(historyMessage(this.feed.samples));
       this.updateStatusBar();
       return;
     }
