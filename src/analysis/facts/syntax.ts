@@ -173,3 +173,16 @@ export function fieldAll(n: SyntaxNode, field: string): SyntaxNode[] {
 export function ofType(n: SyntaxNode, types: string | string[]): SyntaxNode[] {
   return n.descendantsOfType(types).filter((c): c is SyntaxNode => c !== null);
 }
+
+/** The words of a Go identifier, lower-cased (`forceStopHTTP` → force, stop, http), plus adjacent pairs joined (shut+down). */
+export function nameWords(name: string): Set<string> {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[\s_]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+  const out = new Set(words);
+  for (let i = 0; i + 1 < words.length; i++) out.add(words[i] + words[i + 1]);
+  return out;
+}

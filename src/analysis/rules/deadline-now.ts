@@ -4,11 +4,20 @@ import type { Fix, Rule } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { terminates } from '../facts/flow';
-import { named, unparen } from '../facts/syntax';
+import { named, nameWords, unparen } from '../facts/syntax';
 import { chainOf, connRead, deadlineCall, durationSetting, intersects, isPastNow, isTestCode, walkNoFunc, type Chain } from './_deadlines';
 
-/** Functions whose job is to interrupt I/O: a past deadline there is the cancel idiom. */
-const CANCEL_NAME = /abort|cancel|close|stop|interrupt|unblock|wake|kill|shut|halt|quit|exit|expire|break|done|finish|reset|clear/i;
+/**
+ * Words (of a camelCase or snake_case function name) that say its job is to interrupt I/O: a past
+ * deadline there is the cancel idiom. Whole words with their inflections, so that `closeConn`,
+ * `stopped`, `Shutdown`, `onDone` match and `readOne` ("dOne") or `unclosedBody` do not.
+ */
+const CANCEL_WORD =
+  /^(abort|cancel|close|stop|interrupt|unblock|wake|kill|shut|halt|quit|exit|expire|break|done|finish|reset|clear|teardown)(s|es|d|ed|led|ped|ing|ling|ping|er|ers|down|up)?$/;
+
+function cancelLikeName(name: string): boolean {
+  return [...nameWords(name)].some((w) => CANCEL_WORD.test(w));
+}
 
 const rule: Rule = {
   meta: {
@@ -64,7 +73,7 @@ function cancelContext(call: SyntaxNode): boolean {
       continue;
     }
     if (p.type === 'function_declaration' || p.type === 'method_declaration') {
-      return CANCEL_NAME.test(p.childForFieldName('name')?.text ?? '');
+      return cancelLikeName(p.childForFieldName('name')?.text ?? '');
     }
   }
   return false;

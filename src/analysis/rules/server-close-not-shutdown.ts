@@ -5,7 +5,7 @@ import type { Rule, Fix, TextEdit } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { outerFunction } from '../facts/scope';
-import { callArgs, descendantsNoFunc, enclosingFunction, exprList, methodCall, named, ofType, unparen } from '../facts/syntax';
+import { callArgs, descendantsNoFunc, enclosingFunction, exprList, methodCall, named, nameWords, ofType, unparen } from '../facts/syntax';
 import {
   SERVE_METHODS,
   enclosingStatement,
@@ -51,19 +51,6 @@ const rule: Rule = {
 
 const ABRUPT_WORDS = new Set(['close', 'kill', 'abort', 'force', 'forced', 'terminate', 'destroy', 'hard', 'immediate', 'immediately']);
 const STOP_WORDS = new Set(['stop', 'shutdown', 'quit', 'halt', 'teardown', 'graceful', 'gracefully', 'drain', 'exit']);
-
-/** The words of a Go identifier, lower-cased (`forceStopHTTP` → force, stop, http), plus adjacent pairs joined (shut+down). */
-function nameWords(name: string): Set<string> {
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .split(/[\s_]+/)
-    .filter(Boolean)
-    .map((w) => w.toLowerCase());
-  const out = new Set(words);
-  for (let i = 0; i + 1 < words.length; i++) out.add(words[i] + words[i + 1]);
-  return out;
-}
 
 const hasWord = (name: string, set: Set<string>) => [...nameWords(name)].some((w) => set.has(w));
 
