@@ -71,6 +71,13 @@ function remoteTCP(network: SyntaxNode | undefined, addr: SyntaxNode | undefined
 
 const TLS_DIAL = new Set(['crypto/tls.DialWithDialer']);
 
+/**
+ * A loopback connect is answered at once, but tls.Dial then waits for the server's handshake
+ * messages with no deadline (crypto/tls dial(): only Dialer.Timeout/Deadline bound HandshakeContext).
+ */
+const TLS_HANG =
+  'a server that accepts but never answers the handshake (a stuck process, a plain-TCP service on that port) blocks it forever';
+
 const SYN_NOTE = 'a host that drops SYNs blocks it until the OS gives up (about 127 s on Linux with tcp_syn_retries=6)';
 
 function checkCall(ctx: RuleContext, call: SyntaxNode): void {
@@ -102,7 +109,8 @@ function checkCall(ctx: RuleContext, call: SyntaxNode): void {
   }
   if (q === 'crypto/tls.Dial') {
     const args = callArgs(call);
-    if (args.length !== 3 || !remoteTCP(args[0], args[1])) return;
+    // Loopback too: the connect is answered at once, the handshake is not (see tlsHang).
+    if (args.length !== 3 || !isTCP(args[0])) return;
     const t = timeoutValue(ctx, ctx.fix.dialTimeout);
     const fixes: Fix[] = [];
     const nameNode = fn?.type === 'selector_expression' ? fn.childForFieldName('field') : fn;
@@ -120,11 +128,10 @@ function checkCall(ctx: RuleContext, call: SyntaxNode): void {
         ),
       });
     }
-    ctx.report(
-      call,
-      `tls.Dial has no timeout for the TCP connect or the TLS handshake: ${SYN_NOTE}, and a server that accepts but never answers the handshake blocks it forever; use tls.DialWithDialer with a net.Dialer that has a Timeout (it bounds both)`,
-      fixes,
-    );
+    const msg = loopback(args[1])
+      ? `tls.Dial has no timeout for the TLS handshake: ${TLS_HANG}; use tls.DialWithDialer with a net.Dialer that has a Timeout (it bounds the handshake too)`
+      : `tls.Dial has no timeout for the TCP connect or the TLS handshake: ${SYN_NOTE}, and ${TLS_HANG}; use tls.DialWithDialer with a net.Dialer that has a Timeout (it bounds both)`;
+    ctx.report(call, msg, fixes);
   }
 }
 
@@ -152,7 +159,12 @@ function untimedDial(ctx: RuleContext, use: SyntaxNode): string | null {
   if (list?.type !== 'argument_list' || named(list)[0]?.id !== n.id) return null;
   const call = list.parent;
   if (call?.type === 'call_expression' && ctx.file.qualified(call.childForFieldName('function')) === 'crypto/tls.DialWithDialer') {
-    return remoteTCP(callArgs(call)[1], callArgs(call)[2]) ? 'tls.DialWithDialer' : null;
+    // The handshake is bounded by the dialer's Timeout only, loopback or not.
+    return isTCP(callArgs(call)[1])
+      ? loopback(callArgs(call)[2])
+        ? 'tls.DialWithDialer to a loopback address'
+        : 'tls.DialWithDialer'
+      : null;
   }
   return null;
 }
@@ -200,11 +212,10 @@ function checkDialer(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'zero
     }
   }
   const at = form === 'literal' ? node : node.childForFieldName('name')!;
-  ctx.report(
-    at,
-    `net.Dialer without Timeout used in ${how}: the zero Timeout means no connect timeout, and ${SYN_NOTE}; set Timeout (or dial with a context that has a deadline)`,
-    fixes,
-  );
+  const why = how.endsWith('loopback address')
+    ? `the zero Timeout means no handshake timeout, and ${TLS_HANG}`
+    : `the zero Timeout means no connect timeout, and ${SYN_NOTE}`;
+  ctx.report(at, `net.Dialer without Timeout used in ${how}: ${why}; set Timeout (or dial with a context that has a deadline)`, fixes);
 }
 
 export default rule;
