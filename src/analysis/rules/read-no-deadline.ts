@@ -5,9 +5,13 @@ import type { Fix, Rule } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import type { Binding } from '../facts/scope';
-import { errNotNil, indentAt, lineEnd, lineStart, named, ofType, statementsOf } from '../facts/syntax';
+import type { FileFacts } from '../facts/package';
+import { callArgs, errNotNil, indentAt, lineEnd, lineStart, named, ofType, statementsOf, unparen } from '../facts/syntax';
+import { ctxState, enclosingStatement } from './_timeouts';
 import {
+  bindingKey,
   callsIn,
+  chainOf,
   closedConcurrently,
   connFieldOf,
   connRead,
@@ -20,6 +24,7 @@ import {
   helperCallRead,
   helperSetsDeadline,
   innermostFunction,
+  intersects,
   isMessageLoop,
   isOpenEndedLoop,
   isStreamConn,
@@ -126,8 +131,158 @@ const rule: Rule = {
         `set ${src.connExpr ?? src.name}.SetReadDeadline(time.Now().Add(d)) at the top of each iteration`;
       ctx.report(call, message, src.connExpr ? fixes(ctx, open[0], src.connExpr, call, fn) : []);
     }
+    checkSingleReads(ctx, new Set(ctx.findings.map((f) => f.startOffset)));
   },
 };
+
+/**
+ * One read (a greeting, a request line, a length prefix) or a TLS server handshake on an accepted
+ * connection, with no deadline anywhere: a client that connects and sends nothing holds the
+ * goroutine and the socket forever. Reported once per connection and function, only when nothing
+ * in the function (or a caller) could bound the read: no deadline on the connection, no watchdog
+ * closing it, no hand-off to code we cannot see, no read loop of its own (the loop finding covers
+ * that), no listener of the package that sets deadlines in Accept.
+ */
+function checkSingleReads(ctx: RuleContext, reported: Set<number>): void {
+  if (!/Read|Scan|Decode|Handshake/.test(ctx.text) || packageAcceptSetsDeadline(ctx.file)) return;
+  const seen = new Set<string>();
+  for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
+    if (reported.has(call.startIndex)) continue;
+    let chain: Chain | null = null;
+    let handshake = false;
+    let via: string | null = null;
+    const hs = serverHandshake(ctx, call);
+    if (hs) {
+      chain = hs;
+      handshake = true;
+    } else {
+      const cr = connRead(ctx.file, call);
+      if (cr && !cr.read.copy) chain = cr.chain;
+      else {
+        const hr = helperCallRead(ctx.file, call);
+        if (hr && !hr.field) ({ chain, via } = hr);
+      }
+    }
+    const root = chain?.root;
+    if (!chain || !root || !isStreamConn(chain.rootKind) || sessionLoop(call, root)) continue;
+    const outerFn = outerFunctionOf(call);
+    const fn = innermostFunction(call);
+    if (!outerFn || !fn) continue;
+    const key = `${outerFn.id}:${bindingKey(root)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const o = originOf(ctx.file, root);
+    let acceptedIn: string | null = null;
+    if (o === 'param') {
+      const v = paramVerdict(ctx.file, root);
+      if (!v.acceptedIn || v.managed || v.allDialed) continue;
+      acceptedIn = v.acceptedIn;
+    } else if (o !== 'accepted') continue;
+    if (setsDeadlineIn(ctx.file, outerFn, chain.keys, null) || closedConcurrently(ctx.file, outerFn, chain.keys, call)) continue;
+    if (ofType(outerFn, 'call_expression').some((c) => passesToUnknown(ctx.file, c, chain.keys))) continue;
+    if (chain.rootKind === 'net.Conn' && packageHasDeadlineWrapper(ctx.file)) continue;
+    // The session's read loop is the loop finding's (or was judged there); one finding per connection.
+    if (readsInLoop(ctx.file, outerFn, chain.keys, root)) continue;
+    // Read inline in the loop that accepts it: every other client waits too.
+    const inAcceptLoop = enclosingLoops(call).some(isOpenEndedLoop);
+    const blocksAll = inAcceptLoop ? '; it runs in the Accept loop, so until it returns no other connection is accepted' : '';
+    const recv = handshake ? unparen(unparen(call.childForFieldName('function'))?.childForFieldName('operand')) : null;
+    const conn =
+      handshake && recv?.type === 'identifier'
+        ? recv.text
+        : (chain.conns.find((b) => b.isParam || b.decl.startIndex < call.startIndex)?.name ?? null);
+    const who = o === 'param' ? `connection parameter ${root.name} (accepted in ${acceptedIn})` : `accepted connection ${root.name}`;
+    const message = handshake
+      ? `TLS handshake on accepted connection ${recv?.text ?? root.name} with no deadline: on a server connection Handshake waits for the client's hello, ` +
+        `so a client that connects and sends nothing blocks it forever, holding the goroutine and the socket${blocksAll}; set a deadline before it ` +
+        `(and clear it after)${ctx.goAtLeast('1.17') ? ' or use HandshakeContext with a timeout' : ''}`
+      : `${who} is read once (a greeting or handshake)${via ? ` by ${via}` : ''} with no deadline anywhere: a client that connects and sends nothing ` +
+        `blocks this read forever, holding the goroutine and the socket${blocksAll}; set ${conn ?? root.name}.SetReadDeadline(time.Now().Add(d)) before it ` +
+        `(and clear it after)`;
+    // In the Accept loop a failed SetDeadline must not end the server: no fix there (the read belongs in a goroutine).
+    ctx.report(call, message, conn && !inAcceptLoop ? singleReadFixes(ctx, call, fn, conn, handshake) : []);
+  }
+}
+
+/** `tc.Handshake()` / `tc.HandshakeContext(context.Background())` on a server-side *tls.Conn: the chain. */
+function serverHandshake(ctx: RuleContext, call: SyntaxNode): Chain | null {
+  const fn = unparen(call.childForFieldName('function'));
+  const name = fn?.type === 'selector_expression' ? fn.childForFieldName('field')?.text : null;
+  const args = callArgs(call);
+  if (name === 'Handshake' ? args.length !== 0 : name !== 'HandshakeContext' || args.length !== 1 || ctxState(ctx.file, args[0]) !== 'none')
+    return null;
+  const recv = fn!.childForFieldName('operand');
+  if (ctx.file.kindOf(recv) !== '*crypto/tls.Conn') return null;
+  const chain = chainOf(ctx.file, recv);
+  // tls.Client over an accepted connection is the client side of a reversed protocol: not ours.
+  for (const b of chain.conns) {
+    const v = b.value ? unparen(b.value.expr) : null;
+    if (v?.type === 'call_expression' && ctx.file.qualified(v.childForFieldName('function')) === 'crypto/tls.Client') return null;
+  }
+  return chain;
+}
+
+/** An open-ended loop around `call` that the connection outlives (not the loop that accepts a new one each time). */
+function sessionLoop(call: SyntaxNode, root: Binding): boolean {
+  return enclosingLoops(call).some(
+    (l) => isOpenEndedLoop(l) && !(l.startIndex <= root.decl.startIndex && root.decl.endIndex <= l.endIndex),
+  );
+}
+
+/** Does the function read the chain inside a session loop (directly or through a helper)? */
+function readsInLoop(file: FileFacts, fn: SyntaxNode, keys: Set<string>, root: Binding): boolean {
+  for (const c of ofType(fn, 'call_expression')) {
+    if (!sessionLoop(c, root)) continue;
+    const cr = connRead(file, c, { anyKind: true }) ?? helperCallRead(file, c);
+    if (cr && intersects(cr.chain.keys, keys)) return true;
+  }
+  return false;
+}
+
+/** A listener type of the package whose Accept sets a deadline on what it returns. */
+function packageAcceptSetsDeadline(file: FileFacts): boolean {
+  const key = 'read-no-deadline:accept-deadline';
+  const m = file.pkg.memo.get(key) as boolean | undefined;
+  if (m !== undefined) return m;
+  let v = false;
+  for (const f of file.pkg.funcs.values()) {
+    if (f.key === f.name || f.name !== 'Accept' || f.iface) continue;
+    if (ofType(f.node, 'call_expression').some((c) => !!deadlineCall(c))) v = true;
+  }
+  file.pkg.memo.set(key, v);
+  return v;
+}
+
+/**
+ * A deadline before the statement that reads, cleared after it so the rest of the session keeps
+ * its behaviour: `SetReadDeadline` for a read, `SetDeadline` for a handshake (it writes too).
+ */
+function singleReadFixes(ctx: RuleContext, call: SyntaxNode, fn: SyntaxNode, conn: string, handshake: boolean): Fix[] {
+  const text = ctx.text;
+  const es = enclosingStatement(text, call);
+  if (!es || es.stmt.type === 'return_statement' || es.stmt.type === 'go_statement' || es.stmt.type === 'defer_statement') return [];
+  const ret = errorReturn(ctx, fn, 'err');
+  if (!ret) return [];
+  const le = lineEnd(text, es.stmt.endIndex);
+  const tail = text.slice(es.stmt.endIndex, le).trim();
+  if (tail !== '' && !tail.startsWith('//')) return [];
+  const method = handshake ? 'SetDeadline' : 'SetReadDeadline';
+  const timeout = durationSetting(ctx, ctx.fix.readTimeout);
+  const ind = es.indent;
+  const ls = lineStart(text, es.stmt.startIndex);
+  const edits = [
+    {
+      start: ls,
+      end: ls,
+      newText: `${ind}if err := ${conn}.${method}(${ctx.ref('time', 'Now')}().Add(${timeout})); err != nil {\n${ind}\t${ret}\n${ind}}\n`,
+    },
+    { start: le, end: le, newText: `\n${ind}${conn}.${method}(${ctx.ref('time', 'Time')}{})` },
+  ];
+  const imp = ctx.importEdit(['time']);
+  if (imp) edits.push(imp);
+  const what = handshake ? 'the handshake' : 'this read';
+  return [{ title: `Set a deadline (${ctx.fix.readTimeout}) for ${what}, clear it after`, edits, preferred: true }];
+}
 
 interface Source {
   kind: 'accepted' | 'param' | 'field';
