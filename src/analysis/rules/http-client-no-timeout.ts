@@ -54,6 +54,13 @@ const rule: Rule = {
       if (spec.childForFieldName('value') || ctx.file.typeKind(spec.childForFieldName('type')) !== 'net/http.Client') continue;
       if (spec.childrenForFieldName('name').filter((x) => !!x).length === 1) checkClient(ctx, spec, 'zero');
     }
+    // http.DefaultClient kept in a variable or a field and sent with later: reported where it is kept.
+    if (ctx.text.includes('DefaultClient')) {
+      for (const sel of ofType(ctx.tree.rootNode, 'selector_expression')) {
+        if (ctx.file.qualified(sel) !== 'net/http.DefaultClient' || methodCallOn(sel)) continue;
+        checkClient(ctx, sel, 'default');
+      }
+    }
   },
 };
 
@@ -151,9 +158,16 @@ function transportBounded(ctx: RuleContext, tr: SyntaxNode): boolean {
   return false;
 }
 
-function checkClient(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'new' | 'zero'): void {
+function checkClient(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'new' | 'zero' | 'default'): void {
   let holder: Holder;
-  if (form === 'literal') {
+  // `*http.DefaultClient` copies the value; `&http.DefaultClient` is a pointer to the variable.
+  const deref = form === 'default' && node.parent?.type === 'unary_expression' && node.parent.child(0)?.text === '*';
+  if (form === 'default') {
+    if (node.parent?.type === 'unary_expression' && !deref) return;
+    holder = holderOf(ctx.file, deref ? node.parent! : node);
+    // Kept somewhere we follow; `f(http.DefaultClient)` is the callee's business.
+    if (holder.kind === 'inline' || holder.kind === 'other') return;
+  } else if (form === 'literal') {
     const { keys, unkeyed } = literalKeys(node);
     if (unkeyed || keys.has('Timeout')) return;
     const tr = keys.get('Transport');
@@ -191,6 +205,14 @@ function checkClient(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'new'
   if (form === 'literal') {
     const e = addFieldEdit(ctx.text, node, 'Timeout', t.text);
     if (e) fixes.push({ title, preferred: true, edits: withImports(ctx, [e], t.imports) });
+  } else if (form === 'default') {
+    const lit = `${ctx.ref('net/http', 'Client')}{Timeout: ${t.text}}`;
+    const at = deref ? node.parent! : node;
+    fixes.push({
+      title: `Keep an http.Client with Timeout: ${t.text} instead`,
+      preferred: true,
+      edits: withImports(ctx, [{ start: at.startIndex, end: at.endIndex, newText: deref ? lit : `&${lit}` }], t.imports),
+    });
   } else if (form === 'new') {
     const arg = named(node.childForFieldName('arguments'))[0];
     fixes.push({
@@ -212,6 +234,22 @@ function checkClient(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'new'
   const sameFile = evidence.call.tree.rootNode.id === ctx.tree.rootNode.id;
   const where = sameFile ? ` at line ${evidence.call.startPosition.row + 1}` : ' in another file of the package';
   const callee = evidence.call.childForFieldName('function')?.text ?? evidence.method;
+  if (form === 'default') {
+    const kept =
+      holder.kind === 'field'
+        ? `${holder.owner ? `${holder.owner.slice('local.'.length)}.` : ''}${holder.name}`
+        : holder.kind === 'local'
+          ? holder.binding.name
+          : holder.kind === 'global'
+            ? holder.name
+            : 'a variable';
+    ctx.report(
+      at,
+      `http.DefaultClient (no timeout) is kept in ${kept} and sends requests (${callee}${where}, ${evidence.why}): ${HANG}; keep an http.Client with a Timeout instead`,
+      fixes,
+    );
+    return;
+  }
   ctx.report(at, `http.Client without Timeout sends requests (${callee}${where}, ${evidence.why}): ${HANG}; set Timeout`, fixes);
 }
 
