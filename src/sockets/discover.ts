@@ -20,6 +20,7 @@ export interface Reason extends Text {
     | 'cwd-in-workspace'
     | 'exe-in-workspace'
     | 'module-matches'
+    | 'listens'
     | 'picked';
 }
 
@@ -257,10 +258,14 @@ const REASONS: Record<Reason['code'], (x: string) => Text> = {
   'cwd-in-workspace': (x) => ({ en: `working directory ${x} is inside the workspace`, 'zh-cn': `工作目录 ${x} 位于工作区内` }),
   'exe-in-workspace': (x) => ({ en: `executable ${x} is inside the workspace`, 'zh-cn': `可执行文件 ${x} 位于工作区内` }),
   'module-matches': (x) => ({ en: `built from workspace module ${x}`, 'zh-cn': `由工作区模块 ${x} 构建` }),
+  listens: (x) => ({
+    en: `the only one of them that listens (${x})`,
+    'zh-cn': `其中唯一在监听的进程（${x}）`,
+  }),
   picked: () => ({ en: 'picked by you', 'zh-cn': '由您选择' }),
 };
 
-function reason(code: Reason['code'], x = ''): Reason {
+export function reason(code: Reason['code'], x = ''): Reason {
   return { code, ...REASONS[code](x) };
 }
 

@@ -3,7 +3,8 @@
 // permitted, no collector). Pure TypeScript without 'vscode': src/vscode/socketView.ts shows it, and tests drive
 // it against real processes.
 import { createCollector, type SocketWorker } from './collector';
-import { discover, findRestart, type ProcessCandidate } from './discover';
+import { discover, findRestart, reason, type ProcessCandidate } from './discover';
+import { endpoint } from './model';
 import { GoroutineProbe, type GoroutineReport } from './goroutines';
 import { isFinal, Sampler, type History } from './sampler';
 
@@ -126,7 +127,7 @@ export class SocketSession {
         const found = await this.runDiscover();
         this.candidates = found;
         this.emit('candidates');
-        this.afterDiscover();
+        await this.afterDiscover();
       } catch (e) {
         if (this.status.kind === 'discovering') this.setStatus({ kind: 'error', message: (e as Error).message });
       } finally {
@@ -153,7 +154,32 @@ export class SocketSession {
     return [...seen.values()].sort((a, b) => b.score - a.score || a.pid - b.pid);
   }
 
-  private afterDiscover(): void {
+  /**
+   * Among equally good candidates (a server and its load generator, both run from the workspace), the one that
+   * listens is the one to watch: if exactly one of them has a LISTEN socket, it wins, with that as its reason.
+   */
+  private async listenerAmong(cands: readonly ProcessCandidate[]): Promise<ProcessCandidate | undefined> {
+    const tops = cands.filter((c) => c.score === cands[0]?.score);
+    if (tops.length < 2 || tops.length > 5) return undefined;
+    const listening: Array<{ c: ProcessCandidate; where: string }> = [];
+    for (const c of tops) {
+      const col = createCollector(c.pid, { platform: this.platform, worker: this.opts.worker });
+      try {
+        const r = await col.collect();
+        const l = r.kind === 'ok' ? r.snapshot.sockets.find((x) => x.state === 'LISTEN') : undefined;
+        if (l) listening.push({ c, where: endpoint(l.localAddress, l.localPort) });
+      } catch {
+        /* not readable: not a winner */
+      } finally {
+        col.dispose?.();
+      }
+    }
+    if (listening.length !== 1) return undefined;
+    const { c, where } = listening[0];
+    return { ...c, reasons: [reason('listens', where), ...c.reasons] };
+  }
+
+  private async afterDiscover(): Promise<void> {
     const s = this.status;
     if (s.kind === 'exited') {
       const next = findRestart(s.target, this.candidates);
@@ -162,8 +188,9 @@ export class SocketSession {
     }
     if (s.kind === 'attached' || s.kind === 'denied' || s.kind === 'unsupported') return;
     if (s.kind === 'error' && s.pid !== undefined) return; // a failed manual attach stays until the user acts
-    const best = clearWinner(this.candidates);
-    if (best && !this.picked) this.attachTo(best);
+    const best = this.picked ? undefined : (clearWinner(this.candidates) ?? (await this.listenerAmong(this.candidates)));
+    if (this.disposed || this.status.kind === 'attached') return;
+    if (best) this.attachTo(best);
     else if (this.candidates.length) {
       if (s.kind !== 'choose') this.setStatus({ kind: 'choose' });
     } else if (s.kind !== 'no-process') this.setStatus({ kind: 'no-process' });

@@ -95,6 +95,23 @@ const linux = process.platform === 'linux';
     await waitFor(() => s.history!.samples.length > n, 5000);
   });
 
+  it('a server and its load generator run from the workspace: the one that listens is attached, saying so', async () => {
+    const srv = startProcess(exe, ['-addr', '127.0.0.1:0'], { cwd: ws });
+    let log = '';
+    srv.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const addr = await waitFor(() => /listening on (127\.0\.0\.1:\d+)/.exec(log)?.[1], 10000);
+    const client = startProcess(exe, ['-load', addr, '-every', '200ms'], { cwd: ws });
+    await waitFor(() => existsSync(`/proc/${client.pid}`));
+    const s = session();
+    s.start();
+    await waitFor(() => s.status.kind === 'attached', 10000);
+    const st = s.status as Extract<SessionStatus, { kind: 'attached' }>;
+    assert.equal(st.target.pid, srv.pid);
+    assert.equal(st.target.reasons[0].code, 'listens');
+    assert.match(st.target.reasons[0].en, new RegExp(`the only one of them that listens \\(${addr.replace(/\./g, '\\.')}\\)`));
+    assert.equal(s.candidates.length, 2);
+  });
+
   it('a typed pid that does not exist -> an error saying "no such process", not a wait for a restart', async () => {
     const s = session();
     s.start();
