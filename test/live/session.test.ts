@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultWorkerScript, SocketWorker } from '../../src/sockets/collector';
 import { SocketSession, type SessionStatus } from '../../src/sockets/session';
-import { alive, buildGo, startProcess, stop, stopAll, waitFor } from './helpers';
+import { alive, buildGo, markLine, Scenario, startProcess, stop, stopAll, waitFor } from './helpers';
 
 const linux = process.platform === 'linux';
 
@@ -110,6 +110,21 @@ const linux = process.platform === 'linux';
     assert.equal(st.target.reasons[0].code, 'listens');
     assert.match(st.target.reasons[0].en, new RegExp(`the only one of them that listens \\(${addr.replace(/\./g, '\\.')}\\)`));
     assert.equal(s.candidates.length, 2);
+  });
+
+  it('with goroutines on, groups the goroutines blocked in Read by their line in the program (loopback pprof)', async () => {
+    const scen = buildGo('scenario');
+    const target = new Scenario(scen);
+    const peer = new Scenario(scen);
+    const port = await target.port('listen srv');
+    await target.port('pprof');
+    await peer.cmd(`dial e 3 ${port} E`);
+    const s = new SocketSession({ folders: () => [ws], intervalMs: 250, worker, goroutines: true, goroutinesEvery: 1 });
+    sessions.push(s);
+    await s.attach(target.pid, true);
+    const g = await waitFor(() => s.goroutines?.netBlocked.find((x) => x.op === 'Read' && x.userFrame), 15000);
+    assert.equal(g.count, 3);
+    assert.ok(g.location!.endsWith(`/scenario/main.go:${markLine('scenario', 'READ')}`), g.location);
   });
 
   it('a typed pid that does not exist -> an error saying "no such process", not a wait for a restart', async () => {

@@ -11,6 +11,7 @@ import type { CollectResult, Collector, SocketInfo, TcpState } from '../../src/s
 import { applyResult, newHistory, retargetHistory, Sampler, type History } from '../../src/sockets/sampler';
 import { applyLine, WatchStream, type SocketJson, type StreamLine } from '../../src/sockets/stream';
 import { ViewFeed } from '../../src/sockets/viewProtocol';
+import { SocketSession } from '../../src/sockets/session';
 
 let port = 40000;
 function sock(state: TcpState, over: Partial<SocketInfo> = {}): SocketInfo {
@@ -404,5 +405,19 @@ describe('sockets: the view feed across a followed restart', () => {
         [2, 3000],
       ],
     );
+  });
+});
+
+describe('sockets: a platform without a collector', () => {
+  it('the session says so at once and never samples', async () => {
+    const s = new SocketSession({ folders: () => [], intervalMs: 1000, platform: 'aix', discoverFn: async () => [] });
+    const seen: string[] = [];
+    s.on((e) => seen.push(`${e}:${s.status.kind}`));
+    s.start();
+    assert.equal(s.status.kind, 'unsupported');
+    assert.match((s.status as { message: string }).message, /not supported on aix/);
+    assert.deepEqual(seen, ['status:unsupported']);
+    assert.equal(s.sampler, undefined);
+    s.dispose();
   });
 });
