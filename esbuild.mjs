@@ -29,6 +29,8 @@ const builds = [
   { ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } },
   { ...common, entryPoints: ['src/analysis/worker.ts'], outfile: 'dist/worker.js' },
+  // `conndoctor lsp` (cli.js loads it only for that command)
+  { ...common, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['src/server/worker.ts'], outfile: 'dist/server-worker.js' },
 ];
 if (existsSync('src/sockets/worker.ts')) {

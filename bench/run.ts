@@ -1,5 +1,6 @@
 // npm run bench: analyzer throughput over the Go standard library, editor-style per-file latency,
-// peak memory, our time on net/... next to go vet and bodyclose, and the socket collector figures.
+// edit -> diagnostics through the language server (bench/lsp.ts), peak memory, our time on net/...
+// (cold and with the result cache) next to go vet and bodyclose, and the socket collector figures.
 // Results are compared with a named baseline in bench/baselines/<name>.json
 // (BENCH_BASELINE=name, default "reference"; BENCH_SAVE=name writes one).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import { collectGoFiles } from '../src/analysis/files';
 import { analyzeDirs } from '../src/analysis/pool';
 import { groupByDir } from '../src/analysis/project';
 import { createParser, parseGo } from '../src/analysis/parser';
+import { runLspBench } from './lsp';
 
 type Numbers = Record<string, number | string | null>;
 const results: Record<string, Numbers> = {};
@@ -35,7 +37,8 @@ async function analyzerThroughput(goroot: string): Promise<void> {
   if (!existsSync(worker)) throw new Error('dist/worker.js missing: run npm run build');
   const threads = availableParallelism();
   const t0 = performance.now();
-  const res = await analyzeDirs(groups, { includeGenerated: true }, { threads, workerPath: worker });
+  // No result cache: this measures analysis, not the cache.
+  const res = await analyzeDirs(groups, { includeGenerated: true }, { threads, workerPath: worker, cache: null });
   const secs = (performance.now() - t0) / 1000;
   const bytes = res.reduce((n, r) => n + r.bytes, 0);
   const findings = res.reduce((n, r) => n + r.findings.length, 0);
@@ -109,7 +112,12 @@ async function editorLatency(goroot: string): Promise<void> {
 async function versusOthers(goroot: string): Promise<void> {
   const src = join(goroot, 'src');
   const cli = join(__dirname, '..', 'dist', 'cli.js');
-  const ours = time(process.execPath, [cli, '--format', 'json', 'net/...'], { cwd: src });
+  // Cold: an empty result cache; then the same run again over unchanged code.
+  const cache = mkdtempSync(join(tmpdir(), 'conndoctor-cache-'));
+  const env = { ...process.env, CONNDOCTOR_CACHE: cache };
+  const ours = time(process.execPath, [cli, '--format', 'json', 'net/...'], { cwd: src, env });
+  const oursCached = time(process.execPath, [cli, '--format', 'json', 'net/...'], { cwd: src, env });
+  rmSync(cache, { recursive: true, force: true });
   const cold = mkdtempSync(join(tmpdir(), 'gocache-'));
   const vetCold = time('go', ['vet', 'net/...'], { cwd: src, env: { ...process.env, GOCACHE: cold, GOFLAGS: '' } });
   rmSync(cold, { recursive: true, force: true });
@@ -128,12 +136,14 @@ async function versusOthers(goroot: string): Promise<void> {
   const ratio = (x: number | null) => (x === null || ours === null ? null : +(ours / x).toFixed(2));
   results.netVsOthers = {
     'conndoctor s (all rules, net/...)': r(ours),
+    'conndoctor cached s (unchanged net/...)': r(oursCached),
     'go vet cold s': r(vetCold),
     'go vet cached s': r(vetCached),
     'bodyclose cold s': r(bodycloseCold),
     'bodyclose cached s': r(bodyclose),
     'ours / vet cold': ratio(vetCold),
     'ours / vet cached': ratio(vetCached),
+    'ours cached / vet cached': oursCached === null || vetCached === null ? null : +(oursCached / vetCached).toFixed(2),
     'ours / bodyclose cold': ratio(bodycloseCold),
     'ours / bodyclose cached': ratio(bodyclose),
   };
@@ -183,6 +193,8 @@ async function main(): Promise<void> {
   await analyzerThroughput(goroot);
   await parseOnly(goroot);
   await editorLatency(goroot);
+  // Editor latency through the language server, with a real LSP client (bench/lsp.ts).
+  if (!process.env.BENCH_SKIP_LSP) Object.assign(results, await runLspBench());
   if (!process.env.BENCH_SKIP_OTHERS) await versusOthers(goroot);
   await collector();
   await watchStream();

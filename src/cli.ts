@@ -1,23 +1,17 @@
 // conndoctor: the analyzer for terminals and CI.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { applyPreferredFixes, ensureReady, type AnalyzeOptions } from './analysis/engine';
 import { collectGoFiles, DEFAULT_MAX_FILE_BYTES, formatSize, parseSize } from './analysis/files';
 import type { Finding } from './analysis/model';
-import { analyzeDirs } from './analysis/pool';
+import { AnalyzerPool } from './analysis/pool';
 import { analyzeDir, groupByDir, type DirResult } from './analysis/project';
 import { allRules } from './analysis/rules/index';
 import { flagHelp, parseFlags, type FlagSpec } from './cliArgs';
 import { COLOR, PLAIN, Sources, textDetails, textLine, textSummary, toJson, toSarif, wantsColor } from './reports';
+import { version } from './version';
 
-/** The package's own version: package.json sits one level up from both dist/ and src/. */
-export function version(): string {
-  try {
-    return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
+export { version };
 
 const FLAGS: FlagSpec[] = [
   { name: 'format', type: 'string', arg: 'text|json|sarif', help: 'output format (default text)' },
@@ -152,7 +146,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   for (const w of walk.warnings) warn(w);
   const files = [...new Set(walk.files.map((f) => resolve(io.cwd, f)))];
   const groups = groupByDir(files);
-  const results = await analyzeDirs(groups, opts, { threads });
+  const pool = new AnalyzerPool({ threads });
+  let results: DirResult[];
+  try {
+    results = await pool.run(groups, opts);
+  } finally {
+    await pool.dispose();
+  }
+  if (verbose && pool.cache)
+    io.err(`conndoctor: ${pool.cache.hits} of ${groups.length} package(s) from the result cache (${pool.cache.root})\n`);
 
   const rel = (f: string): string | null => {
     const r = relative(io.cwd, f);
@@ -304,9 +306,16 @@ async function fixFiles(
   return groups.flatMap((g) => analyzeDir(g, opts).findings);
 }
 
-/** Serves the language server protocol until the client exits (the server ends the process). */
+/**
+ * Serves the language server protocol until the client exits (the server ends the process). The
+ * server is a bundle of its own (dist/server.js), so an analysis run does not load the protocol
+ * libraries; from source, the module itself. Loaded by a computed path so esbuild leaves it out.
+ */
 async function runLsp(argv: string[]): Promise<number> {
-  const { runLanguageServer } = await import('./server/server');
+  const bundled = join(__dirname, 'server.js');
+  const path = existsSync(bundled) ? bundled : join(__dirname, 'server', 'server');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runLanguageServer } = require(path) as typeof import('./server/server');
   runLanguageServer(argv);
   return new Promise<number>(() => undefined);
 }

@@ -14,7 +14,7 @@
 // are written to a temporary file and renamed into place, a damaged entry reads as a miss. Bounded:
 // at most once an hour a run trims the oldest entries beyond $CONNDOCTOR_CACHE_MAX_MB (256 MB).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AnalyzeOptions } from './engine';
@@ -40,13 +40,16 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string | null {
 let analyzerIdMemo: string | undefined;
 
 /**
- * What identifies this analyzer: the bundle's content (dist/cli.js and its workers carry the same
- * analyzer; a rebuilt bundle is a new analyzer), or the analyzer's sources when running from them.
+ * What identifies this analyzer: the analysis worker bundle's content (dist/worker.js: the CLI and
+ * the language server, two other bundles, carry the same analyzer built from the same sources and
+ * share its results), or the analyzer's sources when running from them.
  */
 export function analyzerId(): string {
   if (analyzerIdMemo) return analyzerIdMemo;
   const h = createHash('sha256');
-  if (__filename.endsWith('.js')) h.update(readFileSync(__filename));
+  const worker = join(__dirname, 'worker.js');
+  if (__filename.endsWith('.js') && existsSync(worker)) h.update(readFileSync(worker));
+  else if (__filename.endsWith('.js')) h.update(readFileSync(__filename));
   else {
     const walk = (d: string) => {
       for (const n of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -103,7 +106,7 @@ export class ResultCache {
   private readonly dir: string;
 
   constructor(
-    root: string,
+    readonly root: string,
     private readonly maxBytes = Number(process.env.CONNDOCTOR_CACHE_MAX_MB ?? 256) * 1024 * 1024,
   ) {
     this.dir = join(root, 'results');

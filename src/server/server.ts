@@ -50,7 +50,7 @@ import { analyzeOptions, DEFAULT_SETTINGS, objectSource, parseSettings, type Set
 import { uriOfPath, workspaceGoFiles, WorkspaceReports } from './workspace';
 import { groupByDir } from '../analysis/project';
 import { fileURLToPath } from 'node:url';
-import { version } from '../cli';
+import { version } from '../version';
 
 /** Other open files of a package are re-checked a little after the one being typed in. */
 const SIBLING_DELAY_MS = 600;

@@ -75,6 +75,7 @@ export const REQUIRED_IN_VSIX = [
   'dist/extension.js',
   // the language server the extension starts, its analysis worker and the scan workers
   'dist/cli.js',
+  'dist/server.js',
   'dist/server-worker.js',
   'dist/worker.js',
   'dist/tree-sitter.wasm',

@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { extension, runContext, waitFor, workspaceRoot } from './helpers';
+import type { ConnDoctorApi } from '../../../src/vscode/extension';
+import { codeOf, extension, runContext, waitFor, waitForDiagnostics, workspaceRoot } from './helpers';
 
 describe('extension host', () => {
   it('is a real VS Code extension host with the vscode API', () => {
@@ -45,5 +46,18 @@ describe('activation', () => {
     console.log(
       `    active ${wasActive ? 'already (workspaceContains:**/go.mod at start-up)' : `${Date.now() - t0} ms after opening ${path.basename(uri.path)}`}`,
     );
+  });
+
+  it('starts the language server from this copy, in a process of its own, and a Go file gets diagnostics', async function () {
+    this.timeout(60_000);
+    const ext = extension();
+    const api = (ext.isActive ? ext.exports : await ext.activate()) as ConnDoctorApi;
+    const st = await api.status();
+    assert.ok(st.pid > 0 && st.pid !== process.pid, `server pid ${st.pid}, extension host pid ${process.pid}`);
+    const [uri] = await vscode.workspace.findFiles(new vscode.RelativePattern(workspaceRoot(), 'httpclient/inventory.go'), undefined, 1);
+    assert.ok(uri, 'the example workspace has httpclient/inventory.go');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const ds = await waitForDiagnostics(uri, (d) => d.length > 0, 'diagnostics from the server', 30_000);
+    console.log(`    server pid ${st.pid}: ${ds.map(codeOf).join(', ')}`);
   });
 });

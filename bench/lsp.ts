@@ -1,0 +1,84 @@
+// Editor latency through a real LSP client (test/helpers/lspClient.ts driving dist/cli.js lsp
+// --stdio, pull diagnostics as VS Code does): edit -> diagnostics on net/http's largest files,
+// and the server's memory after opening every file of net/http.
+// Standalone: `node --import tsx bench/lsp.ts`; part of `npm run bench`.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { collectGoFiles } from '../src/analysis/files';
+import { LspClient } from '../test/helpers/lspClient';
+
+type Numbers = Record<string, number | string | null>;
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+/** Opens `path`, then inserts a comment line at `edits` places spread over it, pulling after each. */
+async function editLatency(client: LspClient, path: string, edits: number): Promise<{ open: number; times: number[]; lines: number }> {
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  let t0 = performance.now();
+  const uri = client.open(path, text);
+  await client.diagnostics(uri);
+  const open = performance.now() - t0;
+  const times: number[] = [];
+  let current = lines.length;
+  for (let i = 0; i < edits; i++) {
+    // An incremental change, as an editor sends a keystroke's worth of text.
+    const at = Math.floor((lines.length * (i + 1)) / (edits + 2)) + i;
+    t0 = performance.now();
+    client.change(uri, i + 2, [{ range: { start: { line: at, character: 0 }, end: { line: at, character: 0 } }, text: `// edit ${i}\n` }]);
+    await client.diagnostics(uri);
+    times.push(performance.now() - t0);
+    current++;
+  }
+  client.close(uri);
+  times.sort((a, b) => a - b);
+  return { open, times, lines: current - edits };
+}
+
+export async function runLspBench(): Promise<Record<string, Numbers>> {
+  const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+  const http = join(goroot, 'src', 'net', 'http');
+  const out: Record<string, Numbers> = {};
+  const client = await LspClient.start({ root: join(goroot, 'src') });
+  try {
+    for (const [name, edits] of [
+      ['transport.go', 20],
+      ['server.go', 20],
+      ['h2_bundle.go', 20],
+    ] as const) {
+      const r = await editLatency(client, join(http, name), edits);
+      out[`lsp ${name}`] = {
+        lines: r.lines,
+        'open -> diagnostics ms': r1(r.open),
+        'edit -> diagnostics p50 ms': r1(pct(r.times, 50)),
+        'edit -> diagnostics p95 ms': r1(pct(r.times, 95)),
+        'edit -> diagnostics max ms': r1(r.times[r.times.length - 1]),
+      };
+    }
+    // Every Go file of net/http open, as after a long day in the package.
+    const files = collectGoFiles([http], { tests: true }).files.filter((f) => join(f, '..') === http);
+    const t0 = performance.now();
+    for (const f of files) await client.diagnostics(client.open(f, readFileSync(f, 'utf8')));
+    const st = await client.status();
+    out['lsp memory'] = {
+      'files open (net/http, tests included)': files.length,
+      'open all -> diagnostics s': r1((performance.now() - t0) / 1000),
+      'server RSS MB': Math.round(st.memory.rss / 1048576),
+      'worker restarts': st.timings.workerRestarts as number,
+    };
+  } finally {
+    await client.stop().catch(() => client.kill());
+  }
+  return out;
+}
+
+if (require.main === module) {
+  void runLspBench().then((r) => {
+    for (const [section, nums] of Object.entries(r)) {
+      console.log(section);
+      for (const [k, v] of Object.entries(nums)) console.log(`  ${k.padEnd(40)} ${v}`);
+    }
+  });
+}
