@@ -61,7 +61,11 @@ const placeholders = (s: string) => [...s.matchAll(/\{\d+\}/g)].map((m) => m[0])
 
 describe('settings (contributes.configuration)', () => {
   const pkg = readJson('package.json');
-  const props: Record<string, Record<string, unknown>> = pkg.contributes?.configuration?.properties ?? {};
+  // Groups (Analysis, Quick Fixes, Live Sockets): the Settings editor's sections under "Go Conn Doctor".
+  const props: Record<string, Record<string, unknown>> = Object.assign(
+    {},
+    ...(pkg.contributes.configuration as { properties: Record<string, Record<string, unknown>> }[]).map((g) => g.properties),
+  );
 
   it('declares every setting the extension reads, with the documented defaults', () => {
     const want = [

@@ -14,6 +14,7 @@ const ROOT = join(__dirname, '..', '..');
 
 interface Snippet {
   prefix: string | string[];
+  imports?: string[];
   body: string | string[];
   description?: string;
 }
@@ -73,15 +74,26 @@ describe('snippets/go.json', function () {
     await ensureReady();
   });
 
-  it('is contributed for Go in package.json', () => {
+  it('is contributed for Go in package.json; each lists the imports its body needs (for an import-adding completion)', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     assert.deepEqual(pkg.contributes?.snippets, [{ language: 'go', path: './snippets/go.json' }]);
+    for (const [name, s] of Object.entries(SNIPPETS)) {
+      const expanded = expandSnippet(s.body, { variables: { TM_FILENAME_BASE: 'main' } });
+      assert.deepEqual(s.imports, importsFor(expanded).sort(), `${name}: "imports" must list what the body uses`);
+    }
   });
 
-  it('has the required snippets, short unique prefixes that group under "cd", and descriptions', () => {
+  it('has the required snippets, each found by a plain word (httpclient) and by a "cd" prefix (cdhttpclient), and descriptions', () => {
     const prefixes = Object.values(SNIPPETS).flatMap(prefixOf);
     assert.equal(new Set(prefixes).size, prefixes.length, 'duplicate prefix');
-    for (const p of prefixes) assert.match(p, /^cd[a-z]{3,14}$/, p);
+    for (const s of Object.values(SNIPPETS)) {
+      const [plain, cd] = prefixOf(s);
+      // VS Code's suggest filter needs the typed word to match from the prefix's start: "httpclient"
+      // does not find "cdhttpclient", so each snippet also has the plain word.
+      assert.match(plain, /^[a-z]{8,14}$/, plain);
+      assert.ok(!plain.startsWith('cd'), plain);
+      assert.equal(cd, `cd${plain.replace(/timeout$/, '')}`);
+    }
     for (const want of [
       'cdtcpserver',
       'cddial',
