@@ -37,14 +37,21 @@ if (existsSync('src/sockets/worker.ts')) {
   builds.push({ ...common, entryPoints: ['src/sockets/worker.ts'], outfile: 'dist/sockets-worker.js' });
 }
 if (existsSync('media/webview.ts')) {
+  // The Live Sockets webview: dist/webview.js + dist/webview.css (its CSS and uPlot's), and the codicon font
+  // beside them; the webview loads nothing else and nothing remote.
   builds.push({
-    ...common,
+    bundle: true,
     platform: 'browser',
     target: 'chrome120',
     format: 'iife',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
     entryPoints: ['media/webview.ts'],
     outfile: 'dist/webview.js',
   });
+  copyFileSync(require.resolve('@vscode/codicons/dist/codicon.css'), 'dist/codicon.css');
+  copyFileSync(require.resolve('@vscode/codicons/dist/codicon.ttf'), 'dist/codicon.ttf');
 }
 if (watch) {
   await Promise.all(builds.map(async (b) => (await esbuild.context(b)).watch()));

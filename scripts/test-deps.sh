@@ -19,6 +19,7 @@ command -v python3 >/dev/null || pkgs+=(python3)            # node-gyp, for the 
 command -v script >/dev/null || pkgs+=(bsdutils)            # CLI colour test on a pty
 command -v setpriv >/dev/null || pkgs+=(util-linux)         # CLI unreadable-file test, run as nobody
 command -v nvim >/dev/null || pkgs+=(neovim)                # Neovim's built-in LSP client attaches conndoctor lsp
+[ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || pkgs+=(fonts-wqy-zenhei) # zh-cn screenshots: Chinese, not boxes
 apt_install "${pkgs[@]}"
 
 # The tests compile Go with `go 1.26` modules and GOTOOLCHAIN=local.

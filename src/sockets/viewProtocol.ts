@@ -193,7 +193,12 @@ export interface ViewSocket {
   recvQ: number;
   sendQ: number;
   timer: TimerKind;
-  timerMs: number;
+  /**
+   * ms since epoch when the timer fires (0: no timer). Absolute, because a relative value changes at every
+   * sample for every socket (Go turns on TCP keepalive by default, so nearly all sockets have a timer) and would
+   * turn every diff into the whole list.
+   */
+  timerAt: number;
   retransmits: number;
   attribution: Attribution;
   fd?: number;
@@ -215,7 +220,7 @@ export const viewSocket: Schema<ViewSocket> = obj<ViewSocket>({
   recvQ: num,
   sendQ: num,
   timer: lit(TIMER_IDS),
-  timerMs: num,
+  timerAt: num,
   retransmits: num,
   attribution: lit(ATTRIBUTION_IDS),
   fd: opt(int),
@@ -306,6 +311,8 @@ export type AttachStatus =
   | { kind: 'attached'; target: ViewCandidate; followedFrom?: number }
   /** the target exited; the host keeps looking for a restart of the same program */
   | { kind: 'exited'; pid: number; message: string; target?: ViewCandidate }
+  /** no such process (a mistyped PID, or it exited before the first sample) */
+  | { kind: 'missing'; pid: number; message: string }
   | { kind: 'denied'; pid: number; owner?: string; message: string }
   | { kind: 'unsupported'; platform: string; message: string }
   | { kind: 'error'; pid?: number; message: string };
@@ -316,6 +323,7 @@ export const attachStatus: Schema<AttachStatus> = tagged<AttachStatus, 'kind'>('
   choose: { kind: lit(['choose'] as const) },
   attached: { kind: lit(['attached'] as const), target: viewCandidate, followedFrom: opt(int) },
   exited: { kind: lit(['exited'] as const), pid: int, message: str, target: opt(viewCandidate) },
+  missing: { kind: lit(['missing'] as const), pid: int, message: str },
   denied: { kind: lit(['denied'] as const), pid: int, owner: opt(str), message: str },
   unsupported: { kind: lit(['unsupported'] as const), platform: str, message: str },
   error: { kind: lit(['error'] as const), pid: opt(int), message: str },
@@ -650,7 +658,8 @@ export const parseViewMessage = (v: unknown): Parsed<ViewMessage> => parse(viewM
 // ---------------------------------------------------------------------------------------------------------------
 // Engine -> protocol conversions (host side; pure, so tests and the recorder use them too)
 
-export function toViewSocket(s: TrackedSocket): ViewSocket {
+/** `time`: the time of the snapshot the socket was read in. */
+export function toViewSocket(s: TrackedSocket, time: number): ViewSocket {
   return {
     key: s.key,
     family: s.family,
@@ -662,7 +671,7 @@ export function toViewSocket(s: TrackedSocket): ViewSocket {
     recvQ: s.recvQ,
     sendQ: s.sendQ,
     timer: s.timer,
-    timerMs: s.timerMs,
+    timerAt: s.timer === 'none' ? 0 : time + s.timerMs,
     retransmits: s.retransmits,
     attribution: s.attribution,
     fd: s.fd,
@@ -753,13 +762,16 @@ export function historyMessage(samples: readonly ViewSample[]): HistoryMessage {
   return { type: 'history', samples: [...samples] };
 }
 
+/** Timers that moved by less than this are not a change (the view counts down from the value it has). */
+const TIMER_SLACK_MS = 1000;
+
 function sameSocket(a: ViewSocket, b: ViewSocket): boolean {
   return (
     a.state === b.state &&
     a.recvQ === b.recvQ &&
     a.sendQ === b.sendQ &&
     a.timer === b.timer &&
-    a.timerMs === b.timerMs &&
+    Math.abs(a.timerAt - b.timerAt) < TIMER_SLACK_MS &&
     a.retransmits === b.retransmits &&
     a.attribution === b.attribution &&
     a.fd === b.fd &&
@@ -811,12 +823,12 @@ export class ViewFeed {
       this.firstSampleTime = h.since ?? h.samples[0].time;
       this.sent = undefined;
     }
-    const sockets = latest.sockets.map(toViewSocket);
+    const sockets = latest.sockets.map((s) => toViewSocket(s, latest.time));
     const opened = (h.diff?.opened ?? []).map((s) => s.key);
     const prev = this.sent;
-    this.sent = new Map(sockets.map((s) => [s.key, s]));
     const seq = ++this.seq;
     if (!prev) {
+      this.sent = new Map(sockets.map((s) => [s.key, s]));
       return {
         type: 'snapshot',
         seq,
@@ -825,7 +837,7 @@ export class ViewFeed {
         firstSampleTime: this.firstSampleTime,
         sockets,
         opened,
-        closed: (h.diff?.closed ?? []).map(toViewSocket),
+        closed: (h.diff?.closed ?? []).map((s) => toViewSocket(s, latest.time)),
         sample,
         fds: toFdUsage(latest.fds),
         otherNetns: latest.otherNetns,
@@ -833,13 +845,21 @@ export class ViewFeed {
         elapsedMs: latest.elapsedMs,
       };
     }
+    // `sent` mirrors what the view holds: a socket within the timer slack keeps the copy the view has, so small
+    // timer moves never add up to a drift
     const upsert: ViewSocket[] = [];
+    const sent = new Map<string, ViewSocket>();
     for (const s of sockets) {
       const p = prev.get(s.key);
-      if (!p || !sameSocket(p, s)) upsert.push(s);
+      if (p && sameSocket(p, s)) sent.set(s.key, p);
+      else {
+        upsert.push(s);
+        sent.set(s.key, s);
+      }
     }
     const removed: string[] = [];
-    for (const k of prev.keys()) if (!this.sent.has(k)) removed.push(k);
+    for (const k of prev.keys()) if (!sent.has(k)) removed.push(k);
+    this.sent = sent;
     return {
       type: 'diff',
       seq,

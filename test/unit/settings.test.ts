@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DEFAULT_FIX_SETTINGS } from '../../src/analysis/context';
 import { allRules } from '../../src/analysis/rules/index';
 import { DEFAULT_SETTINGS, isGoDurationExpr } from '../../src/server/settings';
+import { SAME_IN_ALL_LANGUAGES as VIEW_SAME, VIEW_STRINGS } from '../../src/sockets/viewStrings';
 
 const ROOT = join(__dirname, '..', '..');
 const readJson = (p: string) => JSON.parse(readFileSync(join(ROOT, p), 'utf8'));
@@ -44,9 +45,10 @@ function tsFiles(dir: string): string[] {
   return out;
 }
 
-/** Literal first arguments of `l10n.t(...)` in src/vscode and src/server (which reads the same bundle). */
+/** Literal first arguments of `l10n.t(...)` in src/vscode and src/server (which reads the same bundle), and the
+ * webview's strings (src/sockets/viewStrings.ts, translated by the host). */
 function l10nStrings(): Set<string> {
-  const out = new Set<string>();
+  const out = new Set<string>(Object.values(VIEW_STRINGS).filter((s) => !VIEW_SAME.has(s)));
   for (const f of [...tsFiles(join(ROOT, 'src', 'vscode')), ...tsFiles(join(ROOT, 'src', 'server'))]) {
     const text = readFileSync(f, 'utf8');
     for (const m of text.matchAll(/\bl10n\.t\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|`((?:[^`\\$]|\\.)*)`)/g)) {

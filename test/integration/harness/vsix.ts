@@ -62,7 +62,7 @@ export const ALLOWED_IN_VSIX: RegExp[] = [
   /^readme\.md$/i,
   /^changelog\.md$/i,
   /^license(\.(md|txt))?$/i,
-  /^dist\/[\w.-]+\.(js|wasm)$/,
+  /^dist\/[\w.-]+\.(js|wasm|css|ttf)$/,
   /^snippets\/[\w.-]+\.json$/,
   /^media\/.+\.(png|svg|gif|jpg|webp|css|md|woff2?)$/,
   /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
@@ -80,6 +80,11 @@ export const REQUIRED_IN_VSIX = [
   'dist/worker.js',
   'dist/tree-sitter.wasm',
   'dist/tree-sitter-go.wasm',
+  // the Live Sockets webview
+  'dist/webview.js',
+  'dist/webview.css',
+  'dist/codicon.css',
+  'dist/codicon.ttf',
 ];
 
 /**
