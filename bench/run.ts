@@ -167,6 +167,13 @@ async function watchStream(): Promise<void> {
   results.viewHost = (await view.runViewHostBench()) as Numbers;
 }
 
+async function webview(): Promise<void> {
+  if (process.env.BENCH_SKIP_COLLECTOR || process.env.BENCH_SKIP_WEBVIEW) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require('./webview') as { runWebviewBench: () => Promise<Record<string, unknown>> };
+  results.webview = (await mod.runWebviewBench()) as Numbers;
+}
+
 function compare(name: string): void {
   const file = join(__dirname, 'baselines', `${name}.json`);
   if (!existsSync(file)) {
@@ -198,6 +205,7 @@ async function main(): Promise<void> {
   if (!process.env.BENCH_SKIP_OTHERS) await versusOthers(goroot);
   await collector();
   await watchStream();
+  await webview();
   for (const [section, nums] of Object.entries(results)) {
     console.log(`${section}`);
     for (const [k, v] of Object.entries(nums)) {

@@ -50,6 +50,8 @@ export class SocketTable {
   private active = -1;
   private frame = 0;
   private sort: SortSpec = { col: 'state', desc: false };
+  private top = 0;
+  private viewH = 0;
 
   constructor(private readonly cb: TableCallbacks) {
     const header = h('div', { class: 'thead', role: 'row', 'aria-rowindex': 1 });
@@ -75,10 +77,22 @@ export class SocketTable {
       'aria-rowcount': 1,
     });
     this.el.append(this.viewport);
-    this.viewport.addEventListener('scroll', () => this.schedule(), { passive: true });
+    // Scroll position and height are cached from their events: reading them while an update has the layout dirty
+    // would force a synchronous layout of the whole view in every update.
+    this.viewport.addEventListener(
+      'scroll',
+      () => {
+        this.top = this.viewport.scrollTop;
+        this.schedule();
+      },
+      { passive: true },
+    );
     this.el.addEventListener('keydown', (e) => this.onKey(e));
     this.spacer.addEventListener('click', (e) => this.onClick(e));
-    new ResizeObserver(() => this.schedule()).observe(this.viewport);
+    new ResizeObserver((entries) => {
+      this.viewH = entries[entries.length - 1].contentRect.height;
+      this.schedule();
+    }).observe(this.viewport);
     window.addEventListener('resize', () => {
       this.fit();
       this.schedule();
@@ -87,14 +101,14 @@ export class SocketTable {
 
   /** New rows (after a sample, a sort or a filter change). Renders synchronously: the caller measures it. */
   setRows(rows: Row[], now: number, firstSampleTime: number, sort: SortSpec): void {
-    const activeKey = this.keyAt(this.active);
+    const activeRow = this.rows[this.active];
     this.rows = rows;
     this.now = now;
     this.firstSampleTime = firstSampleTime;
     if (sort.col !== this.sort.col || sort.desc !== this.sort.desc) this.sort = sort;
     this.updateHeader();
     // keep the same socket or group active when rows move
-    if (activeKey !== undefined) this.active = rows.findIndex((r) => rowKey(r) === activeKey);
+    if (activeRow) this.active = rows.findIndex((r) => sameRow(r, activeRow));
     if (this.active >= rows.length) this.active = rows.length - 1;
     this.el.setAttribute('aria-rowcount', String(rows.length + 1));
     const height = rows.length * ROW_H;
@@ -111,17 +125,13 @@ export class SocketTable {
   /** Back to the first row: after the user re-sorts, filters or regroups, the old position means nothing. */
   scrollToTop(): void {
     this.viewport.scrollTop = 0;
+    this.top = 0;
     this.active = -1;
   }
 
   /** Sockets now rendered (for tests and the bench): the DOM stays small at any row count. */
   get renderedRows(): number {
     return this.pool.filter((p) => !p.el.hidden).length;
-  }
-
-  private keyAt(i: number): string | undefined {
-    const r = this.rows[i];
-    return r ? rowKey(r) : undefined;
   }
 
   private updateHeader(): void {
@@ -148,8 +158,8 @@ export class SocketTable {
   }
 
   private render(): void {
-    const top = Math.max(0, this.viewport.scrollTop - ROW_H);
-    const height = this.viewport.clientHeight || visibleRows() * ROW_H;
+    const top = Math.max(0, this.top - ROW_H);
+    const height = this.viewH || visibleRows() * ROW_H;
     const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
     const last = Math.min(this.rows.length, Math.ceil((top + height) / ROW_H) + OVERSCAN);
     const n = last - first;
@@ -242,16 +252,16 @@ export class SocketTable {
     this.active = Math.max(0, Math.min(this.rows.length - 1, i));
     if (scroll) {
       const y = this.active * ROW_H;
-      const vh = this.viewport.clientHeight - ROW_H;
-      if (y < this.viewport.scrollTop) this.viewport.scrollTop = y;
-      else if (y + ROW_H > this.viewport.scrollTop + vh) this.viewport.scrollTop = y + ROW_H - vh;
+      const vh = (this.viewH || visibleRows() * ROW_H) - ROW_H;
+      if (y < this.top) this.viewport.scrollTop = this.top = y;
+      else if (y + ROW_H > this.top + vh) this.viewport.scrollTop = this.top = y + ROW_H - vh;
     }
     this.render();
   }
 
   private onKey(e: KeyboardEvent): void {
     if (e.target !== this.el) return; // header buttons handle their own keys
-    const page = Math.max(1, Math.floor(this.viewport.clientHeight / ROW_H) - 1);
+    const page = Math.max(1, Math.floor((this.viewH || visibleRows() * ROW_H) / ROW_H) - 1);
     const cur = this.active < 0 ? -1 : this.active;
     const r = this.rows[cur];
     let next: number | undefined;
@@ -298,15 +308,17 @@ function seenFor(ms: number): string {
   return ms < 1000 ? t('dur.s', '<1') : dur(ms);
 }
 
-function rowKey(r: Row): string {
-  return r.kind === 'group' ? `g:${r.key}` : `s:${r.s.key}:${r.status === 'closed' ? 'x' : ''}`;
+/** The same group, or the same socket (an open one and its closed predecessor on the same key are not). */
+function sameRow(a: Row, b: Row): boolean {
+  if (a.kind === 'group') return b.kind === 'group' && a.key === b.key;
+  return b.kind === 'socket' && a.s.key === b.s.key && (a.status === 'closed') === (b.status === 'closed');
 }
 
 function timerText(s: ViewSocket, now: number): string {
   if (s.timer === 'none') return '';
   const label = t(`timer.${s.timer}`);
   const retr = s.retransmits ? ` ×${s.retransmits}` : '';
-  return `${label} ${dur(Math.max(0, s.timerAt - now))}${retr}`;
+  return s.timerAt ? `${label} ${dur(Math.max(0, s.timerAt - now))}${retr}` : `${label}${retr}`;
 }
 
 function stateSummary(states: Partial<Record<ChipState, number>>): string {

@@ -194,9 +194,10 @@ export interface ViewSocket {
   sendQ: number;
   timer: TimerKind;
   /**
-   * ms since epoch when the timer fires (0: no timer). Absolute, because a relative value changes at every
-   * sample for every socket (Go turns on TCP keepalive by default, so nearly all sockets have a timer) and would
-   * turn every diff into the whole list.
+   * ms since epoch when the timer fires; 0 for no timer and for keepalive. Absolute, because a relative value
+   * changes at every sample; and none for keepalive, because Go turns TCP keepalive on by default (15 s) and those
+   * timers re-arm every idle period: their deadlines say nothing about the connection and would put most sockets
+   * into every diff.
    */
   timerAt: number;
   retransmits: number;
@@ -671,7 +672,7 @@ export function toViewSocket(s: TrackedSocket, time: number): ViewSocket {
     recvQ: s.recvQ,
     sendQ: s.sendQ,
     timer: s.timer,
-    timerAt: s.timer === 'none' ? 0 : time + s.timerMs,
+    timerAt: s.timer === 'none' || s.timer === 'keepalive' ? 0 : time + s.timerMs,
     retransmits: s.retransmits,
     attribution: s.attribution,
     fd: s.fd,

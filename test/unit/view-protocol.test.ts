@@ -110,6 +110,33 @@ describe('view protocol', () => {
     assert.equal(feed.samples.at(-1)!.fdLimit, 1024);
   });
 
+  it('ViewFeed: moving timers are not changes (keepalive never, others within a second), real changes are', () => {
+    const feed = new ViewFeed();
+    const h = newHistory(3, 0);
+    const ka = (ms: number) => sock(80, 1, 'ESTABLISHED', { timer: 'keepalive', timerMs: ms });
+    const rt = (ms: number, retr = 1) => sock(80, 2, 'ESTABLISHED', { timer: 'retransmit', timerMs: ms, retransmits: retr });
+    applyResult(h, ok(3, 10_000, [ka(15_000), rt(800)]));
+    const first = feed.next(h);
+    assert.equal(first?.type, 'snapshot');
+    if (first?.type === 'snapshot') {
+      assert.equal(first.sockets.find((s) => s.timer === 'keepalive')!.timerAt, 0, 'no deadline for keepalive');
+      assert.equal(first.sockets.find((s) => s.timer === 'retransmit')!.timerAt, 10_800);
+    }
+    // half a second later: the keepalive re-armed, the retransmit timer counts down to the same deadline
+    applyResult(h, ok(3, 10_500, [ka(14_900), rt(300)]));
+    const d = feed.next(h);
+    assert.equal(d?.type, 'diff');
+    if (d?.type === 'diff') assert.deepEqual(d.upsert, [], 'timer moves are not changes');
+    // a retransmission (count and a new deadline) is one
+    applyResult(h, ok(3, 12_000, [ka(3_000), rt(1600, 2)]));
+    const d2 = feed.next(h);
+    if (d2?.type === 'diff')
+      assert.deepEqual(
+        d2.upsert.map((s) => [s.timer, s.retransmits, s.timerAt]),
+        [['retransmit', 2, 13_600]],
+      );
+  });
+
   it('ViewFeed: reset and a followed restart give a snapshot and keep the chart series', () => {
     const feed = new ViewFeed();
     const h1 = newHistory(1, 0);
