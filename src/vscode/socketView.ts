@@ -17,6 +17,7 @@ import { snapshotCsv, snapshotJson, snapshotMarkdown } from '../sockets/export';
 import { analyzeHistory, type Guidance } from '../sockets/guidance';
 import { SocketSession, type SessionStatus } from '../sockets/session';
 import { viewHtml } from '../sockets/viewHtml';
+import { translateViewStrings } from '../sockets/viewStrings';
 import {
   goroutinesMessage,
   historyMessage,
@@ -551,9 +552,9 @@ function escapeMd(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
-/** The webview's strings in the display language (l10n bundle); none until the view's string table exists. */
+/** The webview's strings (src/sockets/viewStrings.ts) in the display language, from the extension's l10n bundle. */
 function viewStrings(): Record<string, string> {
-  return {};
+  return translateViewStrings((en) => vscode.l10n.t(en));
 }
 
 export interface SocketViewApi {
