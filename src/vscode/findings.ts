@@ -21,5 +21,9 @@ export async function requestFindings(
 ): Promise<FindingsResult> {
   if (!client) throw new Error('the Go Conn Doctor language server is not started');
   await client.ready();
-  return client.client.sendRequest<FindingsResult>(FINDINGS_REQUEST, params, token);
+  // an `undefined` token must not be passed: vscode-jsonrpc would send [params, null] as positional parameters and
+  // the server's handler would get null as its cancellation token ("Cannot read properties of null")
+  return token
+    ? client.client.sendRequest<FindingsResult>(FINDINGS_REQUEST, params, token)
+    : client.client.sendRequest<FindingsResult>(FINDINGS_REQUEST, params);
 }
