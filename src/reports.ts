@@ -125,6 +125,7 @@ export function textDetails(f: Finding, src: SourceText, meta: RuleMeta | undefi
   const endChar = f.range.end.line === f.range.start.line ? f.range.end.character : line.length;
   const width = Math.max(1, expand(line.slice(0, endChar)).length - startCol);
   const out = [`    ${expand(line)}`, `    ${' '.repeat(startCol)}${st.severity(f.severity, `^${'~'.repeat(width - 1)}`)}`];
+  for (const r of f.related ?? []) out.push(`    ${st.dim(`line ${r.range.start.line + 1}:`)} ${r.message}`);
   for (const fix of f.fixes) out.push(`    ${st.dim('fix:')} ${fix.title}${fix.preferred ? st.dim(' (--fix applies it)') : ''}`);
   if (meta) out.push(`    ${st.dim('docs:')} ${docsUrl(meta)}`);
   return out.join('\n');
@@ -165,6 +166,18 @@ export function toJson(f: Finding, file: string, src: SourceText) {
     rule: f.rule,
     severity: f.severity,
     message: f.message,
+    ...(f.messageId ? { messageId: f.messageId } : {}),
+    ...(f.related?.length
+      ? {
+          related: f.related.map((r) => ({
+            line: r.range.start.line + 1,
+            column: r.range.start.character + 1,
+            endLine: r.range.end.line + 1,
+            endColumn: r.range.end.character + 1,
+            message: r.message,
+          })),
+        }
+      : {}),
     fixes: f.fixes.map((x) => ({
       title: x.title,
       preferred: !!x.preferred,
@@ -306,6 +319,23 @@ export function toSarif(input: SarifInput) {
                 },
               },
             ],
+            ...(f.related?.length
+              ? {
+                  relatedLocations: f.related.map((r, id) => ({
+                    id,
+                    message: { text: r.message },
+                    physicalLocation: {
+                      artifactLocation: loc,
+                      region: {
+                        startLine: r.range.start.line + 1,
+                        startColumn: r.range.start.character + 1,
+                        endLine: r.range.end.line + 1,
+                        endColumn: r.range.end.character + 1,
+                      },
+                    },
+                  })),
+                }
+              : {}),
             partialFingerprints: { 'conndoctor/v1': prints[i] },
             ...(f.fixes.length
               ? {

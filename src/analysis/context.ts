@@ -3,7 +3,8 @@ import type { SyntaxNode, SyntaxTree } from './parser';
 import type { FileFacts, PackageFacts } from './facts/package';
 import { addImportsEdit } from './facts/imports';
 import { goAtLeast } from './facts/gomod';
-import type { Finding, Fix, RuleMeta, Severity, TextEdit } from './model';
+import type { Finding, Fix, RelatedInfo, RuleMeta, Severity, TextEdit } from './model';
+import { argStrings, renderMessage, type MessageRef } from './messages';
 
 /** Values quick-fixes insert where a timeout must be chosen (settings `conndoctor.fix.*Timeout`). */
 export interface FixSettings {
@@ -97,14 +98,43 @@ export class RuleContext {
     return n ? `${n}.${name}` : name;
   }
 
-  report(at: SyntaxNode | { start: number; end: number }, message: string, fixes: Fix[] = []): void {
+  /**
+   * Reports a finding at `at`. `message`: `{ id, args }` naming one of the rule's `meta.messages`
+   * (a short headline, rendered in the reader's language); a plain string is the old form (English
+   * only). `related`: places that explain it (the leaking return, the loop, the acquisition), each
+   * with a message id of its own.
+   */
+  report(
+    at: SyntaxNode | { start: number; end: number },
+    message: string | MessageRef,
+    fixes: Fix[] = [],
+    extra: { related?: RelatedRef[] } = {},
+  ): void {
     const start = 'startIndex' in at ? at.startIndex : at.start;
     const end = 'endIndex' in at ? at.endIndex : at.end;
     const li = this.lineIndex();
+    const ref = typeof message === 'string' ? null : message;
+    const args = argStrings(ref?.args);
+    const related: RelatedInfo[] = (extra.related ?? []).map((r) => {
+      const rs = 'startIndex' in r.at ? r.at.startIndex : r.at.start;
+      const re = 'endIndex' in r.at ? r.at.endIndex : r.at.end;
+      const rargs = argStrings(r.args);
+      return {
+        range: { start: li.position(rs), end: li.position(re) },
+        startOffset: rs,
+        endOffset: re,
+        message: renderMessage(this.meta, r.id, rargs),
+        messageId: `${this.meta.id}/${r.id}`,
+        ...(rargs ? { args: rargs } : {}),
+      };
+    });
     this.findings.push({
       rule: this.meta.id,
       severity: this.severity,
-      message,
+      message: ref ? renderMessage(this.meta, ref.id, args) : (message as string),
+      ...(ref ? { messageId: `${this.meta.id}/${ref.id}` } : {}),
+      ...(args ? { args } : {}),
+      ...(related.length ? { related } : {}),
       file: this.file.path,
       range: { start: li.position(start), end: li.position(end) },
       startOffset: start,
@@ -112,4 +142,11 @@ export class RuleContext {
       fixes: fixes.filter((f) => f.edits.length > 0),
     });
   }
+}
+
+/** A related location for `ctx.report`. */
+export interface RelatedRef {
+  at: SyntaxNode | { start: number; end: number };
+  id: string;
+  args?: Record<string, string | number>;
 }

@@ -30,10 +30,34 @@ export interface Fix {
   preferred?: boolean;
 }
 
+/** A message template in English and Simplified Chinese, with `{name}` placeholders. */
+export interface MessageText {
+  en: string;
+  zh: string;
+}
+
+/** A place related to a finding: the leaking return, the loop, the acquisition. */
+export interface RelatedInfo {
+  range: Range;
+  startOffset: number;
+  endOffset: number;
+  /** English text (rendered from `messageId`). */
+  message: string;
+  messageId: string;
+  args?: Record<string, string>;
+}
+
 export interface Finding {
   rule: string;
   severity: Severity;
+  /** The headline in English: one short line (at most 100 characters), like go vet's. */
   message: string;
+  /** `<rule>/<id>` of the message template (RuleMeta.messages); editors render it in their language. */
+  messageId?: string;
+  /** The template's placeholder values (code: names, expressions; never translated). */
+  args?: Record<string, string>;
+  /** Where the details are (editors show them as related information). */
+  related?: RelatedInfo[];
   file: string;
   range: Range;
   startOffset: number;
@@ -57,6 +81,12 @@ export interface RuleMeta {
   zh?: { title: string; description: string };
   /** Page name under docs/rules/ (normally the id: docs/rules/<id>.md). */
   docs: string;
+  /**
+   * The rule's messages by id: one short headline each (at most 100 characters once the
+   * placeholders are filled; the detail belongs in related locations, the hover and the docs),
+   * English and Simplified Chinese. Related-location texts are messages too.
+   */
+  messages?: Record<string, MessageText>;
 }
 
 import type { RuleContext } from './context';

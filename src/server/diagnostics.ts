@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { docsUrl, type Finding, type RuleMeta, type Severity } from '../analysis/model';
+import { localized } from '../analysis/messages';
 import { ruleById } from '../analysis/rules/index';
+import type { Locale } from '../knowledge/model';
 
 export const SOURCE = 'conndoctor';
 
@@ -34,16 +36,24 @@ export function ruleDocUri(meta: RuleMeta): string {
   return file && existsSync(file) ? pathToFileURL(file).href : docsUrl(meta);
 }
 
-export function toDiagnostic(f: Finding): Diagnostic {
-  const meta = ruleById(f.rule)?.meta;
+const metaOf = (rule: string) => ruleById(rule)?.meta;
+
+/** A finding as a diagnostic of `uri`, its message and related locations in `locale`. */
+export function toDiagnostic(f: Finding, uri: string, locale: Locale = 'en'): Diagnostic {
+  const meta = metaOf(f.rule);
   const d: Diagnostic = {
     range: f.range,
     severity: SEVERITY[f.severity] ?? DiagnosticSeverity.Warning,
     source: SOURCE,
     code: f.rule,
-    message: f.message,
+    message: localized(f.messageId, f.args, f.message, locale, metaOf),
   };
   if (meta) d.codeDescription = { href: ruleDocUri(meta) };
+  if (f.related?.length)
+    d.relatedInformation = f.related.map((r) => ({
+      location: { uri, range: r.range },
+      message: localized(r.messageId, r.args, r.message, locale, metaOf),
+    }));
   return d;
 }
 

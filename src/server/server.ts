@@ -27,6 +27,7 @@ import {
 import { Cancelled, type AnalyzeOptions } from '../analysis/engine';
 import type { Finding } from '../analysis/model';
 import { AnalyzerPool } from '../analysis/pool';
+import { localized } from '../analysis/messages';
 import { allRules, ruleById } from '../analysis/rules/index';
 import { AnalysisWorker } from './analysisWorker';
 import { codeActionsFor, COMMANDS, FIX_ALL_KIND, type FixAllData } from './codeActions';
@@ -146,7 +147,7 @@ export function startServer(connection: Connection): void {
     try {
       const findings = await findingsOf(d, () => store.get(uri) === d);
       if (store.get(uri) !== d) return;
-      const diagnostics = findings.map(toDiagnostic);
+      const diagnostics = findings.map((f) => toDiagnostic(f, uri, currentLocale()));
       const id = resultIdOf(diagnostics);
       if (pushed.get(uri) === id) return;
       pushed.set(uri, id);
@@ -429,7 +430,7 @@ export function startServer(connection: Connection): void {
       warn(`analyzing ${d.path}: ${(e as Error).stack ?? e}`);
       return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     }
-    const items: Diagnostic[] = findings.map(toDiagnostic);
+    const items: Diagnostic[] = findings.map((f) => toDiagnostic(f, uri, currentLocale()));
     const resultId = resultIdOf(items);
     if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
     return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
@@ -649,7 +650,7 @@ export function startServer(connection: Connection): void {
           range: f.range,
           rule: f.rule,
           severity: f.severity,
-          message: f.message,
+          message: localized(f.messageId, f.args, f.message, currentLocale(), (r) => ruleById(r)?.meta),
         });
       }
     }

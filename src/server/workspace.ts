@@ -16,6 +16,7 @@ import { collectGoFiles } from '../analysis/files';
 import type { Finding } from '../analysis/model';
 import { matchesAny } from './glob';
 import { resultIdOf, toDiagnostic } from './diagnostics';
+import { currentLocale } from './l10n';
 
 export interface Report {
   uri: string;
@@ -69,7 +70,7 @@ export class WorkspaceReports {
 
   /** Sets what the workspace view shows for `uri` (an empty list clears it in the client). */
   set(uri: string, findings: Finding[]): void {
-    const items = findings.map(toDiagnostic);
+    const items = findings.map((f) => toDiagnostic(f, uri, currentLocale()));
     const resultId = resultIdOf(items);
     const old = this.reports.get(uri);
     if (old && old.resultId === resultId) return;

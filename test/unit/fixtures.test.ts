@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { analyzeFiles, applyPreferredFixes, ensureReady, type SourceFile } from '../../src/analysis/engine';
 import { parseGo } from '../../src/analysis/parser';
-import { allRules } from '../../src/analysis/rules/index';
+import { allRules, ruleById } from '../../src/analysis/rules/index';
+import { MAX_MESSAGE } from '../../src/analysis/messages';
 import type { Finding } from '../../src/analysis/model';
 import { wants } from './helpers/wants';
 
@@ -84,10 +85,18 @@ describe('rule fixtures', function () {
             const byLine = new Map<number, Finding[]>();
             for (const f of mine) byLine.set(f.range.start.line, [...(byLine.get(f.range.start.line) ?? []), f]);
             const rel = relative(ROOT, src.path);
+            // Rules with message ids report every finding by id, as one short line.
+            if (ruleById(ruleId)?.meta.messages)
+              for (const f of mine) {
+                if (!f.messageId) problems.push(`${rel}:${f.range.start.line + 1}: a finding without a message id: ${f.message}`);
+                if (f.message.length > MAX_MESSAGE || f.message.includes('\n'))
+                  problems.push(`${rel}:${f.range.start.line + 1}: message over ${MAX_MESSAGE} characters: ${f.message}`);
+              }
             for (const [line, res] of want) {
               const got = byLine.get(line) ?? [];
               for (const re of res) {
-                const i = got.findIndex((f) => re.test(f.message));
+                // The headline, or the text of a related location (the detail moved there).
+                const i = got.findIndex((f) => re.test(f.message) || !!f.related?.some((r) => re.test(r.message)));
                 if (i === -1)
                   problems.push(
                     `${rel}:${line + 1}: no finding matching ${re} (got: ${got.map((g) => JSON.stringify(g.message)).join(', ') || 'none'})`,

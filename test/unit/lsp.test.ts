@@ -213,6 +213,43 @@ describe('language server (conndoctor lsp)', function () {
     await until(async () => (await hover(18, 18)) === null, 'no hover');
   });
 
+  it('speaks the client language: messages, related locations and action titles in Simplified Chinese', async () => {
+    const src = `package app
+
+import (
+	"net"
+	"syscall"
+)
+
+func tos(c *net.TCPConn) error {
+	f, err := c.File()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return syscall.SetsockoptInt(int(f.Fd()), syscall.IPPROTO_IP, syscall.IP_TOS, 1)
+}
+`;
+    client = await LspClient.start({ root: dir, locale: 'zh-cn' });
+    const uri = client.open(join(dir, 'app', 'file.go'), src);
+    const d = (await client.diagnostics(uri)).find((x) => x.code === 'tcpconn-file');
+    assert.ok(d, 'tcpconn-file reported');
+    assert.equal(d.message, 'f.Fd() 让 c 的套接字变为阻塞模式：c 的截止时间失效');
+    assert.deepEqual(
+      d.relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line, r.message]),
+      [[uri, 13, 'Fd() 在此把共享的套接字变为阻塞模式：c 上阻塞的 Read, Write or Close 可能永远挂起']],
+    );
+    const actions = await client.conn.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d] },
+    });
+    assert.ok(
+      actions.some((a) => a.title === '在此行忽略 tcpconn-file'),
+      actions.map((a) => a.title).join(' | '),
+    );
+  });
+
   it('follows settings: rule severity, rule off, enable, exclude', async () => {
     client = await LspClient.start({ root: dir });
     const uri = client.open(join(dir, 'app', 'main.go'), BUGGY);

@@ -24,6 +24,40 @@ const rule: Rule = {
         '在 TCP/UDP/Unix 连接或监听器上调用 `File()` 会返回一个复制的描述符，它也必须关闭；对它调用 `Fd()` 会把共享的套接字切换为阻塞模式：原连接的截止时间失效，Read 或 Close 可能永远挂起。应使用 `SyscallConn()` 和 `RawConn.Control` 直接操作描述符。',
     },
     docs: 'tcpconn-file',
+    messages: {
+      fd: {
+        en: "{f}.Fd() makes {x}'s socket blocking: {x}'s deadlines stop working",
+        zh: '{f}.Fd() 让 {x} 的套接字变为阻塞模式：{x} 的截止时间失效',
+      },
+      'fd-leak': {
+        en: "{f}.Fd() makes {x}'s socket blocking, and {f} is never closed",
+        zh: '{f}.Fd() 让 {x} 的套接字变为阻塞模式，而且 {f} 从未关闭',
+      },
+      old: {
+        en: '{x}.File() makes the socket blocking before Go 1.11 (go {go} here)',
+        zh: '在 Go 1.11 之前（此处为 go {go}），{x}.File() 会让套接字变为阻塞模式',
+      },
+      'old-leak': {
+        en: '{x}.File() makes the socket blocking before Go 1.11, and {f} is never closed',
+        zh: '在 Go 1.11 之前 {x}.File() 会让套接字变为阻塞模式，而且 {f} 从未关闭',
+      },
+      'old-dropped': {
+        en: '{x}.File() makes the socket blocking before Go 1.11, and the copy is dropped',
+        zh: '在 Go 1.11 之前 {x}.File() 会让套接字变为阻塞模式，而且副本被直接丢弃',
+      },
+      leak: {
+        en: '{x}.File() duplicates the socket descriptor, and {f} is never closed',
+        zh: '{x}.File() 复制了套接字描述符，而 {f} 从未关闭',
+      },
+      dropped: {
+        en: '{x}.File() duplicates the socket descriptor, and the copy is dropped without Close',
+        zh: '{x}.File() 复制了套接字描述符，而副本未经 Close 就被丢弃',
+      },
+      'fd-here': {
+        en: 'Fd() makes the shared socket blocking here: a blocked {ops} on {x} can hang',
+        zh: 'Fd() 在此把共享的套接字变为阻塞模式：{x} 上阻塞的 {ops} 可能永远挂起',
+      },
+    },
   },
   check(ctx) {
     if (ctx.text.indexOf('.File()') === -1) return;
@@ -110,32 +144,20 @@ function checkFile(ctx: RuleContext, call: SyntaxNode, recv: SyntaxNode, listene
   const leak = use.dropped || (!!use.fileId && use.closes.length === 0 && !use.handedOff);
   const fdHarm = use.fdCalls.length > 0 && originalLivesOn(call, orig, use.fdCalls);
   if (!old && !leak && !fdHarm) return;
-  const f = use.fileId?.text ?? 'the copy';
+  const f = use.fileId?.text ?? '';
   const ops = listener ? 'Accept or Close' : 'Read, Write or Close';
-  const parts: string[] = [];
-  if (old) {
-    parts.push(
-      `before Go 1.11 (this module says go ${ctx.goVersion}) File() itself switches the socket into blocking mode, and ${x} with it, so ${x}'s deadlines stop working and a blocked ${ops} can hang`,
-    );
-  } else if (fdHarm) {
-    parts.push(
-      `${f}.Fd() switches the socket into blocking mode, and ${x} with it (both descriptors share one open file description), so ${x}'s deadlines stop working and a blocked ${ops} can hang`,
-    );
-  }
-  if (leak) {
-    parts.push(
-      use.dropped
-        ? 'the copy is dropped without Close and stays open until the garbage collector finalizes it'
-        : `${f} is never closed: the second descriptor stays open until the garbage collector finalizes it`,
-    );
-  }
-  const message = `${x}.File() duplicates the socket descriptor: ${parts.join('; and ')}. Use ${x}.SyscallConn() and RawConn.Control to work on the descriptor in place`;
+  // The headline names what is wrong; the Fd() calls are related locations; why and what to do
+  // instead (SyscallConn + RawConn.Control) are in the rule's description and page.
+  const blocking = old ? 'old' : fdHarm ? 'fd' : '';
+  const copy = !leak ? '' : use.dropped ? 'dropped' : 'leak';
+  const id = [blocking, copy].filter(Boolean).join('-');
+  const related = fdHarm && !old ? use.fdCalls.map((c) => ({ at: c, id: 'fd-here', args: { x, ops } })) : [];
   const fixes: Fix[] = [];
   if (use.fdCalls.length && ctx.goAtLeast(listener ? '1.10' : '1.9')) {
     const fix = syscallConnFix(ctx, call, use);
     if (fix) fixes.push(fix);
   }
-  ctx.report(call, message, fixes);
+  ctx.report(call, { id, args: { x, f, go: ctx.goVersion ?? '' } }, fixes, { related });
 }
 
 /**
