@@ -179,10 +179,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (s.reason === 'size') {
       warn(`${relMessage(s.message)} (--max-file-size raises it)`);
       note(relMessage(s.message), s.file);
-    } else if (s.reason === 'binary') {
+    } else if (s.reason === 'binary' || s.reason === 'too-complex') {
       warn(relMessage(s.message));
       note(relMessage(s.message), s.file);
     }
+  }
+  // Some rules ran out of time on these: their findings there may be missing.
+  for (const i of results.flatMap((r) => r.incomplete ?? [])) {
+    warn(relMessage(i.message));
+    note(relMessage(i.message), i.file);
   }
   if (generated.length && verbose) for (const g of generated) io.err(`conndoctor: ${relMessage(g.message)}\n`);
   // Syntax errors do not change the exit status: the file is analyzed around the error, the
@@ -258,7 +263,7 @@ function nothingReason(
   const parts: string[] = [];
   if (generated) parts.push(`${generated} generated (--include-generated analyzes them)`);
   const other = skipped.length - generated;
-  if (other) parts.push(`${other} skipped (size or binary)`);
+  if (other) parts.push(`${other} skipped (size, binary or too complex to parse)`);
   const unreadable = found - skipped.length;
   if (unreadable > 0) parts.push(`${unreadable} could not be read`);
   return `of ${found} Go file${found === 1 ? '' : 's'}, ${parts.join(', ')}`;

@@ -7,8 +7,11 @@ import { initParser, parseGo, type SyntaxTree } from './parser';
 import { FileFacts, PackageFacts } from './facts/package';
 import { findGoMod } from './facts/gomod';
 import { DEFAULT_FIX_SETTINGS, RuleContext, type FixSettings } from './context';
-import type { Finding, Severity, TextEdit } from './model';
+import type { Finding, Rule, Severity, TextEdit } from './model';
 import { allRules } from './rules/index';
+import { BudgetExceeded, budgetFor, InputError, overBudget, ParseTimeout, TooComplex, withBudget } from './limits';
+
+export { InputError, ParseTimeout };
 
 export interface AnalyzeOptions {
   /** Only these rule ids (default: all). */
@@ -22,6 +25,32 @@ export interface AnalyzeOptions {
   maxFileBytes?: number;
   /** Files read from disk (analyzeDir): also analyze files marked `// Code generated … DO NOT EDIT.` */
   includeGenerated?: boolean;
+  /**
+   * The ms of work the rules of one file may take; default `budgetFor(size)`, Infinity for none.
+   * Past it the remaining rules are skipped and the file is listed in `Analysis.incomplete`.
+   * (Parsing has its own deadline, see `parseGo`.)
+   */
+  budgetMs?: number;
+}
+
+/** A target file some or all rules did not run on. */
+export interface Incomplete {
+  file: string;
+  /**
+   * `parse`: skipped whole, tree-sitter was cancelled; `budget`: the rules ran out of time;
+   * `nesting`: some rules gave up on code nested too deeply for them.
+   */
+  reason: 'parse' | 'budget' | 'nesting';
+  /** Rules that did not run (or were cut short); never empty. */
+  skippedRules: string[];
+  /** One line for people: `path: not fully analyzed: too complex, …` or `path: skipped, too complex to parse …`. */
+  message: string;
+}
+
+export interface Analysis {
+  findings: Finding[];
+  /** Targets not fully analyzed: too complex to parse, or to finish within the budget. */
+  incomplete: Incomplete[];
 }
 
 export interface SourceFile {
@@ -29,15 +58,6 @@ export interface SourceFile {
   text: string;
   /** A tree already parsed (incrementally) for exactly `text`. */
   tree?: SyntaxTree;
-}
-
-export class InputError extends Error {
-  constructor(
-    message: string,
-    readonly reason: 'size' | 'binary',
-  ) {
-    super(message);
-  }
 }
 
 /** Thrown by `analyzeFiles` when its `stop` check says the result is no longer wanted (a newer edit). */
@@ -61,11 +81,21 @@ export function ensureReady(): Promise<unknown> {
   return initParser();
 }
 
-function buildFacts(sources: SourceFile[]): FileFacts[] {
-  const facts = sources.map((s) => new FileFacts(s.path, s.text, s.tree ?? parseGo(s.text, null, { keepWasm: false })));
+/** Facts for the sources that parse within their budget; the others go to `unparsed`. */
+function buildFacts(sources: SourceFile[], unparsed: Map<SourceFile, InputError>): (FileFacts | null)[] {
+  const facts = sources.map((s) => {
+    try {
+      return new FileFacts(s.path, s.text, s.tree ?? parseGo(s.text, null, { keepWasm: false, path: s.path }));
+    } catch (e) {
+      if (!(e instanceof ParseTimeout)) throw e;
+      unparsed.set(s, e);
+      return null;
+    }
+  });
   // One package per directory and package clause (`foo` and `foo_test` are separate packages).
   const groups = new Map<string, FileFacts[]>();
   for (const f of facts) {
+    if (!f) continue;
     const key = `${dirname(f.path)}\u0000${f.packageName}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
@@ -80,14 +110,40 @@ function buildFacts(sources: SourceFile[]): FileFacts[] {
  * Findings are returned only for targets. Parser must be initialised (`ensureReady`).
  */
 export function analyzeFiles(targets: SourceFile[], siblings: SourceFile[] = [], opts: AnalyzeOptions = {}, stop?: StopCheck): Finding[] {
+  return analyze(targets, siblings, opts, stop).findings;
+}
+
+/** `analyzeFiles`, also telling which targets were too complex to analyze fully. */
+export function analyze(targets: SourceFile[], siblings: SourceFile[] = [], opts: AnalyzeOptions = {}, stop?: StopCheck): Analysis {
   if (stop?.()) throw new Cancelled();
-  const all = buildFacts([...targets, ...siblings]);
-  const out: Finding[] = [];
+  const unparsed = new Map<SourceFile, InputError>();
+  const all = buildFacts([...targets, ...siblings], unparsed);
+  const out: Analysis = { findings: [], incomplete: [] };
   const fix = { ...DEFAULT_FIX_SETTINGS, ...opts.fix };
-  for (const file of all.slice(0, targets.length)) {
+  const rules = enabledRules(opts);
+  targets.forEach((t, i) => {
+    const file = all[i];
+    if (!file) {
+      const message = unparsed.get(t)!.message;
+      if (rules.length) out.incomplete.push({ file: t.path, reason: 'parse', skippedRules: rules.map((r) => r.meta.id), message });
+      return;
+    }
     const goVersion = opts.goVersion ?? findGoMod(dirname(file.path))?.go;
-    out.push(...runRules(file, goVersion, fix, opts, stop));
-  }
+    const budget = opts.budgetMs ?? budgetFor(file.text.length);
+    const res = runRules(file, rules, goVersion, fix, opts, budget, stop);
+    out.findings.push(...res.findings);
+    const skipped = [...res.tooDeep, ...res.skipped];
+    if (skipped.length) {
+      const names = `${skipped.slice(0, 3).join(', ')}${skipped.length > 3 ? ', …' : ''}`;
+      const why = res.skipped.length ? `after ${Math.round(budget)} ms` : 'as it nests too deeply';
+      out.incomplete.push({
+        file: file.path,
+        reason: res.skipped.length ? 'budget' : 'nesting',
+        skippedRules: skipped,
+        message: `${file.path}: not fully analyzed: too complex, ${skipped.length} of ${rules.length} rules skipped ${why} (${names})`,
+      });
+    }
+  });
   return out;
 }
 
@@ -100,26 +156,57 @@ function enabledRules(opts: AnalyzeOptions) {
   });
 }
 
-function runRules(file: FileFacts, goVersion: string | undefined, fix: FixSettings, opts: AnalyzeOptions, stop?: StopCheck): Finding[] {
+function runRules(
+  file: FileFacts,
+  rules: Rule[],
+  goVersion: string | undefined,
+  fix: FixSettings,
+  opts: AnalyzeOptions,
+  budgetMs: number,
+  stop?: StopCheck,
+): { findings: Finding[]; skipped: string[]; tooDeep: string[] } {
   const findings: Finding[] = [];
   const suppress = suppressions(file.text);
-  for (const rule of enabledRules(opts)) {
-    if (stop?.()) throw new Cancelled();
-    const ctx = new RuleContext(file, goVersion, fix);
-    ctx.meta = rule.meta;
-    const sev = opts.severity?.[rule.meta.id];
-    ctx.severity = sev && sev !== 'off' ? sev : rule.meta.severity;
-    try {
-      rule.check(ctx);
-    } catch (e) {
-      // A rule bug must never take down the editor or the CLI run: drop that rule for this file.
-      if (process.env.CONNDOCTOR_DEBUG) throw e;
-      continue;
+  let skipped: string[] = [];
+  const tooDeep: string[] = [];
+  // The budget is checked between rules and, through `tick()`, inside the walks a rule makes; a
+  // rule cut short reports nothing (half a search can look like a leak).
+  withBudget(budgetMs, () => {
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i];
+      if (stop?.()) throw new Cancelled();
+      if (overBudget()) {
+        skipped = rules.slice(i).map((r) => r.meta.id);
+        return;
+      }
+      const ctx = new RuleContext(file, goVersion, fix);
+      ctx.meta = rule.meta;
+      const sev = opts.severity?.[rule.meta.id];
+      ctx.severity = sev && sev !== 'off' ? sev : rule.meta.severity;
+      try {
+        rule.check(ctx);
+      } catch (e) {
+        if (e instanceof BudgetExceeded) {
+          skipped = rules.slice(i).map((r) => r.meta.id);
+          return;
+        }
+        // Code nested deeper than a rule follows (or than the stack allows, should a recursion
+        // remain: the fuzz tests, in debug mode, see those) is input we cannot handle: that rule
+        // is skipped for the file, which is reported.
+        const overflow = e instanceof RangeError && /call stack/.test(e.message) && !process.env.CONNDOCTOR_DEBUG;
+        if (e instanceof TooComplex || overflow) {
+          tooDeep.push(rule.meta.id);
+          continue;
+        }
+        // A rule bug must never take down the editor or the CLI run: drop that rule for this file.
+        if (process.env.CONNDOCTOR_DEBUG) throw e;
+        continue;
+      }
+      for (const f of ctx.findings) if (!isSuppressed(suppress, f)) findings.push(f);
     }
-    for (const f of ctx.findings) if (!isSuppressed(suppress, f)) findings.push(f);
-  }
+  });
   findings.sort((a, b) => a.startOffset - b.startOffset || a.rule.localeCompare(b.rule));
-  return findings;
+  return { findings, skipped, tooDeep };
 }
 
 interface Suppression {

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Parser, Language, type Edit } from 'web-tree-sitter';
 import { GoNode, GoTree } from './tree';
+import { budgetFor, ParseTimeout, Stopwatch } from './limits';
 
 /** Rules work on the JavaScript mirror of the tree (see tree.ts for why). */
 export type SyntaxNode = GoNode;
@@ -53,16 +54,31 @@ export interface ParseOptions {
    * pass false so WASM memory is freed as soon as the mirror is built.
    */
   keepWasm?: boolean;
+  /** Cancel the parse after this many ms (default: `budgetFor` the text's size). */
+  budgetMs?: number;
+  /** Names the file in the message when the parse is cancelled. */
+  path?: string;
 }
 
 /**
  * Parses Go source. Pass the previous tree, after `oldTree.edit(makeEdit(...))` for each change,
- * to re-parse incrementally.
+ * to re-parse incrementally. Throws ParseTimeout (an InputError) when the parse outlives its budget.
  */
 export function parseGo(source: string, oldTree?: GoTree | null, opts: ParseOptions = {}): GoTree {
   shared ??= createParser();
-  const wasm = shared.parse(source, oldTree?.wasm ?? null);
-  if (!wasm) throw new Error('tree-sitter returned no tree');
+  const budget = opts.budgetMs ?? budgetFor(source.length);
+  const watch = new Stopwatch();
+  // tree-sitter calls this every few hundred parse operations (well under a millisecond apart,
+  // measured even inside the quadratic runs), so cancellation is prompt.
+  const progressCallback = () => watch.over(budget);
+  const wasm = shared.parse(source, oldTree?.wasm ?? null, { progressCallback });
+  if (!wasm) {
+    // A cancelled parse would otherwise resume on the next call, with the next file's text.
+    shared.reset();
+    throw new ParseTimeout(
+      `${opts.path ?? 'file'}: skipped, too complex to parse within ${Math.round(budget)} ms (long runs of quotes or backquotes do this)`,
+    );
+  }
   // The previous mirror lends its unchanged top-level declarations (see tree.ts).
   const tree = new GoTree(source, wasm, language!, oldTree);
   if (opts.keepWasm === false) tree.delete();

@@ -2,7 +2,7 @@
 // and the benchmark.
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { analyzeFiles, checkSource, InputError, siblingsOf, type AnalyzeOptions, type SourceFile } from './engine';
+import { analyze, checkSource, InputError, ParseTimeout, siblingsOf, type AnalyzeOptions, type SourceFile } from './engine';
 import { DEFAULT_MAX_FILE_BYTES, isGenerated, tooBigMessage } from './files';
 import type { Finding } from './model';
 import { firstSyntaxError, parseGo, type SyntaxTree } from './parser';
@@ -13,8 +13,10 @@ export interface DirResult {
   findings: Finding[];
   /** Files that could not be read or analyzed, one message each. */
   errors: string[];
-  /** Files left out on purpose: over the size limit, binary, generated. */
-  skipped?: { file: string; reason: 'size' | 'binary' | 'generated'; message: string }[];
+  /** Files left out on purpose: over the size limit, binary, generated, too complex to parse in time. */
+  skipped?: { file: string; reason: 'size' | 'binary' | 'generated' | 'too-complex'; message: string }[];
+  /** Files some rules did not finish on (time budget, nesting): their findings may be missing. */
+  incomplete?: { file: string; message: string }[];
   /** The first syntax error of each parsed file with one (1-based line, 1-based UTF-8 byte column). */
   syntax?: { file: string; line: number; column: number; message: string }[];
   bytes: number;
@@ -43,17 +45,34 @@ export function groupByDir(files: string[]): string[][] {
  * a name the first ones declare. Parses (with `parse`, when a file has no tree yet) only what it
  * must to find the names; the rest are parsed by the engine if picked.
  */
-export function pickFiles(all: SourceFile[], parse: (s: SourceFile) => SyntaxTree): SourceFile[] {
-  const relevant = all.filter((s) => isRelevantText(s.text));
+export function pickFiles(
+  all: SourceFile[],
+  parse: (s: SourceFile) => SyntaxTree,
+  tooComplex?: (s: SourceFile, e: ParseTimeout) => void,
+): SourceFile[] {
+  // A file tree-sitter gives up on is left out (and passed to `tooComplex`): for a sibling that
+  // only costs its facts.
+  const failed = new Set<SourceFile>();
+  const relevant = all.filter((s) => {
+    if (!isRelevantText(s.text)) return false;
+    try {
+      s.tree ??= parse(s);
+      return true;
+    } catch (e) {
+      if (!(e instanceof ParseTimeout)) throw e;
+      failed.add(s);
+      tooComplex?.(s, e);
+      return false;
+    }
+  });
   if (!relevant.length) return [];
-  for (const s of relevant) s.tree ??= parse(s);
   const names = declaredNames(relevant.map((s) => new FileFacts(s.path, s.text, s.tree!)));
-  return [...relevant, ...all.filter((s) => !relevant.includes(s) && mentionsAny(s.text, names))];
+  return [...relevant, ...all.filter((s) => !relevant.includes(s) && !failed.has(s) && mentionsAny(s.text, names))];
 }
 
 /** Analyzes the given files of one directory, with the directory's other files as facts. */
 export function analyzeDir(files: string[], opts: AnalyzeOptions): DirResult {
-  const res: DirResult = { findings: [], errors: [], skipped: [], syntax: [], bytes: 0, files: 0 };
+  const res: DirResult = { findings: [], errors: [], skipped: [], syntax: [], incomplete: [], bytes: 0, files: 0 };
   const limit = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const targets: SourceFile[] = [];
   for (const p of files) {
@@ -85,7 +104,19 @@ export function analyzeDir(files: string[], opts: AnalyzeOptions): DirResult {
   // Generated siblings still count as facts: they declare what the hand-written files call.
   const siblings = siblingsOf(files[0], new Set(files), limit, files);
   try {
-    const picked = new Set(pickFiles([...targets, ...siblings], (s) => parseGo(s.text, null, { keepWasm: false })));
+    // A target too complex to parse in time counts as skipped, not analyzed.
+    const skip = (t: SourceFile, message: string) => {
+      res.skipped!.push({ file: t.path, reason: 'too-complex', message });
+      res.files--;
+      res.bytes -= Buffer.byteLength(t.text);
+    };
+    const picked = new Set(
+      pickFiles(
+        [...targets, ...siblings],
+        (s) => parseGo(s.text, null, { keepWasm: false, path: s.path }),
+        (s, e) => targets.includes(s) && skip(s, e.message),
+      ),
+    );
     const want = targets.filter((t) => picked.has(t));
     for (const t of want) {
       const err = t.tree && firstSyntaxError(t.tree);
@@ -101,11 +132,21 @@ export function analyzeDir(files: string[], opts: AnalyzeOptions): DirResult {
     }
     if (!want.length) return res;
     res.parsedBytes = [...picked].reduce((n, s) => n + Buffer.byteLength(s.text), 0);
-    res.findings = analyzeFiles(
+    const out = analyze(
       want,
       [...picked].filter((s) => !want.includes(s)),
       opts,
     );
+    res.findings = out.findings;
+    for (const i of out.incomplete) {
+      // Files the engine parsed itself (those only mentioning relevant names) can time out there.
+      if (i.reason === 'parse')
+        skip(
+          want.find((t) => t.path === i.file)!,
+          i.message,
+        );
+      else res.incomplete!.push({ file: i.file, message: i.message });
+    }
   } catch (e) {
     res.errors.push(`${dirname(files[0])}: analysis failed: ${(e as Error).message}`);
   }

@@ -6,6 +6,7 @@
 // tree once and running rules on these objects made the analyzer several times faster. The mirror
 // implements the subset of web-tree-sitter's Node API the analyzer uses, with the same semantics.
 import type { Edit, Language, Tree as WasmTree, TreeCursor } from 'web-tree-sitter';
+import { tick } from './limits';
 
 export interface Point {
   row: number;
@@ -127,6 +128,7 @@ export class GoNode {
     const stack: GoNode[] = [];
     for (let i = this.children.length - 1; i >= 0; i--) stack.push(this.children[i]);
     while (stack.length) {
+      tick();
       const n = stack.pop()!;
       if (n.endIndex < startIndex || n.startIndex > endIndex) continue;
       if (want.has(n.type)) out.push(n);
@@ -146,15 +148,27 @@ export class GoNode {
   equals(other: GoNode | null | undefined): boolean {
     return !!other && other.id === this.id;
   }
+  /** The S-expression web-tree-sitter prints (named nodes, with field names). */
   toString(): string {
-    if (!this.namedChildren.length) return `(${this.type})`;
-    const parts: string[] = [];
-    for (let i = 0; i < this.children.length; i++) {
-      const c = this.children[i];
-      if (!c.isNamed) continue;
-      parts.push(this.fields[i] ? `${this.fields[i]}: ${c.toString()}` : c.toString());
+    // Iterative: trees can be thousands of levels deep.
+    const out: string[] = [];
+    const stack: (GoNode | string)[] = [this];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (typeof n === 'string') {
+        out.push(n);
+        continue;
+      }
+      out.push(`(${n.type}`);
+      stack.push(')');
+      for (let i = n.children.length - 1; i >= 0; i--) {
+        const c = n.children[i];
+        if (!c.isNamed) continue;
+        stack.push(c);
+        stack.push(n.fields[i] ? ` ${n.fields[i]}: ` : ' ');
+      }
     }
-    return `(${this.type} ${parts.join(' ')})`;
+    return out.join('');
   }
 }
 

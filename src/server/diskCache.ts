@@ -7,7 +7,7 @@
 // every evicted tree is deleted. Eviction happens only in trim(), called after an analysis, so a
 // tree is never deleted while the analysis uses it.
 import { readFileSync, statSync } from 'node:fs';
-import { checkSource } from '../analysis/engine';
+import { checkSource, ParseTimeout } from '../analysis/engine';
 import { parseGo, type SyntaxTree } from '../analysis/parser';
 
 interface Entry {
@@ -41,12 +41,20 @@ export class DiskCache {
     return this.entry(path)?.text ?? null;
   }
 
-  /** The file's text and tree, or null when it is missing, unreadable, binary or too big. */
+  /** The file's text and tree, or null when it is missing, unreadable, binary, too big or too complex to parse. */
   get(path: string): { text: string; tree: SyntaxTree } | null {
     const e = this.entry(path);
     if (!e) return null;
     if (!e.tree) {
-      e.tree = parseGo(e.text, null, { keepWasm: false });
+      try {
+        e.tree = parseGo(e.text, null, { keepWasm: false, path });
+      } catch (err) {
+        if (!(err instanceof ParseTimeout)) throw err;
+        // Remembered until the file changes: a pathological sibling costs one parse budget, once.
+        this.invalidate(path);
+        this.bad.set(path, { mtimeMs: e.mtimeMs, size: e.size, reason: err.message });
+        return null;
+      }
       this.parses++;
       this.treeChars += e.text.length;
     }

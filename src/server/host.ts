@@ -6,10 +6,12 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
+  analyze,
   analyzeFiles,
   checkSource,
   InputError,
   isSiblingFile,
+  ParseTimeout,
   type AnalyzeOptions,
   type SourceFile,
   type StopCheck,
@@ -42,8 +44,10 @@ interface Doc {
 export interface AnalyzeResult {
   version: number;
   findings: Finding[];
-  /** Why nothing was analyzed (binary, huge), for the log. */
+  /** Why nothing was analyzed (binary, huge, too complex to parse), for the log. */
   skipped?: string;
+  /** Why some rules did not run (`…: not fully analyzed: too complex, …`): their findings may be missing. */
+  incomplete?: string;
   ms: { parse: number; siblings: number; siblingFiles: number; rules: number; total: number };
   incremental: boolean;
 }
@@ -132,25 +136,33 @@ export class AnalysisHost {
     // As the CLI and Scan Workspace: generated code is not the user's to fix.
     if (!opts.includeGenerated && isGenerated(d.text)) return none(`${d.path}: skipped, generated (Code generated … DO NOT EDIT.)`);
     const before = d.parsed.stats.incremental;
-    const tree = d.parsed.treeFor(d.text);
+    let tree;
+    try {
+      tree = d.parsed.treeFor(d.text);
+    } catch (e) {
+      // Parsing is bounded too: tree-sitter gave up on this text (see parseGo).
+      if (e instanceof ParseTimeout) return none(e.message);
+      throw e;
+    }
     const t1 = performance.now();
     const target: SourceFile = { path: d.path, text: d.text, tree };
     const siblings = this.siblingsOf(d);
     const picked = this.pick(target, siblings);
     const t2 = performance.now();
     try {
-      const findings = picked.has(target)
-        ? analyzeFiles(
+      const res = picked.has(target)
+        ? analyze(
             [target],
             siblings.filter((s) => picked.has(s)),
             opts,
             stop,
           )
-        : [];
+        : { findings: [], incomplete: [] };
       const t3 = performance.now();
       return {
         version,
-        findings,
+        findings: res.findings,
+        incomplete: res.incomplete[0]?.message,
         ms: { parse: r1(t1 - t0), siblings: r1(t2 - t1), siblingFiles: picked.size - 1, rules: r1(t3 - t2), total: r1(t3 - t0) },
         incremental: d.parsed.stats.incremental > before,
       };
@@ -162,12 +174,15 @@ export class AnalysisHost {
   /** The pitfall card for the API at `offset`, if any. */
   card(uri: string, version: number, offset: number): CardResult | null {
     const d = this.doc(uri, version);
+    let file: FileFacts;
     try {
       checkSource(d.path, d.text);
-    } catch {
-      return null;
+      file = new FileFacts(d.path, d.text, d.parsed.treeFor(d.text));
+    } catch (e) {
+      // Binary, huge, or too complex to parse: no card.
+      if (e instanceof InputError) return null;
+      throw e;
     }
-    const file = new FileFacts(d.path, d.text, d.parsed.treeFor(d.text));
     const siblings = this.siblingsOf(d);
     try {
       const picked = this.pick({ path: d.path, text: d.text, tree: file.tree }, siblings);
@@ -194,7 +209,13 @@ export class AnalysisHost {
       const analyze = (text: string): Finding[] => {
         if (text === d.text) return this.analyze(uri, version, opts, stop).findings;
         checkSource(d.path, text);
-        const tree = parseGo(text, null, { keepWasm: false });
+        let tree;
+        try {
+          tree = parseGo(text, null, { keepWasm: false, path: d.path });
+        } catch (e) {
+          if (e instanceof ParseTimeout) return [];
+          throw e;
+        }
         const target: SourceFile = { path: d.path, text, tree };
         const picked = this.pick(target, siblings);
         return analyzeFiles(
@@ -223,7 +244,15 @@ export class AnalysisHost {
       return cached && cached.text === s.text ? cached.tree : parseGo(s.text, null, { keepWasm: false });
     };
     const picked = new Set(pickFiles([target, ...siblings], treeOf));
-    for (const s of picked) s.tree ??= treeOf(s);
+    for (const s of picked) {
+      try {
+        s.tree ??= treeOf(s);
+      } catch (e) {
+        // Too complex to parse in time: its facts are missing (the target was parsed already).
+        if (!(e instanceof ParseTimeout)) throw e;
+        picked.delete(s);
+      }
+    }
     return picked;
   }
 

@@ -15,6 +15,8 @@ export interface DocResult {
   gen: string;
   findings: Finding[];
   skipped?: string;
+  /** Some rules gave up on this text (too complex): findings may be missing. */
+  incomplete?: string;
 }
 
 interface Running {
@@ -148,7 +150,7 @@ export class Scheduler {
     const t0 = performance.now();
     const promise = job.promise.then(
       (r) => {
-        const res: DocResult = { version: r.version, gen, findings: r.findings, skipped: r.skipped };
+        const res: DocResult = { version: r.version, gen, findings: r.findings, skipped: r.skipped, incomplete: r.incomplete };
         const cur = this.results.get(d.uri);
         if (this.store.get(d.uri) === d && (!cur || cur.version <= r.version)) this.results.set(d.uri, res);
         this.record(d, r, performance.now() - t0);
@@ -179,6 +181,7 @@ export class Scheduler {
     else if (!r.skipped) t.fullParses++;
     if (t.parserInitMs === undefined && this.worker.parserWaitMs !== undefined) t.parserInitMs = this.worker.parserWaitMs;
     if (r.skipped) this.log(r.skipped);
+    if (r.incomplete) this.log(r.incomplete);
     if (d.openedAt !== undefined) {
       const total = performance.now() - d.openedAt;
       d.openedAt = undefined;
