@@ -114,3 +114,49 @@ describe('limits: rule budget', () => {
     assert.equal(w.over(30, true), false);
   });
 });
+
+describe('limits: nesting', () => {
+  before(() => ensureReady());
+
+  it('statements nested thousands deep: the rules that walk them give up and say so, the others report', () => {
+    const shape = SHAPES.find((s) => s.name === 'nested-for-dial')!;
+    const res = analyze([{ path: '/p/deep.go', text: shape.make(3000) }]);
+    const i = res.incomplete.find((x) => x.reason === 'nesting');
+    assert.ok(i, JSON.stringify(res.incomplete));
+    assert.ok(i.skippedRules.includes('conn-not-closed'));
+    assert.match(i.message, /not fully analyzed: too complex, \d+ of \d+ rules skipped as it nests too deeply/);
+    assert.ok(res.findings.some((f) => f.rule === 'dial-no-timeout'));
+  });
+
+  it('chains thousands long (selectors, ||, else-if, labels, products, build tags, * types) are walked without recursion', () => {
+    const prev = process.env.CONNDOCTOR_DEBUG;
+    // Debug mode: a stack overflow throws instead of being reported as nesting.
+    process.env.CONNDOCTOR_DEBUG = '1';
+    try {
+      // Each deeper than the stack allowed the recursive walks (a 10,887-deep selector chain, a
+      // 7,769-term || chain and an 8,169-factor product overflowed).
+      const depths: [string, number][] = [
+        ['selector-chain', 12_000],
+        ['or-chain', 8_000],
+        ['else-if-chain', 8_000],
+        ['labels', 12_000],
+        ['duration-product', 10_000],
+        ['build-tag', 50_000],
+        ['pointer-type', 50_000],
+        ['concat', 12_000],
+      ];
+      for (const [name, n] of depths) {
+        const shape = SHAPES.find((s) => s.name === name)!;
+        const res = analyze([{ path: `/p/${name}.go`, text: shape.make(n) }], [], { budgetMs: Infinity });
+        assert.deepEqual(
+          res.incomplete.map((x) => x.message),
+          [],
+          name,
+        );
+      }
+    } finally {
+      if (prev === undefined) delete process.env.CONNDOCTOR_DEBUG;
+      else process.env.CONNDOCTOR_DEBUG = prev;
+    }
+  });
+});

@@ -46,34 +46,44 @@ export function isNoReturnCall(call: SyntaxNode, file: FileFacts): boolean {
 
 /** Does executing this statement always leave the enclosing statement list (return, panic, jump)? */
 export function terminates(stmt: SyntaxNode | null | undefined, file: FileFacts): boolean {
-  if (!stmt) return false;
-  switch (stmt.type) {
-    case 'return_statement':
-    case 'goto_statement':
-    case 'continue_statement':
-    case 'break_statement':
-      return true;
-    case 'expression_statement': {
-      const e = unparen(stmt.namedChild(0));
-      return !!e && isNoReturnCall(e, file);
+  // Every branch must end the flow: a worklist rather than recursion, as else-if chains and
+  // nesting can be thousands deep.
+  const todo: (SyntaxNode | null | undefined)[] = [stmt];
+  while (todo.length) {
+    const s = todo.pop();
+    if (!s) return false;
+    switch (s.type) {
+      case 'return_statement':
+      case 'goto_statement':
+      case 'continue_statement':
+      case 'break_statement':
+        continue;
+      case 'expression_statement': {
+        const e = unparen(s.namedChild(0));
+        if (e && isNoReturnCall(e, file)) continue;
+        return false;
+      }
+      case 'block':
+      case 'statement_list': {
+        const list = s.type === 'block' ? statementsOf(s) : named(s);
+        if (!list.length) return false;
+        todo.push(list[list.length - 1]);
+        continue;
+      }
+      case 'if_statement': {
+        const alt = s.childForFieldName('alternative');
+        if (!alt) return false;
+        todo.push(alt, s.childForFieldName('consequence'));
+        continue;
+      }
+      case 'labeled_statement':
+        todo.push(named(s).find((c) => c.type !== 'label_name'));
+        continue;
+      default:
+        return false;
     }
-    case 'block':
-    case 'statement_list': {
-      const list = stmt.type === 'block' ? statementsOf(stmt) : named(stmt);
-      return list.length > 0 && terminates(list[list.length - 1], file);
-    }
-    case 'if_statement': {
-      const alt = stmt.childForFieldName('alternative');
-      return !!alt && terminates(stmt.childForFieldName('consequence'), file) && terminates(alt, file);
-    }
-    case 'labeled_statement':
-      return terminates(
-        named(stmt).find((c) => c.type !== 'label_name'),
-        file,
-      );
-    default:
-      return false;
   }
+  return true;
 }
 
 /** Last statement of a block (or null). */

@@ -13,7 +13,8 @@ import type { SyntaxNode } from '../parser';
 import type { FileFacts } from './package';
 import type { Binding } from './scope';
 import { isNoReturnCall, terminates } from './flow';
-import { callArgs, exprList, named, statementsOf, unparen } from './syntax';
+import { TooComplex } from '../limits';
+import { callArgs, exprList, isFunctionNode, named, positionInList, statementsOf, unparen } from './syntax';
 
 export type ValueShape = 'closer' | 'response';
 
@@ -33,8 +34,19 @@ export interface Tracked {
   err: Binding | null;
 }
 
+/**
+ * How deeply statements may nest before the walk gives up (TooComplex: the engine reports the file
+ * as not fully analyzed). The walk recurses once per level; real code stays far below this.
+ */
+const MAX_NESTING = 1000;
+
+/** How many leak exits a result lists (a fix touching more paths than this is no fix). */
+export const MAX_EXITS = 50;
+
 export interface LifecycleResult {
+  /** The first MAX_EXITS leak exits, in execution order; `exitCount` says how many there are. */
   exits: LeakExit[];
+  exitCount: number;
   /** Some use hands the value off (on some path). */
   handedOff: boolean;
   /** Some path closes it explicitly (not deferred). */
@@ -44,6 +56,20 @@ export interface LifecycleResult {
   halfCloses: SyntaxNode[];
   /** Same-package functions the value was passed to that only borrow it (for messages and fixes). */
   borrowers: { call: SyntaxNode; fn: string }[];
+}
+
+type Guard = 'nil-then' | 'nil-else' | null;
+
+/** The outcome of running the rest of a statement list from OPEN: its state and leak exits (shared tails). */
+interface Suffix {
+  state: State;
+  exits: ExitList | null;
+  count: number;
+}
+
+interface ExitList {
+  exit: LeakExit;
+  next: ExitList | null;
 }
 
 /** Calls that use a reader/writer/conn without taking ownership of it. */
@@ -134,7 +160,7 @@ export class LifecycleAnalyzer {
     this.fnNode = fnNode;
     const name = fnNode.childForFieldName('name')?.text;
     this.isMain = fnNode.type === 'function_declaration' && (name === 'main' || name === 'init') && this.file.packageName === 'main';
-    this.res = { exits: [], handedOff: false, closedExplicitly: false, deferredClose: false, halfCloses: [], borrowers: [] };
+    this.res = { exits: [], exitCount: 0, handedOff: false, closedExplicitly: false, deferredClose: false, halfCloses: [], borrowers: [] };
   }
 
   private acqStmt: SyntaxNode | null = null;
@@ -154,9 +180,8 @@ export class LifecycleAnalyzer {
       const list = node.parent;
       if (!list) break;
       if (list.type === 'statement_list') {
-        const stmts = statementsOf(list);
-        const i = stmts.findIndex((s) => s.id === node.id);
-        state = this.execList(stmts.slice(i + 1), state);
+        const pos = positionInList(node);
+        state = pos ? this.execList(pos.stmts, state, pos.index + 1) : state;
         if (state === 'DEAD') break;
         node = list;
         continue;
@@ -167,7 +192,7 @@ export class LifecycleAnalyzer {
         break;
       }
       if (list.type === 'block' && list.parent && list.parent.id === fnNode.id) {
-        if (state === 'OPEN' && !this.isMain) this.res.exits.push({ node: list, kind: 'scope-end' });
+        if (state === 'OPEN' && !this.isMain) this.addExit({ node: list, kind: 'scope-end' });
         state = 'DEAD';
         break;
       }
@@ -176,14 +201,14 @@ export class LifecycleAnalyzer {
         state = this.execIfAfterInit(list, state);
         if (state === 'DEAD') break;
         if (state === 'OPEN' && this.isScopeOfValue(list)) {
-          this.res.exits.push({ node: list, kind: 'scope-end' });
+          this.addExit({ node: list, kind: 'scope-end' });
           state = 'DEAD';
           break;
         }
       }
       if (this.isScopeOfValue(list) && state === 'OPEN') {
         // Falling out of the block that declares the value: it becomes unreachable.
-        this.res.exits.push({ node: list, kind: 'scope-end' });
+        this.addExit({ node: list, kind: 'scope-end' });
         state = 'DEAD';
         break;
       }
@@ -191,7 +216,7 @@ export class LifecycleAnalyzer {
       // Falling out of a loop body that re-acquires into a variable declared outside the loop
       // (a retry loop): the next iteration overwrites the still-open value.
       if (list.type === 'block' && list.parent?.type === 'for_statement' && state === 'OPEN' && this.reacquiredBy(list.parent)) {
-        this.res.exits.push({ node: list, kind: 'overwrite' });
+        this.addExit({ node: list, kind: 'overwrite' });
       }
       // Otherwise assume the loop ends and go on after it.
       node = list;
@@ -209,29 +234,149 @@ export class LifecycleAnalyzer {
     return any;
   }
 
-  /** A `defer` before the acquisition (on every path to it) that closes the value. */
+  /**
+   * A `defer` before the acquisition (on every path to it) that closes the value: a defer
+   * statement in one of the statement lists around the acquisition. Found from the value's earlier
+   * uses rather than by scanning those lists, which would be quadratic in a long function.
+   */
   private closedByEarlierDefer(acq: SyntaxNode): boolean {
-    for (let list = acq.parent; list && list.id !== this.fnNode.id; list = list.parent) {
-      if (list.type !== 'statement_list') continue;
-      for (const st of statementsOf(list)) {
-        if (st.startIndex >= acq.startIndex) break;
-        if (st.type !== 'defer_statement') continue;
-        const call = unparen(st.namedChild(0));
-        if (!call) continue;
-        if (this.closesValue(call)) return true;
-        const fn = unparen(call.childForFieldName('function'));
-        if (fn?.type === 'func_literal' && this.scanClosure(fn) === 'close') return true;
+    const scopes = this.file.scopesFor(acq);
+    if (!scopes) return false;
+    const seen = new Set<number>();
+    for (const b of this.t.bindings) {
+      for (const use of scopes.usesOf(b)) {
+        if (use.startIndex >= acq.startIndex) break;
+        for (let st: SyntaxNode | null = use; st && st.parent && st.id !== this.fnNode.id; st = st.parent) {
+          const list = st.parent;
+          if (list.type !== 'statement_list' || list.startIndex > acq.startIndex || acq.endIndex > list.endIndex) continue;
+          // The statement of a list around the acquisition that holds this use.
+          if (st.type === 'defer_statement' && !seen.has(st.id)) {
+            seen.add(st.id);
+            const call = unparen(st.namedChild(0));
+            if (call && this.closesValue(call)) return true;
+            const fn = call && unparen(call.childForFieldName('function'));
+            if (fn?.type === 'func_literal' && this.scanClosure(fn) === 'close') return true;
+          }
+          break;
+        }
       }
     }
     return false;
   }
 
-  private execList(stmts: SyntaxNode[], state: State): State {
-    for (const s of stmts) {
+  private execList(stmts: readonly SyntaxNode[], state: State, from = 0): State {
+    for (let i = from; i < stmts.length; i++) {
       if (state === 'DEAD' || state === 'SAFE' || state === 'NIL') return state;
-      state = this.exec(s, state);
+      if (stmts[i].startIndex > this.lastMention()) return this.execUnmentioned(stmts, i);
+      state = this.exec(stmts[i], state);
     }
     return state;
+  }
+
+  private mentionEnd = -1;
+  private mentionBindings = -1;
+
+  /** Where the last mention of the value (any of its names, or its error) ends; recomputed when an alias joins. */
+  private lastMention(): number {
+    if (this.mentionBindings !== this.t.bindings.size) {
+      this.mentionBindings = this.t.bindings.size;
+      const scopes = this.file.scopesFor(this.fnNode);
+      this.mentionEnd = -1;
+      // The value's error variable counts: its checks are guards (see guardOf).
+      for (const b of this.t.err ? [...this.t.bindings, this.t.err] : this.t.bindings) {
+        this.mentionEnd = Math.max(this.mentionEnd, b.decl.endIndex);
+        for (const u of scopes?.usesOf(b) ?? []) this.mentionEnd = Math.max(this.mentionEnd, u.endIndex);
+      }
+    }
+    return this.mentionEnd;
+  }
+
+  /**
+   * Runs `stmts[from..]`, none of which mentions the value or its error variable, from OPEN. Such a
+   * run depends on the value only through its shape, whether it is a named result and how it
+   * relates to the loops a break or continue there leaves, so its outcome is memoized per file
+   * under those: a function that acquires thousands of values walks each statement once per
+   * distinct context instead of once per value (linear, not quadratic). Iterative: lists can be
+   * tens of thousands of statements long.
+   */
+  private execUnmentioned(stmts: readonly SyntaxNode[], from: number): State {
+    const list = stmts[from].parent;
+    if (!list || list.type !== 'statement_list') {
+      let state: State = 'OPEN';
+      for (let i = from; i < stmts.length && state === 'OPEN'; i++) state = this.exec(stmts[i], state);
+      return state;
+    }
+    const table = this.suffixTable(list);
+    const pending: { i: number; state: State; exits: LeakExit[] }[] = [];
+    let tail: Suffix | undefined;
+    for (let i = from; ; i++) {
+      tail = table.get(i);
+      if (tail) break;
+      if (i >= stmts.length) {
+        tail = { state: 'OPEN', exits: null, count: 0 };
+        break;
+      }
+      // Collect this statement's own exits apart: they become part of the memo.
+      const outer = this.sink;
+      this.sink = [];
+      const state = this.exec(stmts[i], 'OPEN');
+      pending.push({ i, state, exits: this.sink });
+      this.sink = outer;
+      if (state !== 'OPEN') break;
+    }
+    let acc = tail;
+    for (let k = pending.length - 1; k >= 0; k--) {
+      const p = pending[k];
+      const open = p.state === 'OPEN';
+      let exits = open ? acc!.exits : null;
+      for (let e = p.exits.length - 1; e >= 0; e--) exits = { exit: p.exits[e], next: exits };
+      acc = { state: open ? acc!.state : p.state, exits, count: p.exits.length + (open ? acc!.count : 0) };
+      table.set(p.i, acc);
+    }
+    if (this.sink) for (let e = acc!.exits; e; e = e.next) this.sink.push(e.exit);
+    else {
+      // Only the first few are listed: walking a shared tail of thousands per value would be quadratic again.
+      for (let e = acc!.exits; e && this.res.exits.length < MAX_EXITS; e = e.next) this.res.exits.push(e.exit);
+      this.res.exitCount += acc!.count;
+    }
+    return acc!.state;
+  }
+
+  /** Where exits go while `execUnmentioned` runs one statement for its memo (null: the result). */
+  private sink: LeakExit[] | null = null;
+
+  private addExit(e: LeakExit): void {
+    if (this.sink) this.sink.push(e);
+    else {
+      this.res.exitCount++;
+      if (this.res.exits.length < MAX_EXITS) this.res.exits.push(e);
+    }
+  }
+
+  /** The memo of `execUnmentioned` for one statement list and what of the value matters there. */
+  private suffixTable(list: SyntaxNode): Map<number, Suffix> {
+    // The loops a `continue` and a `break` in the list leave (a break in a switch leaves the switch).
+    let cont: SyntaxNode | null = null;
+    let brk: SyntaxNode | null | undefined;
+    for (let p = list.parent; p && !cont; p = p.parent) {
+      if (isFunctionNode(p)) break;
+      if (p.type === 'for_statement') {
+        cont = p;
+        if (brk === undefined) brk = p;
+      } else if (
+        brk === undefined &&
+        (p.type === 'expression_switch_statement' || p.type === 'type_switch_statement' || p.type === 'select_statement')
+      )
+        brk = null;
+    }
+    const loopKey = (l: SyntaxNode | null | undefined) => (l ? `${+this.declaredInside(l)}${+this.reacquiredBy(l)}` : '-');
+    let namedResult = false;
+    for (const b of this.t.bindings) if (b.typeNode && !b.isParam && b.scope.id === this.fnNode.id) namedResult = true;
+    const key = `lifecycle:suffix:${list.id}:${this.t.shape}:${+namedResult}:${+this.isMain}:${loopKey(cont)}:${loopKey(brk)}`;
+    const memo = this.file.pkg.memo;
+    let table = memo.get(key) as Map<number, Suffix> | undefined;
+    if (!table) memo.set(key, (table = new Map()));
+    return table;
   }
 
   private join(states: State[]): State {
@@ -242,13 +387,31 @@ export class LifecycleAnalyzer {
     return 'SAFE';
   }
 
+  /** Statements being executed (nested); past MAX_NESTING the function is too complex for us. */
+  private depth = 0;
+
   private exec(s: SyntaxNode, state: State): State {
     if (state !== 'OPEN') return state;
+    // `a: b: stmt` nests one labeled statement per label.
+    while (s.type === 'labeled_statement') {
+      const inner = named(s).find((c) => c.type !== 'label_name');
+      if (!inner) return state;
+      s = inner;
+    }
+    if (++this.depth > MAX_NESTING) throw new TooComplex('statements nested too deeply');
+    try {
+      return this.execStatement(s, state);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private execStatement(s: SyntaxNode, state: State): State {
     switch (s.type) {
       case 'return_statement': {
         const r = this.scanUses(s);
         if (r === 'SAFE' || this.returnsValue(s)) return 'DEAD';
-        if (!this.isMain) this.res.exits.push({ node: s, kind: 'return' });
+        if (!this.isMain) this.addExit({ node: s, kind: 'return' });
         return 'DEAD';
       }
       case 'expression_statement': {
@@ -268,20 +431,16 @@ export class LifecycleAnalyzer {
         return this.execSwitch(s, state);
       case 'block':
         return this.execList(statementsOf(s), state);
-      case 'labeled_statement': {
-        const inner = named(s).find((c) => c.type !== 'label_name');
-        return inner ? this.exec(inner, state) : state;
-      }
       case 'continue_statement':
       case 'break_statement': {
         // Leaving a loop iteration/body: the value escapes its scope when it was declared inside.
         const loop = enclosingLoop(s);
         if (loop && this.declaredInside(loop)) {
-          this.res.exits.push({ node: s, kind: 'jump' });
+          this.addExit({ node: s, kind: 'jump' });
           return 'DEAD';
         }
         if (loop && s.type === 'continue_statement' && this.reacquiredBy(loop)) {
-          this.res.exits.push({ node: s, kind: 'overwrite' });
+          this.addExit({ node: s, kind: 'overwrite' });
         }
         return 'DEAD';
       }
@@ -341,27 +500,55 @@ export class LifecycleAnalyzer {
     return { then: 'OPEN', else: 'OPEN' };
   }
 
-  /** `err != nil` (the value's own err) or `x == nil`: which branch has a nil value. */
-  private guardOf(c: SyntaxNode | null): 'nil-then' | 'nil-else' | null {
+  /**
+   * `err != nil` (the value's own err) or `x == nil`: which branch has a nil value. Conditions
+   * joined by || and && are combined bottom-up without recursion (generated code chains thousands).
+   */
+  private guardOf(c: SyntaxNode | null): Guard {
     if (!c) return null;
+    const logical = (n: SyntaxNode) => {
+      if (n.type !== 'binary_expression') return null;
+      const op = n.childForFieldName('operator')?.text;
+      return op === '||' || op === '&&' ? op : null;
+    };
+    // Pre-order over the ||/&& tree; walked backwards, every node comes after its operands.
+    const order: SyntaxNode[] = [];
+    const stack = [c];
+    while (stack.length) {
+      const n = stack.pop()!;
+      order.push(n);
+      if (!logical(n)) continue;
+      const l = unparen(n.childForFieldName('left'));
+      const r = unparen(n.childForFieldName('right'));
+      if (l && r) stack.push(r, l);
+    }
+    const value = new Map<number, Guard>();
+    for (let i = order.length - 1; i >= 0; i--) {
+      const n = order[i];
+      const op = logical(n);
+      const l = op ? unparen(n.childForFieldName('left')) : null;
+      const r = op ? unparen(n.childForFieldName('right')) : null;
+      if (!op) value.set(n.id, this.guardLeaf(n));
+      else if (!l || !r) value.set(n.id, null);
+      else {
+        const a = value.get(l.id)!;
+        const b = value.get(r.id)!;
+        // ||: then a || b, else !a && !b.  &&: then a && b (either guard holds), else unknown.
+        if (op === '||')
+          value.set(n.id, a === 'nil-then' && b === 'nil-then' ? 'nil-then' : a === 'nil-else' || b === 'nil-else' ? 'nil-else' : null);
+        else value.set(n.id, a === 'nil-then' || b === 'nil-then' ? 'nil-then' : null);
+      }
+    }
+    return value.get(c.id)!;
+  }
+
+  /** `guardOf` for a condition that is not joined by || or &&. */
+  private guardLeaf(c: SyntaxNode): Guard {
     if (c.type === 'binary_expression') {
       const op = c.childForFieldName('operator')?.text;
       const l = unparen(c.childForFieldName('left'));
       const r = unparen(c.childForFieldName('right'));
       if (!l || !r) return null;
-      if (op === '||') {
-        // then: a || b; else: !a && !b.
-        const a = this.guardOf(l);
-        const b = this.guardOf(r);
-        if (a === 'nil-then' && b === 'nil-then') return 'nil-then';
-        return a === 'nil-else' || b === 'nil-else' ? 'nil-else' : null;
-      }
-      if (op === '&&') {
-        // then: a && b (either guard holds); else: unknown.
-        const a = this.guardOf(l);
-        const b = this.guardOf(r);
-        return a === 'nil-then' || b === 'nil-then' ? 'nil-then' : null;
-      }
       if (op === '==' && this.t.err) {
         // `err == io.EOF`, `err == ErrX`: true only for a non-nil err.
         const e =
@@ -393,32 +580,37 @@ export class LifecycleAnalyzer {
     return null;
   }
 
-  private execIf(s: SyntaxNode, state: State): State {
-    const init = s.childForFieldName('initializer');
-    if (init) {
-      state = this.exec(init, state);
-      if (state !== 'OPEN') return state;
+  /**
+   * An if statement and its else-if chain, iteratively (a chain nests one level per `else if`):
+   * the join of every branch's outcome. `skipInit`: the first initializer was run by the caller.
+   */
+  private execIf(s: SyntaxNode, state: State, skipInit = false): State {
+    const outs: State[] = [];
+    for (let cur: SyntaxNode = s; ;) {
+      const first = skipInit && cur === s;
+      const init = first ? null : cur.childForFieldName('initializer');
+      if (init) {
+        const st = this.exec(init, state);
+        if (st !== 'OPEN') return this.join([...outs, st]);
+      }
+      const r = first ? 'OPEN' : this.scanExpr(cur.childForFieldName('condition'));
+      if (r !== 'OPEN') return this.join([...outs, r]);
+      const { then, else: els } = this.cond(cur);
+      const conseq = cur.childForFieldName('consequence');
+      const alt = cur.childForFieldName('alternative');
+      outs.push(then === 'OPEN' ? this.execList(statementsOf(conseq), state) : this.branchDead(conseq, then));
+      if (!alt) outs.push(els);
+      else if (els !== 'OPEN') outs.push(this.branchDead(alt, els));
+      else if (alt.type === 'if_statement') {
+        cur = alt;
+        continue;
+      } else outs.push(this.execList(statementsOf(alt), state));
+      return this.join(outs);
     }
-    const r = this.scanExpr(s.childForFieldName('condition'));
-    if (r !== 'OPEN') return r;
-    return this.execIfAfterInit(s, state);
   }
 
   private execIfAfterInit(s: SyntaxNode, state: State): State {
-    const { then, else: els } = this.cond(s);
-    const conseq = s.childForFieldName('consequence');
-    const alt = s.childForFieldName('alternative');
-    const a = then === 'OPEN' ? this.execList(statementsOf(conseq), state) : this.branchDead(conseq, then);
-    let b: State;
-    if (alt)
-      b =
-        els === 'OPEN'
-          ? alt.type === 'if_statement'
-            ? this.exec(alt, state)
-            : this.execList(statementsOf(alt), state)
-          : this.branchDead(alt, els);
-    else b = els;
-    return this.join([a, b]);
+    return this.execIf(s, state, true);
   }
 
   /** A branch where the value is nil: it still may end the flow (return) — then it is DEAD. */
@@ -855,6 +1047,11 @@ const WRAPPERS = new Set(['crypto/tls.Client', 'crypto/tls.Server', 'crypto/tls.
  * connections and listeners, responses are *http.Response. Memoized per file.
  */
 export function acquisitions(file: FileFacts, shape: ValueShape, isKind: (k: string | null) => boolean): Acquisition[] {
+  // conn-not-closed and closewrite-without-close ask for the same list.
+  const memoKey = `lifecycle:acquisitions:${file.path}:${shape}:${isKind.name}`;
+  const memo = file.pkg.memo;
+  const hit = memo.get(memoKey) as Acquisition[] | undefined;
+  if (hit && isKind.name) return hit;
   const out: Acquisition[] = [];
   const stack: SyntaxNode[] = [file.tree.rootNode];
   while (stack.length) {
@@ -897,7 +1094,7 @@ export function acquisitions(file: FileFacts, shape: ValueShape, isKind: (k: str
     out.push({ stmt: n, call, ident, binding, err, fn, kind: kind!, wrapped });
   }
   out.sort((a, b) => a.stmt.startIndex - b.stmt.startIndex);
-  void shape;
+  memo.set(memoKey, out);
   return out;
 }
 
@@ -983,11 +1180,9 @@ export function analyzeAcquisition(file: FileFacts, a: Acquisition, shape: Value
 
 /** The `if err != nil { ... }` right after the acquisition (same list) that guards it, if any. */
 export function guardAfter(a: Acquisition, file?: FileFacts): SyntaxNode | null {
-  const list = a.stmt.parent;
-  if (!list || list.type !== 'statement_list' || !a.err) return null;
-  const stmts = statementsOf(list);
-  const i = stmts.findIndex((s) => s.id === a.stmt.id);
-  const next = stmts[i + 1];
+  const pos = a.err ? positionInList(a.stmt) : null;
+  if (!pos || !a.err) return null;
+  const next = pos.stmts[pos.index + 1];
   if (!next || next.type !== 'if_statement' || next.childForFieldName('initializer')) return null;
   const c = unparen(next.childForFieldName('condition'));
   if (!c || c.type !== 'binary_expression' || c.childForFieldName('operator')?.text !== '!=') return null;

@@ -23,6 +23,8 @@ export class FileFacts {
   pkg!: PackageFacts;
   readonly packageName: string;
   private readonly scopes = new Map<number, FunctionScopes>();
+  /** Identifiers of the functions resolved so far: saves climbing to the outer function per lookup. */
+  private readonly resolved = new Map<number, Binding | null>();
 
   constructor(
     readonly path: string,
@@ -39,12 +41,14 @@ export class FileFacts {
     const fn = outerFunction(n);
     if (!fn) return null;
     let s = this.scopes.get(fn.id);
-    if (!s) this.scopes.set(fn.id, (s = new FunctionScopes(fn)));
+    if (!s) this.scopes.set(fn.id, (s = new FunctionScopes(fn, this.resolved)));
     return s;
   }
 
   binding(id: SyntaxNode): Binding | null {
     if (id.type !== 'identifier') return null;
+    const hit = this.resolved.get(id.id);
+    if (hit !== undefined) return hit;
     return this.scopesFor(id)?.resolve(id) ?? null;
   }
 
@@ -76,19 +80,21 @@ export class FileFacts {
 
   /** Resolves a type expression to a Kind: `net.Conn`, `*tls.Conn`, `*Server` (local: `local.Server`). */
   typeKind(t: SyntaxNode | null | undefined): Kind | null {
-    if (!t) return null;
-    if (t.type === 'pointer_type') {
-      const inner = this.typeKind(t.namedChild(0));
-      return inner ? `*${inner}` : null;
+    // Pointers, parentheses and type arguments wrap the named type: unwrap them in a loop.
+    let stars = '';
+    for (;;) {
+      if (!t) return null;
+      if (t.type === 'pointer_type') stars += '*';
+      else if (t.type !== 'parenthesized_type' && t.type !== 'generic_type') break;
+      t = t.type === 'generic_type' ? t.childForFieldName('type') : t.namedChild(0);
     }
-    if (t.type === 'parenthesized_type') return this.typeKind(t.namedChild(0));
-    if (t.type === 'qualified_type') return this.imports.qualified(t, DOT_NAMES);
-    if (t.type === 'type_identifier') {
-      if (this.pkg?.structs.has(t.text) || this.pkg?.typeNames.has(t.text)) return `local.${t.text}`;
-      return this.imports.qualified(t, DOT_NAMES);
+    let k: Kind | null = null;
+    if (t.type === 'qualified_type') k = this.imports.qualified(t, DOT_NAMES);
+    else if (t.type === 'type_identifier') {
+      if (this.pkg?.structs.has(t.text) || this.pkg?.typeNames.has(t.text)) k = `local.${t.text}`;
+      else k = this.imports.qualified(t, DOT_NAMES);
     }
-    if (t.type === 'generic_type') return this.typeKind(t.childForFieldName('type'));
-    return null;
+    return k ? `${stars}${k}` : null;
   }
 
   /** What an expression is, for the Kinds we model; null when unknown. */

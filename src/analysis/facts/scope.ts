@@ -2,6 +2,7 @@
 // Kind of that declaration. Go's scoping is lexical and static, which makes this exact for the
 // constructs we model (params, :=, var, range, type switches, if/for/switch initializers).
 import type { SyntaxNode } from '../parser';
+import { tick } from '../limits';
 import { exprList, unparen, named } from './syntax';
 
 export interface Binding {
@@ -45,8 +46,15 @@ export class FunctionScopes {
   readonly bindings: Binding[] = [];
   private readonly byName = new Map<string, Binding[]>();
   private readonly byDecl = new Map<number, Binding>();
+  /** Every identifier of the function, resolved in one pass on first use (see `resolveAll`). */
+  private resolved?: Map<number, Binding | null>;
+  private uses?: Map<Binding, SyntaxNode[]>;
 
-  constructor(readonly fn: SyntaxNode) {
+  /** `resolved` may be a map shared by all functions of a file (FileFacts looks identifiers up there first). */
+  constructor(
+    readonly fn: SyntaxNode,
+    private readonly shared?: Map<number, Binding | null>,
+  ) {
     this.collect(fn);
   }
 
@@ -148,6 +156,16 @@ export class FunctionScopes {
 
   /** The binding an identifier use refers to, or null (package-level or unknown). */
   resolve(id: SyntaxNode): Binding | null {
+    const hit = (this.resolved ??= this.resolveAll()).get(id.id);
+    return hit !== undefined ? hit : this.resolveOne(id);
+  }
+
+  /**
+   * The rule `resolveAll` applies to every identifier at once, for one identifier: its own
+   * declaration, else the visible binding of the name with the narrowest scope (the latest
+   * declared among equals). For identifiers outside the function's tree.
+   */
+  private resolveOne(id: SyntaxNode): Binding | null {
     const direct = this.byDecl.get(id.id);
     if (direct && direct.decl.id === id.id && !direct.caseType) return direct;
     const list = this.byName.get(id.text);
@@ -168,17 +186,89 @@ export class FunctionScopes {
     return best;
   }
 
-  /** All identifier uses (not declarations) in the function that resolve to `b`. */
-  usesOf(b: Binding): SyntaxNode[] {
-    const out: SyntaxNode[] = [];
-    const stack: SyntaxNode[] = [b.scope];
+  /**
+   * Resolves every identifier of the function in one walk with a stack of visible bindings per
+   * name, so that a function with thousands of `x, err :=` costs linear time, not quadratic. A
+   * binding becomes visible at its declaration (parameters and type-switch case aliases: on entering
+   * their scope) and stops at the end of its scope; the innermost visible one is the latest pushed,
+   * which is what `resolveOne` picks.
+   */
+  private resolveAll(): Map<number, Binding | null> {
+    const out = new Map<number, Binding | null>();
+    const uses = new Map<Binding, SyntaxNode[]>();
+    // Bindings that start at their scope rather than at their declaration.
+    const atScope = new Map<number, Binding[]>();
+    const atDecl = new Map<number, Binding[]>();
+    for (const b of this.bindings) {
+      const m = b.isParam || b.caseType !== undefined ? atScope : atDecl;
+      const key = m === atScope ? b.scope.id : b.decl.id;
+      const list = m.get(key);
+      if (list) list.push(b);
+      else m.set(key, [b]);
+    }
+    const visible = new Map<string, Binding[]>();
+    const show = (b: Binding) => {
+      const st = visible.get(b.name);
+      if (st) st.push(b);
+      else visible.set(b.name, [b]);
+    };
+    // Bindings to hide when leaving a scope node, by the scope's id.
+    const hideAt = new Map<number, Binding[]>();
+    const push = (b: Binding) => {
+      show(b);
+      const l = hideAt.get(b.scope.id);
+      if (l) l.push(b);
+      else hideAt.set(b.scope.id, [b]);
+    };
+    // Iterative pre-order walk; `null` marks the exit of the node below it on the stack.
+    const scopeIds = new Set(this.bindings.map((b) => b.scope.id));
+    const stack: (SyntaxNode | null)[] = [this.fn];
+    const exits: SyntaxNode[] = [];
     while (stack.length) {
-      const n = stack.pop()!;
-      if (n.type === 'identifier' && n.text === b.name && n.id !== b.decl.id && this.resolve(n) === b) out.push(n);
+      tick();
+      const n = stack.pop();
+      if (!n) {
+        const left = exits.pop()!;
+        for (const b of hideAt.get(left.id) ?? []) {
+          const st = visible.get(b.name)!;
+          const i = st.lastIndexOf(b);
+          if (i >= 0) st.splice(i, 1);
+        }
+        continue;
+      }
+      for (const b of atScope.get(n.id) ?? []) push(b);
+      if (n.type === 'identifier') {
+        for (const b of atDecl.get(n.id) ?? []) if (b.scope.startIndex <= n.startIndex && n.endIndex <= b.scope.endIndex) push(b);
+        const direct = this.byDecl.get(n.id);
+        let r: Binding | null;
+        if (direct && direct.decl.id === n.id && !direct.caseType) r = direct;
+        else {
+          const st = visible.get(n.text);
+          r = st && st.length ? st[st.length - 1] : null;
+        }
+        out.set(n.id, r);
+        this.shared?.set(n.id, r);
+        if (r && r.decl.id !== n.id) {
+          const l = uses.get(r);
+          if (l) l.push(n);
+          else uses.set(r, [n]);
+        }
+      }
+      if (scopeIds.has(n.id)) {
+        stack.push(null);
+        exits.push(n);
+      }
       const kids = named(n);
       for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
     }
+    this.uses = uses;
     return out;
+  }
+
+  /** All identifier uses (not declarations) in the function that resolve to `b`. */
+  usesOf(b: Binding): SyntaxNode[] {
+    this.resolved ??= this.resolveAll();
+    return [...(this.uses!.get(b) ?? [])];
   }
 }
 

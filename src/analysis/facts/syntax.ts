@@ -1,5 +1,6 @@
 // Small helpers over tree-sitter-go nodes, so rules read like Go rather than like tree walking.
 import type { SyntaxNode } from '../parser';
+import { tick } from '../limits';
 
 export function unparen(n: SyntaxNode | null | undefined): SyntaxNode | null {
   let cur = n ?? null;
@@ -20,10 +21,30 @@ function isStatement(n: SyntaxNode): boolean {
   return n.type !== 'comment';
 }
 
+const listIndex = new WeakMap<SyntaxNode, { stmts: SyntaxNode[]; at: Map<number, number> }>();
+
+/**
+ * The statements of the list that holds `stmt`, and its index there (memoized per list, so that
+ * asking for every statement of a long list is linear). The array is shared: do not modify it.
+ */
+export function positionInList(stmt: SyntaxNode): { stmts: readonly SyntaxNode[]; index: number } | null {
+  const list = stmt.parent;
+  if (!list || list.type !== 'statement_list') return null;
+  let e = listIndex.get(list);
+  if (!e) {
+    const stmts = statementsOf(list);
+    e = { stmts, at: new Map(stmts.map((s, i) => [s.id, i])) };
+    listIndex.set(list, e);
+  }
+  const index = e.at.get(stmt.id);
+  return index === undefined ? null : { stmts: e.stmts, index };
+}
+
 /** All named descendants of `n`, including `n`, in source order. */
 export function* descendants(n: SyntaxNode): Generator<SyntaxNode> {
   const stack: SyntaxNode[] = [n];
   while (stack.length) {
+    tick();
     const cur = stack.pop()!;
     yield cur;
     const kids = named(cur);
@@ -35,6 +56,7 @@ export function* descendants(n: SyntaxNode): Generator<SyntaxNode> {
 export function* descendantsNoFunc(n: SyntaxNode): Generator<SyntaxNode> {
   const stack: SyntaxNode[] = [n];
   while (stack.length) {
+    tick();
     const cur = stack.pop()!;
     yield cur;
     const kids = named(cur);
@@ -80,18 +102,23 @@ export function callArgs(call: SyntaxNode): SyntaxNode[] {
 
 /** `x` for identifiers, `a.b.c` for selector chains of identifiers, else null. */
 export function pathText(n: SyntaxNode | null | undefined): string | null {
-  const u = unparen(n);
-  if (!u) return null;
-  if (u.type === 'identifier' || u.type === 'field_identifier' || u.type === 'package_identifier') return u.text;
-  if (u.type === 'selector_expression') {
-    const op = pathText(u.childForFieldName('operand'));
-    const f = u.childForFieldName('field');
-    return op && f ? `${op}.${f.text}` : null;
+  // Iterative: selector chains can be thousands deep in generated code.
+  const fields: string[] = [];
+  let u = unparen(n);
+  for (;;) {
+    if (!u) return null;
+    if (u.type === 'identifier' || u.type === 'field_identifier' || u.type === 'package_identifier') break;
+    if (u.type === 'selector_expression') {
+      const f = u.childForFieldName('field');
+      if (!f) return null;
+      fields.push(f.text);
+      u = unparen(u.childForFieldName('operand'));
+    } else if (u.type === 'unary_expression' && (u.childForFieldName('operator')?.text ?? u.child(0)?.text) === '*') {
+      u = unparen(u.childForFieldName('operand'));
+    } else return null;
   }
-  if (u.type === 'unary_expression' && (u.childForFieldName('operator')?.text ?? u.child(0)?.text) === '*') {
-    return pathText(u.childForFieldName('operand'));
-  }
-  return null;
+  fields.push(u.text);
+  return fields.reverse().join('.');
 }
 
 /** Method name and receiver for `recv.Method(...)` calls. */
@@ -129,18 +156,20 @@ export function lineEnd(text: string, offset: number): number {
 
 /** Is this node the `err` identifier check `err != nil` (or `nil != err`)? Returns the identifier text. */
 export function errNotNil(cond: SyntaxNode | null | undefined): string | null {
-  const c = unparen(cond);
-  if (!c || c.type !== 'binary_expression') return null;
-  const op = c.childForFieldName('operator')?.text;
-  const l = unparen(c.childForFieldName('left'));
-  const r = unparen(c.childForFieldName('right'));
-  if (op === '!=' && l && r) {
-    if (r.type === 'nil' && l.type === 'identifier') return l.text;
-    if (l.type === 'nil' && r.type === 'identifier') return r.text;
-  }
-  if (op === '||' || op === '&&') {
-    // `err != nil || resp == nil` still guards on err; `&&` narrows but the err branch is still an error path.
-    return errNotNil(l) ?? errNotNil(r);
+  // `err != nil || resp == nil` still guards on err; `&&` narrows but the err branch is still an
+  // error path. The first check found left to right wins; iterative, as chains can be long.
+  const stack: (SyntaxNode | null)[] = [cond ?? null];
+  while (stack.length) {
+    const c = unparen(stack.pop());
+    if (!c || c.type !== 'binary_expression') continue;
+    const op = c.childForFieldName('operator')?.text;
+    const l = unparen(c.childForFieldName('left'));
+    const r = unparen(c.childForFieldName('right'));
+    if (op === '!=' && l && r) {
+      if (r.type === 'nil' && l.type === 'identifier') return l.text;
+      if (l.type === 'nil' && r.type === 'identifier') return r.text;
+    }
+    if (op === '||' || op === '&&') stack.push(r, l);
   }
   return null;
 }

@@ -41,7 +41,9 @@ export function closeFixes(ctx: RuleContext, a: Acquisition, res: LifecycleResul
     return fixes;
   }
   const goBorrowers = res.borrowers.filter((b) => b.call.parent?.type === 'go_statement');
-  if (goBorrowers.length === 1 && res.exits.every((e) => e.kind !== 'return')) {
+  // (Every exit is listed: `exits` holds at most MAX_EXITS of `exitCount`.)
+  const allListed = res.exits.length === res.exitCount;
+  if (goBorrowers.length === 1 && allListed && res.exits.every((e) => e.kind !== 'return')) {
     // `go handle(conn)` where handle never closes it: close it in the handler.
     const f = ctx.pkg.funcs.get(goBorrowers[0].fn);
     const args = named(goBorrowers[0].call.childForFieldName('arguments'));
@@ -68,7 +70,7 @@ export function closeFixes(ctx: RuleContext, a: Acquisition, res: LifecycleResul
     return fixes;
   }
   // Handed off or closed on other paths: close it on the leaking returns only.
-  if (res.exits.length && res.exits.every((e) => (e.kind === 'return' || e.kind === 'jump') && isOwnLine(text, e.node))) {
+  if (res.exits.length && allListed && res.exits.every((e) => (e.kind === 'return' || e.kind === 'jump') && isOwnLine(text, e.node))) {
     fixes.push({
       title: `Call ${closeExpr} before leaving on ${res.exits.length === 1 ? 'that path' : 'those paths'}`,
       preferred: true,

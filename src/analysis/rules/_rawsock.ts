@@ -241,22 +241,25 @@ function evalConstraint(expr: string, val: (tag: string) => boolean): boolean | 
     }
     return v;
   };
+  // Parentheses recurse; like go/build/constraint, refuse expressions nested absurdly deep.
+  let depth = 0;
   const not = (): boolean | null => {
-    if (toks[i] === '!') {
-      i++;
-      const v = not();
-      return v === null ? null : !v;
-    }
+    let negate = false;
+    for (; toks[i] === '!'; i++) negate = !negate;
+    let v: boolean | null;
     if (toks[i] === '(') {
+      if (++depth > 100) return null;
       i++;
-      const v = or();
+      v = or();
+      depth--;
       if (toks[i] !== ')') return null;
       i++;
-      return v;
+    } else {
+      const t = toks[i++];
+      if (!t || !/^[A-Za-z_]/.test(t)) return null;
+      v = val(t);
     }
-    const t = toks[i++];
-    if (!t || !/^[A-Za-z_]/.test(t)) return null;
-    return val(t);
+    return v === null ? null : negate ? !v : v;
   };
   const v = or();
   return i === toks.length ? v : null;

@@ -30,7 +30,7 @@ const rule: Rule = {
       if (!res || !res.exits.length) continue;
       const name = valueName(a);
       const where = describeExit(ctx, res.exits[0]);
-      const more = res.exits.length > 1 ? ` (and ${res.exits.length - 1} other path${res.exits.length > 2 ? 's' : ''})` : '';
+      const more = res.exitCount > 1 ? ` (and ${res.exitCount - 1} other path${res.exitCount > 2 ? 's' : ''})` : '';
       const msg = `${name}.Body from ${calleeName(a)} is not closed at ${where}${more}`;
       ctx.report(a.call, msg, closeFixes(ctx, a, res, `${name}.Body.Close()`));
     }

@@ -35,7 +35,7 @@ const rule: Rule = {
       const name = valueName(a);
       const what = isListener(a.kind) ? 'listener' : 'connection';
       const where = describeExit(ctx, res.exits[0]);
-      const more = res.exits.length > 1 ? ` (and ${res.exits.length - 1} other path${res.exits.length > 2 ? 's' : ''})` : '';
+      const more = res.exitCount > 1 ? ` (and ${res.exitCount - 1} other path${res.exitCount > 2 ? 's' : ''})` : '';
       const borrow = res.borrowers.length ? `; ${res.borrowers[0].fn}(${name}) uses it but does not close it` : '';
       const msg = `${what} ${name} from ${calleeName(a)} is not closed at ${where}${more}${borrow}`;
       ctx.report(a.call, msg, closeFixes(ctx, a, res, `${name}.Close()`));

@@ -5,7 +5,7 @@ import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { assignedWithErr, assignsTo, isErrCheck, terminates } from '../facts/flow';
 import { isClosable, isResponse } from '../facts/kinds';
-import { lineEnd, lineStart, ofType, pathText, statementsOf, unparen } from '../facts/syntax';
+import { lineEnd, lineStart, ofType, pathText, positionInList, unparen } from '../facts/syntax';
 
 const rule: Rule = {
   meta: {
@@ -44,10 +44,9 @@ function deferredClose(d: SyntaxNode): { base: string; viaBody: boolean; call: S
 function check(ctx: RuleContext, d: SyntaxNode): void {
   const dc = deferredClose(d);
   if (!dc) return;
-  const list = d.parent;
-  if (!list || list.type !== 'statement_list') return;
-  const stmts = statementsOf(list);
-  const i = stmts.findIndex((s) => s.id === d.id);
+  const pos = positionInList(d);
+  if (!pos) return;
+  const { stmts, index: i } = pos;
   // Find the statement that produced the value: the nearest earlier assignment of it.
   let producer = -1;
   for (let j = i - 1; j >= 0; j--) {

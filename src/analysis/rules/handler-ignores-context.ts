@@ -41,21 +41,28 @@ const UNIT: Record<string, number> = { Nanosecond: 1, Microsecond: 1e3, Millisec
 
 /** Constant durations we can read: `100 * time.Millisecond`, `time.Second`, `2*time.Second`, an int literal. */
 function constDuration(ctx: RuleContext, e: SyntaxNode | null | undefined): number | null {
-  const n = unparen(e);
-  if (!n) return null;
-  if (n.type === 'int_literal') return Number(n.text.replace(/_/g, ''));
-  if (n.type === 'float_literal') return Number(n.text.replace(/_/g, ''));
-  const q = ctx.file.qualified(n);
-  if (q && q.startsWith('time.') && UNIT[q.slice(5)] !== undefined) return UNIT[q.slice(5)];
-  if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '*') {
-    const l = constDuration(ctx, n.childForFieldName('left'));
-    const r = constDuration(ctx, n.childForFieldName('right'));
-    return l !== null && r !== null ? l * r : null;
+  // A product of factors, folded with a worklist: `1 * 1 * … * time.Second` nests to the left.
+  let product = 1;
+  const todo: (SyntaxNode | null | undefined)[] = [e];
+  while (todo.length) {
+    const n = unparen(todo.pop());
+    if (!n) return null;
+    if (n.type === 'int_literal' || n.type === 'float_literal') {
+      product *= Number(n.text.replace(/_/g, ''));
+      continue;
+    }
+    const q = ctx.file.qualified(n);
+    if (q && q.startsWith('time.') && UNIT[q.slice(5)] !== undefined) {
+      product *= UNIT[q.slice(5)];
+      continue;
+    }
+    if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '*')
+      todo.push(n.childForFieldName('left'), n.childForFieldName('right'));
+    else if (n.type === 'call_expression' && ctx.file.qualified(n.childForFieldName('function')) === 'time.Duration')
+      todo.push(callArgs(n)[0]);
+    else return null;
   }
-  if (n.type === 'call_expression' && ctx.file.qualified(n.childForFieldName('function')) === 'time.Duration') {
-    return constDuration(ctx, callArgs(n)[0]);
-  }
-  return null;
+  return product;
 }
 
 /** The loops between `n` and the handler body (innermost first). */

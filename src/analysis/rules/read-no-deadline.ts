@@ -66,6 +66,9 @@ const rule: Rule = {
     if (isTestCode(ctx.file)) return;
     if (!/Read|Scan|Decode|Token|More/.test(text)) return;
     const done = new Set<number>();
+    // Loops nest within one function, so a call anywhere in an enclosing loop is a call in the
+    // outermost one: asking the outermost (once) answers for all, instead of walking each level.
+    const refreshes = new Map<number, boolean>();
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
       const loops = enclosingLoops(call);
       if (!loops.length) continue;
@@ -87,7 +90,9 @@ const rule: Rule = {
       const outermost = loops[loops.length - 1];
       if (done.has(outermost.id)) continue;
       // A deadline (or a helper that sets one) anywhere in an enclosing loop refreshes it per iteration.
-      if (loops.some((l) => loopRefreshesDeadline(ctx, l))) {
+      let refreshed = refreshes.get(outermost.id);
+      if (refreshed === undefined) refreshes.set(outermost.id, (refreshed = loopRefreshesDeadline(ctx, outermost)));
+      if (refreshed) {
         done.add(outermost.id);
         continue;
       }
@@ -109,7 +114,7 @@ const rule: Rule = {
       if (setsDeadlineIn(ctx.file, outerFn, chain.keys, null)) continue;
       if (closedConcurrently(ctx.file, outerFn, chain.keys, call)) continue;
       // Handed to code we cannot see inside the loop (another package, an interface): it may set deadlines.
-      if (loops.some((l) => callsIn(l).some((c) => passesToUnknown(ctx.file, c, chain.keys)))) continue;
+      if (callsIn(outermost).some((c) => passesToUnknown(ctx.file, c, chain.keys))) continue;
       // A wrapper type in this package whose Read sets deadlines may be what this net.Conn holds.
       if ((src.kind === 'field' || chain.rootKind === 'net.Conn') && packageHasDeadlineWrapper(ctx.file)) continue;
       // A function that reads one message and returns it (or breaks out when it is complete) leaves

@@ -5,7 +5,7 @@ import type { Rule, Fix, TextEdit } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { isNoReturnCall } from '../facts/flow';
-import { callArgs, enclosingFunction, errNotNil, exprList, named, ofType, statementsOf, unparen } from '../facts/syntax';
+import { callArgs, enclosingFunction, errNotNil, exprList, named, ofType, positionInList, statementsOf, unparen } from '../facts/syntax';
 import {
   SERVE_METHODS,
   enclosingStatement,
@@ -83,8 +83,8 @@ function fatalSink(ctx: RuleContext, call: SyntaxNode): Sink | null {
   if (assign.parent?.type === 'if_statement' && assign.parent.childForFieldName('initializer')?.id === assign.id) {
     ifStmt = assign.parent;
   } else if (assign.parent?.type === 'statement_list') {
-    const list = statementsOf(assign.parent);
-    const next = list[list.findIndex((s) => s.id === assign.id) + 1];
+    const pos = positionInList(assign);
+    const next = pos?.stmts[pos.index + 1];
     if (!next) return null;
     if (next.type === 'if_statement' && !next.childForFieldName('initializer')) ifStmt = next;
     else if (next.type === 'expression_statement') {

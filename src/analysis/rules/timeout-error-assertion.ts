@@ -7,7 +7,7 @@ import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { assignsTo } from '../facts/flow';
 import { isConn, isListener } from '../facts/kinds';
-import { callArgs, exprList, named, ofType, pathText, statementsOf, unparen } from '../facts/syntax';
+import { callArgs, exprList, named, ofType, pathText, positionInList, unparen } from '../facts/syntax';
 import { enclosingStatement, freshName, isTestFile, methodCallOn, stringValue, withImports, withImportsDropping } from './_timeouts';
 
 const rule: Rule = {
@@ -128,9 +128,9 @@ function reachingAssignment(at: SyntaxNode, name: string): SyntaxNode | null {
       if (init && init.id !== child.id && init.endIndex <= child.startIndex && assignsTo(init, name)) return init;
     }
     if (p.type === 'statement_list') {
-      const stmts = statementsOf(p);
-      const i = stmts.findIndex((s) => s.id === child.id);
-      for (let j = i - 1; j >= 0; j--) {
+      const pos = positionInList(child);
+      const stmts = pos?.stmts ?? [];
+      for (let j = (pos?.index ?? 0) - 1; j >= 0; j--) {
         if (assignsTo(stmts[j], name)) return stmts[j];
         if (
           stmts[j].type === 'var_declaration' &&
@@ -443,13 +443,18 @@ function assertionFixes(
   ];
 }
 
+/** The operands of a chain of &&, left to right (iteratively: generated code chains thousands). */
 function conjuncts(n: SyntaxNode | null | undefined): SyntaxNode[] {
-  const u = unparen(n);
-  if (!u) return [];
-  if (u.type === 'binary_expression' && u.childForFieldName('operator')?.text === '&&') {
-    return [...conjuncts(u.childForFieldName('left')), ...conjuncts(u.childForFieldName('right'))];
+  const out: SyntaxNode[] = [];
+  const todo: (SyntaxNode | null | undefined)[] = [n];
+  while (todo.length) {
+    const u = unparen(todo.pop());
+    if (!u) continue;
+    if (u.type === 'binary_expression' && u.childForFieldName('operator')?.text === '&&')
+      todo.push(u.childForFieldName('right'), u.childForFieldName('left'));
+    else out.push(u);
   }
-  return [u];
+  return out;
 }
 
 function usesOfDecl(ctx: RuleContext, id: SyntaxNode): SyntaxNode[] {
