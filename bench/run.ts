@@ -149,6 +149,32 @@ async function versusOthers(goroot: string): Promise<void> {
   };
 }
 
+/**
+ * The adversarial shapes (test/fuzz/shapes.ts) at 64 KB and 2 MB, with the budgets users get: the
+ * worst time one file costs, and how each shape's time grows with size (exponent 1 = linear).
+ */
+async function adversarialFiles(): Promise<void> {
+  if (process.env.BENCH_SKIP_ADVERSARIAL) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { adversarial } = require('./adversarial') as typeof import('./adversarial');
+  const rows = await adversarial({ kb: [64, 2048] });
+  const worst = rows.reduce((a, b) => (b.wallMs > a.wallMs ? b : a));
+  const out: Numbers = {
+    shapes: rows.length / 2,
+    'worst file ms (wall)': worst.wallMs,
+    'worst file ms (CPU)': worst.cpuMs,
+    'worst file': `${worst.shape} ${worst.KB} KB (${worst.outcome})`,
+    'files over 1 s (wall)': rows.filter((r) => r.wallMs > 1000).length,
+    'files cut by a budget': rows.filter((r) => r.outcome !== 'ok').length,
+  };
+  for (const r of rows.filter((x) => x.KB > 1024)) {
+    const small = rows.find((x) => x.shape === r.shape && x.KB < 1024)!;
+    const growth = Math.log(Math.max(1, r.cpuMs) / Math.max(1, small.cpuMs)) / Math.log(r.KB / small.KB);
+    out[`${r.shape} 2 MB ms (CPU)`] = `${r.cpuMs}${r.outcome === 'ok' ? '' : ` ${r.outcome}`}, exponent ${growth.toFixed(2)}`;
+  }
+  results.adversarial = out;
+}
+
 async function collector(): Promise<void> {
   const p = join(__dirname, 'collector.ts');
   if (!existsSync(p) || process.env.BENCH_SKIP_COLLECTOR) return;
@@ -203,6 +229,7 @@ async function main(): Promise<void> {
   // Editor latency through the language server, with a real LSP client (bench/lsp.ts).
   if (!process.env.BENCH_SKIP_LSP) Object.assign(results, await runLspBench());
   if (!process.env.BENCH_SKIP_OTHERS) await versusOthers(goroot);
+  await adversarialFiles();
   await collector();
   await watchStream();
   await webview();
