@@ -183,6 +183,9 @@ export class ResultCache {
   }
 
   put(key: string, result: DirResult): void {
+    // A file cut short by a time budget (or a cancelled parse) depends on how busy the machine
+    // was, not only on the code: such a result is not reused.
+    if (result.incomplete?.length || result.skipped?.some((s) => s.reason === 'too-complex')) return;
     const inputs: Input[] = [];
     for (const path of result.inputs ?? []) {
       try {

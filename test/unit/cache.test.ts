@@ -90,6 +90,19 @@ describe('result cache', function () {
     assert.equal(c.get('cd'.repeat(32)), null);
   });
 
+  it('keeps no result that a time budget cut short (it depends on the machine, not only the code)', () => {
+    const c = new ResultCache(cacheDir);
+    c.put('ef'.repeat(32), { ...result(1), incomplete: [{ file: '/p/a.go', message: 'not fully analyzed: too complex' }] });
+    c.put('ab'.repeat(32), {
+      ...result(2),
+      skipped: [{ file: '/p/b.go', reason: 'too-complex', message: 'skipped, too complex to parse' }],
+    });
+    assert.equal(c.get('ef'.repeat(32)), null);
+    assert.equal(c.get('ab'.repeat(32)), null);
+    c.put('cd'.repeat(32), { ...result(3), skipped: [{ file: '/p/c.go', reason: 'size', message: 'too big' }] });
+    assert.ok(c.get('cd'.repeat(32)));
+  });
+
   it('checks the outside files a result depends on', () => {
     const c = new ResultCache(cacheDir);
     const dep = join(dir, 'dep.go');
