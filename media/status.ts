@@ -46,7 +46,7 @@ export class Toolbar {
     this.target = h('span', { class: 'target-name' });
     this.kind = h('span', { class: 'badge kind' });
     this.followed = h('span', { class: 'muted small followed' });
-    this.paused = h('span', { class: 'paused-tag' }, icon('debug-pause'), ' ', t('toolbar.paused'));
+    this.paused = h('span', { class: 'paused-tag', hidden: true }, icon('debug-pause'), ' ', t('toolbar.paused'));
     this.sampled = h('span', { class: 'muted small sampled' });
     this.interval = h('vscode-single-select', {
       class: 'interval',

@@ -241,6 +241,8 @@ describe('webview (headless Chromium)', function () {
     const v = await open({ theme: 'light' });
     await v.post(hello(), { type: 'attach', status: { kind: 'discovering' }, actions: [], candidates: [] });
     assert.equal(await v.page.locator('.state-panel').getAttribute('data-state'), 'discovering');
+    // nothing to sample yet: no sampling controls, no "Paused"
+    assert.ok(await v.page.locator('.toolbar').isHidden());
 
     await v.post({
       type: 'attach',
