@@ -5,8 +5,11 @@
 // networking code, not to the repository.
 import type { FileFacts } from './facts/package';
 import { named } from './facts/syntax';
+import { THIRD_PARTY_PATHS } from './facts/thirdparty';
 
-const IMPORT_RE = /"(net|net\/[\w/]+|crypto\/tls|golang\.org\/x\/net\/[\w/]+)"/;
+const IMPORT_RE = new RegExp(
+  `"(net|net\\/[\\w/]+|crypto\\/tls|golang\\.org\\/x\\/net\\/[\\w/]+|${THIRD_PARTY_PATHS.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})"`,
+);
 // Uses, not definitions: the syscall package's own tables define SO_REUSEADDR and SetNonblock.
 const TEXT_RE = /\.SetNonblock\(|SO_REUSEADDR\s*,|"i\/o timeout"/;
 

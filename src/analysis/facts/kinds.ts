@@ -1,5 +1,7 @@
 // The types the rules care about, named `pkgpath.Type` with a leading `*` for pointers, plus where
-// values of them come from in the standard library.
+// values of them come from in the standard library (and, through facts/thirdparty.ts, in the
+// network packages outside it).
+import { THIRD_PARTY_FUNCS, THIRD_PARTY_METHODS, THIRD_PARTY_VARS, closerOf } from './thirdparty';
 
 export type Kind = string;
 
@@ -27,7 +29,7 @@ export const isClient = (k: Kind | null | undefined): boolean => !!k && CLIENT_K
 export const isServer = (k: Kind | null | undefined): boolean => !!k && SERVER_KINDS.has(k);
 export const isDialer = (k: Kind | null | undefined): boolean => !!k && DIALER_KINDS.has(k);
 /** Values that own an OS resource and must be closed by whoever holds them last. */
-export const isClosable = (k: Kind | null | undefined): boolean => isConn(k) || isListener(k);
+export const isClosable = (k: Kind | null | undefined): boolean => isConn(k) || isListener(k) || !!closerOf(k);
 
 /** Package-level functions that create values of interest: results by position. */
 export const CONSTRUCTORS: Record<string, Kind[]> = {
@@ -88,10 +90,22 @@ export const METHODS: Record<string, Record<string, Kind[]>> = {
   'net.UDPConn': { File: ['*os.File'] },
 };
 
-export function methodResults(recv: Kind | null | undefined, name: string): Kind[] | null {
+/** Result kinds of a package-level function, standard or in facts/thirdparty.ts. */
+export function constructorResults(q: string): (Kind | null)[] | null {
+  return CONSTRUCTORS[q] ?? THIRD_PARTY_FUNCS[q] ?? null;
+}
+
+/** The kind of a package-level variable we model (`http.DefaultClient`, `websocket.DefaultDialer`). */
+export function packageVarKind(q: string): Kind | null {
+  if (q === 'net/http.DefaultClient') return '*net/http.Client';
+  if (q === 'net/http.DefaultTransport') return 'net/http.RoundTripper';
+  return THIRD_PARTY_VARS[q] ?? null;
+}
+
+export function methodResults(recv: Kind | null | undefined, name: string): (Kind | null)[] | null {
   if (!recv) return null;
   const base = recv.replace(/^\*/, '');
-  const fromTable = METHODS[base]?.[name];
+  const fromTable = METHODS[base]?.[name] ?? THIRD_PARTY_METHODS[base]?.[name];
   if (fromTable) return fromTable;
   if (isConn(recv) && name === 'RemoteAddr') return ['net.Addr'];
   return null;

@@ -15,6 +15,7 @@ import type { Binding } from './scope';
 import { isNoReturnCall, terminates } from './flow';
 import { TooComplex } from '../limits';
 import { callArgs, exprList, isFunctionNode, named, positionInList, statementsOf, unparen } from './syntax';
+import { borrowsArg, isCloseMethod } from './thirdparty';
 
 export type ValueShape = 'closer' | 'response';
 
@@ -137,9 +138,6 @@ const NON_OWNING = new Set([
   'golang.org/x/net/html.Parse',
   'net.JoinHostPort',
 ]);
-
-/** Methods on the value that end its life. */
-const CLOSE_METHODS = new Set(['Close']);
 
 export class LifecycleAnalyzer {
   private res!: LifecycleResult;
@@ -687,7 +685,7 @@ export class LifecycleAnalyzer {
     if (fn.type === 'selector_expression') {
       const name = fn.childForFieldName('field')?.text ?? '';
       const recv = unparen(fn.childForFieldName('operand'));
-      if (CLOSE_METHODS.has(name) && recv && this.isValueRef(recv, true)) return true;
+      if (recv && isCloseMethod(this.file.kindOf(recv), name) && this.isValueRef(recv, true)) return true;
     }
     return false;
   }
@@ -801,7 +799,7 @@ export class LifecycleAnalyzer {
       const field = p.childForFieldName('field')?.text ?? '';
       const gp = p.parent;
       if (gp?.type === 'call_expression' && gp.childForFieldName('function')?.id === p.id) {
-        if (CLOSE_METHODS.has(field) && this.t.shape === 'closer') return 'close';
+        if (this.t.shape === 'closer' && isCloseMethod(this.file.kindOf(cur), field)) return 'close';
         if (field === 'CloseWrite' || field === 'CloseRead') this.res.halfCloses.push(gp);
         return 'borrow';
       }
@@ -898,6 +896,14 @@ export class LifecycleAnalyzer {
     const q = this.file.qualified(fn);
     if (q) {
       if (NON_OWNING.has(q)) return 'borrow';
+      if (
+        borrowsArg(
+          q,
+          callArgs(call).findIndex((a) => a.id === arg.id),
+          this.file.kindOf(arg),
+        )
+      )
+        return 'borrow';
       return 'handoff';
     }
     // Same-package function: use its summary.
@@ -1146,11 +1152,16 @@ export function isFreshCall(file: FileFacts, call: SyntaxNode, shape: ValueShape
           v = b?.value ? unparen(b.value.expr) : null;
         }
         if (b && v?.type === 'call_expression' && f.file.callResults(v)?.[b.value!.index] && isFreshCall(f.file, v, shape, depth + 1)) {
-          // Returned as it came, unless the function closes it first (e.g. reads and closes the body).
+          // Returned as it came, unless the function closes it first (e.g. reads and closes the body)
+          // or also keeps it (a cache: `c.conn = conn; return conn` hands out a shared value).
           const scopes = f.file.scopesFor(first);
           const an = new LifecycleAnalyzer(f.file);
           an.prepare({ shape, bindings: new Set([b]), err: null }, f.node);
-          if (!scopes?.usesOf(b).some((u) => an.classifyUse(u) === 'close')) fresh = true;
+          const kept = (u: SyntaxNode) => {
+            const c = an.classifyUse(u);
+            return c === 'close' || (c === 'handoff' && !ancestorOfType(u, 'return_statement', f.node));
+          };
+          if (!scopes?.usesOf(b).some(kept)) fresh = true;
         }
       }
       if (fresh) break;
@@ -1158,6 +1169,12 @@ export function isFreshCall(file: FileFacts, call: SyntaxNode, shape: ValueShape
   }
   memo.set(memoKey, fresh);
   return fresh;
+}
+
+/** The nearest ancestor of `n` of this type below `stop`, or null. */
+function ancestorOfType(n: SyntaxNode, type: string, stop: SyntaxNode): SyntaxNode | null {
+  for (let p = n.parent; p && p.id !== stop.id; p = p.parent) if (p.type === type) return p;
+  return null;
 }
 
 function enclosingFn(n: SyntaxNode): SyntaxNode | null {

@@ -2,7 +2,7 @@
 // function signatures, and the Kind ("what is this value?") of any expression.
 import type { SyntaxNode, SyntaxTree } from '../parser';
 import { Imports } from './imports';
-import { CONSTRUCTORS, fieldKind, methodResults, type Kind } from './kinds';
+import { CONSTRUCTORS, constructorResults, fieldKind, methodResults, packageVarKind, type Kind } from './kinds';
 import { FunctionScopes, outerFunction, type Binding } from './scope';
 import { exprList, unparen, named, ofType } from './syntax';
 
@@ -113,8 +113,8 @@ export class FileFacts {
       }
       case 'selector_expression': {
         const q = this.qualified(n);
-        if (q === 'net/http.DefaultClient') return '*net/http.Client';
-        if (q === 'net/http.DefaultTransport') return 'net/http.RoundTripper';
+        const pv = q ? packageVarKind(q) : null;
+        if (pv) return pv;
         const op = n.childForFieldName('operand');
         const field = n.childForFieldName('field')?.text ?? '';
         const ok = this.kindOf(op, depth + 1);
@@ -150,7 +150,7 @@ export class FileFacts {
     const fn = unparen(call.childForFieldName('function'));
     if (!fn) return null;
     const q = this.qualified(fn);
-    if (q) return CONSTRUCTORS[q] ?? null;
+    if (q) return constructorResults(q);
     if (fn.type === 'identifier' && !this.binding(fn)) {
       const f = this.pkg?.funcs.get(fn.text);
       if (f) return f.results.map((r) => f.file.typeKind(r));

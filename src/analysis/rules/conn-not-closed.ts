@@ -2,7 +2,9 @@
 // path: each leak is an fd and, once the peer hangs up, a socket stuck in CLOSE_WAIT.
 import type { Rule } from '../model';
 import { acquisitions, analyzeAcquisition } from '../facts/lifecycle';
-import { isClosable, isListener } from '../facts/kinds';
+import { isClosable, isListener, type Kind } from '../facts/kinds';
+import { closerOf } from '../facts/thirdparty';
+import { unparen } from '../facts/syntax';
 import { calleeName, closeFixes, describeExit, valueName } from './_close';
 
 const rule: Rule = {
@@ -22,26 +24,45 @@ const rule: Rule = {
   },
   check(ctx) {
     for (const a of acquisitions(ctx.file, 'closer', isClosable)) {
+      const closer = closerOf(a.kind);
+      const fn = unparen(a.call.childForFieldName('function'));
+      if (closer?.notFrom && fn?.type === 'selector_expression' && closer.notFrom.includes(fn.childForFieldName('field')?.text ?? ''))
+        continue;
+      // A QUIC stream dies with its connection: only streams of a connection kept elsewhere
+      // (`s.conn.OpenStream()`) accumulate, one per unclosed stream, against the peer's limit.
+      if (
+        closer?.noun === 'QUIC stream' &&
+        unparen(unparen(a.call.childForFieldName('function'))?.childForFieldName('operand'))?.type !== 'selector_expression'
+      )
+        continue;
       if (!a.ident) {
-        const what = isListener(a.kind) ? 'listener' : 'connection';
+        const what = noun(a.kind);
         ctx.report(a.call, `the ${what} returned by ${calleeName(a)} is discarded and never closed`);
         continue;
       }
       const res = analyzeAcquisition(ctx.file, a, 'closer');
       if (!res || !res.exits.length) continue;
+      // A QUIC stream whose own write failed has been reset or its connection is gone: only a stream
+      // that is never closed nor handed off on any path is sure to stay open.
+      if (closer?.noun === 'QUIC stream' && (res.closedExplicitly || res.deferredClose || res.handedOff)) continue;
       // CloseWrite/CloseRead without Close is its own, more specific finding.
       if (res.halfCloses.length && !res.closedExplicitly && !res.deferredClose) continue;
       if (res.borrowers.some((b) => b.call.parent?.type === 'go_statement' && halfClosesIn(ctx.pkg.funcs.get(b.fn)?.node.text))) continue;
       const name = valueName(a);
-      const what = isListener(a.kind) ? 'listener' : 'connection';
+      const what = noun(a.kind);
       const where = describeExit(ctx, res.exits[0]);
       const more = res.exitCount > 1 ? ` (and ${res.exitCount - 1} other path${res.exitCount > 2 ? 's' : ''})` : '';
       const borrow = res.borrowers.length ? `; ${res.borrowers[0].fn}(${name}) uses it but does not close it` : '';
       const msg = `${what} ${name} from ${calleeName(a)} is not closed at ${where}${more}${borrow}`;
-      ctx.report(a.call, msg, closeFixes(ctx, a, res, `${name}.Close()`));
+      ctx.report(a.call, msg, closeFixes(ctx, a, res, `${name}${closer?.fix ?? '.Close()'}`));
     }
   },
 };
+
+/** "connection", "listener", or the third-party type's own noun ("websocket connection", "SSH session"). */
+function noun(k: Kind): string {
+  return closerOf(k)?.noun ?? (isListener(k) ? 'listener' : 'connection');
+}
 
 function halfClosesIn(text: string | undefined): boolean {
   return !!text && /\.Close(Write|Read)\(\)/.test(text);
