@@ -247,6 +247,8 @@ export class LifecycleAnalyzer {
         for (let st: SyntaxNode | null = use; st && st.parent && st.id !== this.fnNode.id; st = st.parent) {
           const list = st.parent;
           if (list.type !== 'statement_list' || list.startIndex > acq.startIndex || acq.endIndex > list.endIndex) continue;
+          // Only the value's own function: a defer in an enclosing one runs at a different time.
+          if (list.startIndex < this.fnNode.startIndex || list.endIndex > this.fnNode.endIndex) break;
           // The statement of a list around the acquisition that holds this use.
           if (st.type === 'defer_statement' && !seen.has(st.id)) {
             seen.add(st.id);
