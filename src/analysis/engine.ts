@@ -9,7 +9,7 @@ import { findGoMod } from './facts/gomod';
 import { DEFAULT_FIX_SETTINGS, RuleContext, type FixSettings } from './context';
 import type { Finding, Rule, Severity, TextEdit } from './model';
 import { allRules } from './rules/index';
-import { BudgetExceeded, budgetFor, InputError, overBudget, ParseTimeout, TooComplex, withBudget } from './limits';
+import { BudgetExceeded, InputError, overBudget, ParseTimeout, ruleBudgetFor, TooComplex, withBudget } from './limits';
 
 export { InputError, ParseTimeout };
 
@@ -26,7 +26,7 @@ export interface AnalyzeOptions {
   /** Files read from disk (analyzeDir): also analyze files marked `// Code generated … DO NOT EDIT.` */
   includeGenerated?: boolean;
   /**
-   * The ms of work the rules of one file may take; default `budgetFor(size)`, Infinity for none.
+   * The ms of work the rules of one file may take; default `ruleBudgetFor(size)`, Infinity for none.
    * Past it the remaining rules are skipped and the file is listed in `Analysis.incomplete`.
    * (Parsing has its own deadline, see `parseGo`.)
    */
@@ -129,7 +129,7 @@ export function analyze(targets: SourceFile[], siblings: SourceFile[] = [], opts
       return;
     }
     const goVersion = opts.goVersion ?? findGoMod(dirname(file.path))?.go;
-    const budget = opts.budgetMs ?? budgetFor(file.text.length);
+    const budget = opts.budgetMs ?? ruleBudgetFor(file.text.length);
     const res = runRules(file, rules, goVersion, fix, opts, budget, stop);
     out.findings.push(...res.findings);
     const skipped = [...res.tooDeep, ...res.skipped];

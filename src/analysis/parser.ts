@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Parser, Language, type Edit } from 'web-tree-sitter';
 import { GoNode, GoTree } from './tree';
-import { budgetFor, ParseTimeout, Stopwatch } from './limits';
+import { parseBudgetFor, ParseTimeout, Stopwatch } from './limits';
 
 /** Rules work on the JavaScript mirror of the tree (see tree.ts for why). */
 export type SyntaxNode = GoNode;
@@ -54,7 +54,7 @@ export interface ParseOptions {
    * pass false so WASM memory is freed as soon as the mirror is built.
    */
   keepWasm?: boolean;
-  /** Cancel the parse after this many ms (default: `budgetFor` the text's size). */
+  /** Cancel the parse after this many ms (default: `parseBudgetFor` the text's size). */
   budgetMs?: number;
   /** Names the file in the message when the parse is cancelled. */
   path?: string;
@@ -66,7 +66,7 @@ export interface ParseOptions {
  */
 export function parseGo(source: string, oldTree?: GoTree | null, opts: ParseOptions = {}): GoTree {
   shared ??= createParser();
-  const budget = opts.budgetMs ?? budgetFor(source.length);
+  const budget = opts.budgetMs ?? parseBudgetFor(source.length);
   const watch = new Stopwatch();
   // tree-sitter calls this every few hundred parse operations (well under a millisecond apart,
   // measured even inside the quadratic runs), so cancellation is prompt.
