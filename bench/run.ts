@@ -14,6 +14,7 @@ import { analyzeDirs } from '../src/analysis/pool';
 import { groupByDir } from '../src/analysis/project';
 import { createParser, parseGo } from '../src/analysis/parser';
 import { runLspBench } from './lsp';
+import { runVsCodeHostBench } from './vscodehost';
 
 type Numbers = Record<string, number | string | null>;
 const results: Record<string, Numbers> = {};
@@ -228,6 +229,8 @@ async function main(): Promise<void> {
   await editorLatency(goroot);
   // Editor latency through the language server, with a real LSP client (bench/lsp.ts).
   if (!process.env.BENCH_SKIP_LSP) Object.assign(results, await runLspBench());
+  // The extension host while typing, in a real VS Code (code-server; slow to start: opt-in).
+  if (process.env.BENCH_VSCODE) Object.assign(results, await runVsCodeHostBench());
   if (!process.env.BENCH_SKIP_OTHERS) await versusOthers(goroot);
   await adversarialFiles();
   await collector();

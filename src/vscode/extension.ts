@@ -20,6 +20,9 @@ export interface ConnDoctorApi {
   scanWorkspace(): Promise<ScanSummary | undefined>;
   /** The server's figures: timings, memory, process id. */
   status(): Promise<StatusResult>;
+  /** Stops / starts the language server (measurements compare the editor with and without it). */
+  stopServer(): Promise<void>;
+  startServer(): Promise<void>;
   /** The Live Sockets view's session: status, watched pid, last counts, active symptoms. */
   sockets: SocketViewApi;
 }
@@ -96,6 +99,8 @@ export function activate(context: vscode.ExtensionContext): ConnDoctorApi {
     },
     scanWorkspace: async () => (await vscode.commands.executeCommand<ScanSummary | undefined>(COMMANDS.scanWorkspace)) ?? undefined,
     status,
+    stopServer: () => client.stop(),
+    startServer: () => client.start(),
     sockets: sockets.api,
   };
 }
