@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Cancelled, ensureReady, type AnalyzeOptions } from '../analysis/engine';
-import { AnalysisHost, type AnalyzeResult, type CardResult, type FixAllResult } from './host';
-import type { HostMessage, HostReply } from './hostProtocol';
+import { AnalysisHost, type AnalyzeResult, type CardResult, type FixAllResult, type HostStats } from './host';
+import type { HostMessage, HostReply, JobKind } from './hostProtocol';
 import type { TextChange } from './parsedDoc';
 
 const SLOTS = 1024;
@@ -127,7 +127,12 @@ export class AnalysisWorker {
     return this.job('fixAll', uri, version, opts);
   }
 
-  private job<T>(kind: 'analyze' | 'card' | 'fixAll', uri: string, version: number, opts: AnalyzeOptions, offset?: number): JobHandle<T> {
+  /** Memory of the analysis side: its JS heap, open documents with trees, the disk cache. */
+  stats(): JobHandle<HostStats> {
+    return this.job('stats', '', 0, {});
+  }
+
+  private job<T>(kind: JobKind, uri: string, version: number, opts: AnalyzeOptions, offset?: number): JobHandle<T> {
     const id = this.nextId++;
     const slot = id % SLOTS;
     Atomics.store(this.cancelArr, slot, 0);
@@ -143,6 +148,7 @@ export class AnalysisWorker {
         const stop = () => cancelled;
         if (kind === 'analyze') return host.analyze(uri, version, opts, stop) as T;
         if (kind === 'card') return host.card(uri, version, offset ?? 0) as T;
+        if (kind === 'stats') return host.stats() as T;
         return host.fixAll(uri, version, opts, stop) as T;
       })();
       return {

@@ -30,6 +30,14 @@ import { ParsedDoc, type TextChange } from './parsedDoc';
 /** Package facts come from at most this many other files of a directory. */
 export const MAX_SIBLINGS = 200;
 
+/**
+ * Open documents keep their syntax tree (for incremental re-parsing, and as siblings) up to this
+ * much source; beyond it, the trees of the least recently used ones are dropped and parsed again
+ * when needed. Trees are big (the JS mirror alone is ~70 bytes per byte of source: all of
+ * net/http's 71 files open kept ~180 MB of trees).
+ */
+export const MAX_OPEN_TREE_CHARS = 3_000_000;
+
 interface Doc {
   uri: string;
   /** File-system path; documents that are not files get one in no directory of the user's. */
@@ -39,6 +47,8 @@ interface Doc {
   text: string;
   version: number;
   parsed: ParsedDoc;
+  /** When an analysis last used its tree (as target or sibling). */
+  used: number;
 }
 
 export interface AnalyzeResult {
@@ -58,6 +68,17 @@ export interface CardResult {
   end: number;
 }
 
+export interface HostStats {
+  heapUsedMb: number;
+  openDocuments: number;
+  /** Open documents keeping a tree, and their source size. */
+  trees: number;
+  treeChars: number;
+  /** Sibling files parsed in the disk cache, and their source size. */
+  diskTrees: number;
+  diskChars: number;
+}
+
 export interface FixAllResult {
   edit: { start: number; end: number; newText: string } | null;
   applied: number;
@@ -74,9 +95,13 @@ export class AnalysisHost {
 
   open(uri: string, path: string, onDisk: boolean, text: string, version: number): void {
     this.close(uri);
-    const d: Doc = { uri, path, onDisk, text, version, parsed: new ParsedDoc() };
+    const d: Doc = { uri, path, onDisk, text, version, parsed: new ParsedDoc(), used: 0 };
     this.docs.set(uri, d);
-    if (onDisk) this.docByPath.set(path, d);
+    if (onDisk) {
+      this.docByPath.set(path, d);
+      // Its copy from disk (read as a sibling before it was opened) is not needed any more.
+      this.disk.invalidate(path);
+    }
   }
 
   /** Applies content changes (offsets into the text after the previous change, as LSP sends them). */
@@ -136,6 +161,7 @@ export class AnalysisHost {
     // As the CLI and Scan Workspace: generated code is not the user's to fix.
     if (!opts.includeGenerated && isGenerated(d.text)) return none(`${d.path}: skipped, generated (Code generated … DO NOT EDIT.)`);
     const before = d.parsed.stats.incremental;
+    d.used = ++this.clock;
     let tree;
     try {
       tree = d.parsed.treeFor(d.text);
@@ -168,6 +194,40 @@ export class AnalysisHost {
       };
     } finally {
       this.disk.trim(new Set(siblings.map((s) => s.path)));
+      this.trimTrees(d);
+    }
+  }
+
+  private clock = 0;
+
+  stats(): HostStats {
+    let trees = 0;
+    let treeChars = 0;
+    for (const d of this.docs.values())
+      if (d.parsed.hasTree) {
+        trees++;
+        treeChars += d.text.length;
+      }
+    return {
+      heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1048576),
+      openDocuments: this.docs.size,
+      trees,
+      treeChars,
+      diskTrees: this.disk.size,
+      diskChars: this.disk.chars,
+    };
+  }
+
+  /** Drops the trees of the least recently used open documents beyond MAX_OPEN_TREE_CHARS (never `keep`'s). */
+  private trimTrees(keep: Doc): void {
+    let chars = 0;
+    for (const o of this.docs.values()) if (o.parsed.hasTree) chars += o.text.length;
+    if (chars <= MAX_OPEN_TREE_CHARS) return;
+    for (const o of [...this.docs.values()].sort((a, b) => a.used - b.used)) {
+      if (chars <= MAX_OPEN_TREE_CHARS) break;
+      if (o === keep || !o.parsed.hasTree) continue;
+      o.parsed.dispose();
+      chars -= o.text.length;
     }
   }
 
@@ -239,7 +299,10 @@ export class AnalysisHost {
   private pick(target: SourceFile, siblings: SourceFile[]): Set<SourceFile> {
     const treeOf = (s: SourceFile) => {
       const open = this.docByPath.get(s.path);
-      if (open && open.text === s.text) return open.parsed.treeFor(s.text);
+      if (open && open.text === s.text) {
+        open.used = ++this.clock;
+        return open.parsed.treeFor(s.text);
+      }
       const cached = this.disk.get(s.path);
       return cached && cached.text === s.text ? cached.tree : parseGo(s.text, null, { keepWasm: false });
     };

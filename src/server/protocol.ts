@@ -68,7 +68,9 @@ export interface StatusResult {
     inProcess: boolean;
   };
   openDocuments: number;
-  /** Resident set size and JS heap of the server process, bytes. */
+  /** Resident set size of the server process and the JS heap of its message loop, bytes. */
   memory: { rss: number; heapUsed: number };
+  /** The analysis worker: its JS heap, open documents keeping a tree, parsed siblings from disk. */
+  analysis?: { heapUsedMb: number; openDocuments: number; trees: number; treeChars: number; diskTrees: number; diskChars: number };
   pid: number;
 }

@@ -663,7 +663,9 @@ export function startServer(connection: Connection): void {
   connection.onRequest(STATUS_REQUEST, async (): Promise<StatusResult> => {
     await scheduler.whenIdle();
     const m = process.memoryUsage();
+    const analysis = await worker.stats().promise.catch(() => undefined);
     return {
+      analysis,
       timings: { ...scheduler.timings, workerRestarts: worker.restarts },
       openDocuments: store.size,
       memory: { rss: m.rss, heapUsed: m.heapUsed },

@@ -18,6 +18,8 @@ export interface Settings {
   exclude: string[];
   /** How much the API cards say on hover. */
   hover: HoverMode;
+  /** Analyze files marked `// Code generated … DO NOT EDIT.` too (the CLI's --include-generated). */
+  includeGenerated: boolean;
 }
 
 /** What `WorkspaceConfiguration` offers that we use (also easy to fake in tests). */
@@ -32,6 +34,7 @@ export const DEFAULT_SETTINGS: Settings = {
   fix: { ...DEFAULT_FIX_SETTINGS },
   exclude: [],
   hover: 'compact',
+  includeGenerated: false,
 };
 
 const SEVERITIES: Record<string, Severity | 'off'> = {
@@ -74,6 +77,11 @@ export interface ParsedSettings {
 export function parseSettings(cfg: ConfigSource, knownRules?: ReadonlySet<string>): ParsedSettings {
   const problems: string[] = [];
   const s: Settings = { ...DEFAULT_SETTINGS, rules: {}, fix: { ...DEFAULT_FIX_SETTINGS }, exclude: [] };
+
+  const gen = cfg.get<unknown>('includeGenerated');
+  if (typeof gen === 'boolean') s.includeGenerated = gen;
+  else if (gen !== undefined && gen !== null)
+    problems.push(`conndoctor.includeGenerated: expected true or false, got ${JSON.stringify(gen)}`);
 
   const hover = cfg.get<unknown>('hover');
   if (hover === 'off' || hover === 'compact' || hover === 'full') s.hover = hover;
@@ -148,5 +156,5 @@ export function objectSource(obj: unknown): ConfigSource {
 
 /** The analyzer options these settings mean. */
 export function analyzeOptions(s: Settings): AnalyzeOptions {
-  return { severity: { ...s.rules }, fix: { ...s.fix } };
+  return { severity: { ...s.rules }, fix: { ...s.fix }, includeGenerated: s.includeGenerated };
 }

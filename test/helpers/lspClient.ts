@@ -179,6 +179,7 @@ export class LspClient {
     timings: Record<string, unknown> & { cancelled: number; analyses: number };
     memory: { rss: number };
     openDocuments: number;
+    analysis?: { heapUsedMb: number; trees: number; treeChars: number };
   }> {
     return this.conn.sendRequest('conndoctor/status', null);
   }
