@@ -23,6 +23,15 @@ function api(): { sockets: { state(): SocketsState } } {
 
 const started: ChildProcess[] = [];
 
+/** Fails with `what` instead of hanging until the test's timeout (and says which step it was). */
+function within<T>(p: Thenable<T>, ms: number, what: string): Promise<T> {
+  console.log(`    - ${what}`);
+  return Promise.race([
+    Promise.resolve(p),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)),
+  ]);
+}
+
 function start(bin: string, args: string[], cwd: string): ChildProcess & { log: () => string } {
   const cp = spawn(bin, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let log = '';
@@ -69,7 +78,7 @@ function kill(cp: ChildProcess): Promise<void> {
     const ws = workspaceRoot().fsPath;
     const server = start(bin, ['-addr', '127.0.0.1:0'], ws);
     const addr = await waitFor(() => /listening on (127\.0\.0\.1:\d+)/.exec(server.log())?.[1], 'the server to listen');
-    await vscode.commands.executeCommand('conndoctor.showSockets');
+    await within(vscode.commands.executeCommand('conndoctor.showSockets'), 30_000, 'show the view');
     const s = await waitFor(
       (): SocketsState | undefined => {
         const st = api().sockets.state();
@@ -94,14 +103,14 @@ function kill(cp: ChildProcess): Promise<void> {
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i] > seen[i - 1], `CLOSE_WAIT rises: ${seen.join(' -> ')}`);
     await waitFor(() => api().sockets.state().guidance.includes('close-wait'), 'the close-wait symptom');
 
-    await vscode.commands.executeCommand('conndoctor.sockets.copyMarkdown');
-    const md = await vscode.env.clipboard.readText();
+    await within(vscode.commands.executeCommand('conndoctor.sockets.copyMarkdown'), 30_000, 'copy as Markdown');
+    const md = await within(vscode.env.clipboard.readText(), 30_000, 'read the clipboard');
     assert.match(md, /\*\*leakyserver sockets\*\* — pid \d+/);
     assert.match(md, /CLOSE_WAIT \d+/);
     assert.match(md, /\| CLOSE_WAIT \| 127\.0\.0\.1:\d+ \| 127\.0\.0\.1:\d+ \|/);
 
     // restart the server on the same address: the view follows it, and the fixed-or-not server starts from zero
-    await kill(server);
+    await within(kill(server), 30_000, 'stop the server');
     await waitFor(() => api().sockets.state().status === 'exited', 'the view to see the exit');
     const again = start(bin, ['-addr', addr], ws);
     await waitFor(
