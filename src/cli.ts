@@ -1,7 +1,7 @@
 // conndoctor: the analyzer for terminals and CI.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { applyPreferredFixes, ensureReady, type AnalyzeOptions } from './analysis/engine';
+import { applyPreferredFixes, ensureReady, formatAnalysisError, type AnalyzeOptions } from './analysis/engine';
 import { collectGoFiles, DEFAULT_MAX_FILE_BYTES, formatSize, parseSize } from './analysis/files';
 import type { Finding } from './analysis/model';
 import { AnalyzerPool } from './analysis/pool';
@@ -29,6 +29,7 @@ const FLAGS: FlagSpec[] = [
   },
   { name: 'verbose', type: 'boolean', help: 'show the code, fixes and docs of each finding; list skipped files' },
   { name: 'list-rules', type: 'boolean', help: 'print the rules and exit' },
+  { name: 'debug', type: 'boolean', help: 'print the stack of a rule that fails' },
   { name: 'help', type: 'boolean', short: 'h', help: 'this help' },
   { name: 'version', type: 'boolean', help: 'print the version' },
   // Worker threads for big trees (default: one per core); for benchmarks.
@@ -196,6 +197,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.err(`${errStyle.bold(`${shown(s.file)}:${s.line}:${s.column}`)}: ${s.message}\n`);
     note(`${shown(s.file)}:${s.line}:${s.column}: ${s.message}`, s.file, s.line);
   }
+
+  // A rule that threw is a bug of ours, never a silent miss: which rule, where (the stack with --debug).
+  const failures = results.flatMap((r) => r.failures);
+  for (const f of failures) {
+    const m = relMessage(formatAnalysisError(f));
+    io.err(
+      `${errStyle.bold('conndoctor:')} ${errStyle.severity('error', 'internal error')}: ${v.debug ? relMessage(formatAnalysisError(f, true)) : m}\n`,
+    );
+    note(`internal error: ${m}`, f.rule ? f.file : undefined);
+  }
+  if (failures.length && !v.debug) io.err('conndoctor: the failed rules have no findings in those files; --debug prints the stacks\n');
 
   const analyzed = results.reduce((n, r) => n + r.files, 0);
   if (analyzed === 0) {

@@ -7,7 +7,7 @@ import { initParser, parseGo, type SyntaxTree } from './parser';
 import { FileFacts, PackageFacts } from './facts/package';
 import { findGoMod } from './facts/gomod';
 import { DEFAULT_FIX_SETTINGS, RuleContext, type FixSettings } from './context';
-import type { Finding, Rule, Severity, TextEdit } from './model';
+import type { AnalysisError, Finding, Rule, Severity, TextEdit } from './model';
 import { allRules } from './rules/index';
 import { BudgetExceeded, InputError, overBudget, ParseTimeout, ruleBudgetFor, TooComplex, withBudget } from './limits';
 
@@ -31,6 +31,8 @@ export interface AnalyzeOptions {
    * (Parsing has its own deadline, see `parseGo`.)
    */
   budgetMs?: number;
+  /** The rules to choose from (default: every rule); tests pass their own. */
+  ruleSet?: readonly Rule[];
 }
 
 /** A target file some or all rules did not run on. */
@@ -51,6 +53,22 @@ export interface Analysis {
   findings: Finding[];
   /** Targets not fully analyzed: too complex to parse, or to finish within the budget. */
   incomplete: Incomplete[];
+  /** Rules that threw (a bug of ours), one entry per rule and file: their findings there are missing. */
+  errors: AnalysisError[];
+}
+
+/** Thrown by analyzeFiles when a rule fails (callers that can show partial results use analyze). */
+export class AnalysisFailure extends Error {
+  constructor(readonly errors: AnalysisError[]) {
+    super(errors.map((e) => formatAnalysisError(e, true)).join('\n'));
+    this.name = 'AnalysisFailure';
+  }
+}
+
+/** `rule X failed on FILE: message` (with the stack below when `stack` is set). */
+export function formatAnalysisError(e: AnalysisError, stack = false): string {
+  const head = `${e.rule ? `rule ${e.rule}` : 'analysis'} failed on ${e.file}: ${e.message}`;
+  return stack && e.stack ? `${head}\n${e.stack}` : head;
 }
 
 export interface SourceFile {
@@ -107,18 +125,22 @@ function buildFacts(sources: SourceFile[], unparsed: Map<SourceFile, InputError>
 
 /**
  * Analyzes `targets` with `siblings` (the other files of their packages) providing facts.
- * Findings are returned only for targets. Parser must be initialised (`ensureReady`).
+ * Findings are returned only for targets. A rule that throws is reported in `errors` and the
+ * file's other rules still run. Parser must be initialised (`ensureReady`).
  */
+/** Findings only, for callers with no way to show partial results (tests, benchmarks): a rule that throws throws. */
 export function analyzeFiles(targets: SourceFile[], siblings: SourceFile[] = [], opts: AnalyzeOptions = {}, stop?: StopCheck): Finding[] {
-  return analyze(targets, siblings, opts, stop).findings;
+  const res = analyze(targets, siblings, opts, stop);
+  if (res.errors.length) throw new AnalysisFailure(res.errors);
+  return res.findings;
 }
 
-/** `analyzeFiles`, also telling which targets were too complex to analyze fully. */
+/** The findings, the targets too complex to analyze fully, and the rules that threw. */
 export function analyze(targets: SourceFile[], siblings: SourceFile[] = [], opts: AnalyzeOptions = {}, stop?: StopCheck): Analysis {
   if (stop?.()) throw new Cancelled();
   const unparsed = new Map<SourceFile, InputError>();
   const all = buildFacts([...targets, ...siblings], unparsed);
-  const out: Analysis = { findings: [], incomplete: [] };
+  const out: Analysis = { findings: [], incomplete: [], errors: [] };
   const fix = { ...DEFAULT_FIX_SETTINGS, ...opts.fix };
   const rules = enabledRules(opts);
   targets.forEach((t, i) => {
@@ -132,6 +154,7 @@ export function analyze(targets: SourceFile[], siblings: SourceFile[] = [], opts
     const budget = opts.budgetMs ?? ruleBudgetFor(file.text.length);
     const res = runRules(file, rules, goVersion, fix, opts, budget, stop);
     out.findings.push(...res.findings);
+    out.errors.push(...res.errors);
     const skipped = [...res.tooDeep, ...res.skipped];
     if (skipped.length) {
       const names = `${skipped.slice(0, 3).join(', ')}${skipped.length > 3 ? ', …' : ''}`;
@@ -147,8 +170,8 @@ export function analyze(targets: SourceFile[], siblings: SourceFile[] = [], opts
   return out;
 }
 
-function enabledRules(opts: AnalyzeOptions) {
-  return allRules.filter((r) => {
+function enabledRules(opts: AnalyzeOptions): readonly Rule[] {
+  return (opts.ruleSet ?? allRules).filter((r) => {
     if (opts.rules && opts.rules.length && !opts.rules.includes(r.meta.id)) return false;
     if (opts.disabled?.includes(r.meta.id)) return false;
     if (opts.severity?.[r.meta.id] === 'off') return false;
@@ -158,14 +181,15 @@ function enabledRules(opts: AnalyzeOptions) {
 
 function runRules(
   file: FileFacts,
-  rules: Rule[],
+  rules: readonly Rule[],
   goVersion: string | undefined,
   fix: FixSettings,
   opts: AnalyzeOptions,
   budgetMs: number,
   stop?: StopCheck,
-): { findings: Finding[]; skipped: string[]; tooDeep: string[] } {
+): { findings: Finding[]; skipped: string[]; tooDeep: string[]; errors: AnalysisError[] } {
   const findings: Finding[] = [];
+  const errors: AnalysisError[] = [];
   const suppress = suppressions(file.text);
   let skipped: string[] = [];
   const tooDeep: string[] = [];
@@ -198,15 +222,16 @@ function runRules(
           tooDeep.push(rule.meta.id);
           continue;
         }
-        // A rule bug must never take down the editor or the CLI run: drop that rule for this file.
-        if (process.env.CONNDOCTOR_DEBUG) throw e;
-        continue;
+        // A rule bug must not take down the editor or the CLI run, nor hide: the other rules go on
+        // and the caller shows the error (rule, file, stack). What it reported before is kept.
+        const err = e instanceof Error ? e : new Error(String(e));
+        errors.push({ rule: rule.meta.id, file: file.path, message: err.message, stack: err.stack });
       }
       for (const f of ctx.findings) if (!isSuppressed(suppress, f)) findings.push(f);
     }
   });
   findings.sort((a, b) => a.startOffset - b.startOffset || a.rule.localeCompare(b.rule));
-  return { findings, skipped, tooDeep };
+  return { findings, skipped, tooDeep, errors };
 }
 
 interface Suppression {

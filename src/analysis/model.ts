@@ -65,6 +65,19 @@ export interface Finding {
   fixes: Fix[];
 }
 
+/**
+ * A rule that threw while checking a file (or, without `rule`, parsing or package facts that
+ * failed for a file or directory). The file's other rules still ran; what failed has no findings
+ * there, so callers must show the error (CLI stderr, the editor's log, the server's `errors`),
+ * never drop it.
+ */
+export interface AnalysisError {
+  rule?: string;
+  file: string;
+  message: string;
+  stack?: string;
+}
+
 export type RuleCategory = 'close' | 'timeout' | 'deadline' | 'shutdown' | 'raw-socket' | 'errors';
 
 export interface RuleMeta {

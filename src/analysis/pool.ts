@@ -54,7 +54,7 @@ export class AnalyzerPool {
    * cancellation). Unchanged directories come from the result cache without parsing anything.
    */
   async run(groups: string[][], opts: AnalyzeOptions, run: RunOptions = {}): Promise<DirResult[]> {
-    const results: DirResult[] = groups.map(() => ({ findings: [], errors: [], bytes: 0, files: 0 }));
+    const results: DirResult[] = groups.map(() => ({ findings: [], errors: [], failures: [], bytes: 0, files: 0 }));
     const keys = groups.map((g) => this.cache?.keyFor(g, opts) ?? null);
     const todo: number[] = [];
     for (let i = 0; i < groups.length; i++) {

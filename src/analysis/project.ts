@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { analyze, checkSource, InputError, ParseTimeout, siblingsOf, type AnalyzeOptions, type SourceFile } from './engine';
 import { DEFAULT_MAX_FILE_BYTES, isGenerated, tooBigMessage } from './files';
-import type { Finding } from './model';
+import type { AnalysisError, Finding } from './model';
 import { firstSyntaxError, parseGo, type SyntaxTree } from './parser';
 import { FileFacts } from './facts/package';
 import { declaredNames, isRelevantText, mentionsAny } from './relevance';
@@ -19,6 +19,8 @@ export interface DirResult {
   incomplete?: { file: string; message: string }[];
   /** The first syntax error of each parsed file with one (1-based line, 1-based UTF-8 byte column). */
   syntax?: { file: string; line: number; column: number; message: string }[];
+  /** Rules that threw, or parsing/facts that failed: what failed has no findings there. */
+  failures: AnalysisError[];
   bytes: number;
   /** Files read and analyzed (the import pre-check may have found nothing to look at in some). */
   files: number;
@@ -72,7 +74,7 @@ export function pickFiles(
 
 /** Analyzes the given files of one directory, with the directory's other files as facts. */
 export function analyzeDir(files: string[], opts: AnalyzeOptions): DirResult {
-  const res: DirResult = { findings: [], errors: [], skipped: [], syntax: [], incomplete: [], bytes: 0, files: 0 };
+  const res: DirResult = { findings: [], errors: [], skipped: [], syntax: [], incomplete: [], failures: [], bytes: 0, files: 0 };
   const limit = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const targets: SourceFile[] = [];
   for (const p of files) {
@@ -147,8 +149,11 @@ export function analyzeDir(files: string[], opts: AnalyzeOptions): DirResult {
         );
       else res.incomplete!.push({ file: i.file, message: i.message });
     }
+    res.failures = out.errors;
   } catch (e) {
-    res.errors.push(`${dirname(files[0])}: analysis failed: ${(e as Error).message}`);
+    // Parsing or package facts failed: nothing of this directory was analyzed.
+    const err = e instanceof Error ? e : new Error(String(e));
+    res.failures.push({ file: dirname(files[0]), message: err.message, stack: err.stack });
   }
   return res;
 }

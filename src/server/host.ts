@@ -6,8 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
-  analyze,
-  analyzeFiles,
+  analyze as analyzeSources,
   checkSource,
   InputError,
   isSiblingFile,
@@ -19,7 +18,7 @@ import {
 import { clearGoModCache } from '../analysis/facts/gomod';
 import { isGenerated } from '../analysis/files';
 import { FileFacts, PackageFacts } from '../analysis/facts/package';
-import type { Finding } from '../analysis/model';
+import type { AnalysisError, Finding } from '../analysis/model';
 import { parseGo } from '../analysis/parser';
 import { pickFiles } from '../analysis/project';
 import { lookupAt } from '../knowledge/lookup';
@@ -54,6 +53,8 @@ interface Doc {
 export interface AnalyzeResult {
   version: number;
   findings: Finding[];
+  /** Rules that threw on this document (their findings are missing): the server logs them. */
+  errors: AnalysisError[];
   /** Why nothing was analyzed (binary, huge, too complex to parse), for the log. */
   skipped?: string;
   /** Why some rules did not run (`…: not fully analyzed: too complex, …`): their findings may be missing. */
@@ -148,6 +149,7 @@ export class AnalysisHost {
     const none = (skipped?: string): AnalyzeResult => ({
       version,
       findings: [],
+      errors: [],
       skipped,
       ms: { parse: 0, siblings: 0, siblingFiles: 0, rules: 0, total: r1(performance.now() - t0) },
       incremental: false,
@@ -176,19 +178,20 @@ export class AnalysisHost {
     const picked = this.pick(target, siblings);
     const t2 = performance.now();
     try {
-      const res = picked.has(target)
-        ? analyze(
+      const r = picked.has(target)
+        ? analyzeSources(
             [target],
             siblings.filter((s) => picked.has(s)),
             opts,
             stop,
           )
-        : { findings: [], incomplete: [] };
+        : { findings: [], incomplete: [], errors: [] };
       const t3 = performance.now();
       return {
         version,
-        findings: res.findings,
-        incomplete: res.incomplete[0]?.message,
+        findings: r.findings,
+        errors: r.errors,
+        incomplete: r.incomplete[0]?.message,
         ms: { parse: r1(t1 - t0), siblings: r1(t2 - t1), siblingFiles: picked.size - 1, rules: r1(t3 - t2), total: r1(t3 - t0) },
         incremental: d.parsed.stats.incremental > before,
       };
@@ -278,12 +281,13 @@ export class AnalysisHost {
         }
         const target: SourceFile = { path: d.path, text, tree };
         const picked = this.pick(target, siblings);
-        return analyzeFiles(
+        // A rule that throws was logged with the document's own analysis: fix rounds use what is left.
+        return analyzeSources(
           [target],
           siblings.filter((s) => picked.has(s)),
           opts,
           stop,
-        );
+        ).findings;
       };
       const r = fixAllText(d.text, analyze, 5);
       return { edit: minimalEdit(d.text, r.text), applied: r.applied, remaining: r.remaining };

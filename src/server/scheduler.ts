@@ -5,7 +5,7 @@
 // edit cancels a run for an older version (the worker stops between rules).
 import { dirname } from 'node:path';
 import { Cancelled, type AnalyzeOptions } from '../analysis/engine';
-import type { Finding } from '../analysis/model';
+import type { AnalysisError, Finding } from '../analysis/model';
 import type { AnalysisWorker, JobHandle } from './analysisWorker';
 import type { DocumentStore, OpenDoc } from './documents';
 import type { AnalyzeResult } from './host';
@@ -14,6 +14,8 @@ export interface DocResult {
   version: number;
   gen: string;
   findings: Finding[];
+  /** Rules that threw (see AnalyzeResult.errors). */
+  errors: AnalysisError[];
   skipped?: string;
   /** Some rules gave up on this text (too complex): findings may be missing. */
   incomplete?: string;
@@ -150,7 +152,14 @@ export class Scheduler {
     const t0 = performance.now();
     const promise = job.promise.then(
       (r) => {
-        const res: DocResult = { version: r.version, gen, findings: r.findings, skipped: r.skipped, incomplete: r.incomplete };
+        const res: DocResult = {
+          version: r.version,
+          gen,
+          findings: r.findings,
+          errors: r.errors,
+          skipped: r.skipped,
+          incomplete: r.incomplete,
+        };
         const cur = this.results.get(d.uri);
         if (this.store.get(d.uri) === d && (!cur || cur.version <= r.version)) this.results.set(d.uri, res);
         this.record(d, r, performance.now() - t0);

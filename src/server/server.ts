@@ -24,8 +24,8 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { Cancelled, type AnalyzeOptions } from '../analysis/engine';
-import type { Finding } from '../analysis/model';
+import { Cancelled, formatAnalysisError, type AnalyzeOptions } from '../analysis/engine';
+import type { AnalysisError, Finding } from '../analysis/model';
 import { AnalyzerPool } from '../analysis/pool';
 import { localized } from '../analysis/messages';
 import { allRules, ruleById } from '../analysis/rules/index';
@@ -114,13 +114,30 @@ export function startServer(connection: Connection): void {
 
   /** What a document shows: its current findings; in "onSave" mode, unsaved edits keep the last shown ones. */
   const shown = new Map<string, DocResult>();
-  async function findingsOf(d: OpenDoc, stillWanted: () => boolean): Promise<Finding[]> {
+  async function findingsOf(d: OpenDoc, stillWanted: () => boolean, errors?: string[]): Promise<Finding[]> {
     if (!wanted(d)) return [];
     if (settings.run === 'onSave' && d.dirty && shown.has(d.uri)) return shown.get(d.uri)!.findings;
     const r = await scheduler.current(d.uri, stillWanted);
     if (!r) return [];
     shown.set(d.uri, r);
+    reportFailures(r.errors, `${d.uri}@${r.version}`);
+    if (errors) errors.push(...r.errors.map((e) => formatAnalysisError(e)));
     return r.findings;
+  }
+
+  /**
+   * A rule that threw (a bug of ours, its findings missing there) goes to the log with its stack,
+   * once per document version or scan, never silently.
+   */
+  const failuresLogged = new Set<string>();
+  function reportFailures(failures: readonly AnalysisError[], key: string): void {
+    for (const f of failures) {
+      const k = `${key}\u0000${f.rule ?? ''}`;
+      if (failuresLogged.has(k)) continue;
+      if (failuresLogged.size > 1000) failuresLogged.clear();
+      failuresLogged.add(k);
+      connection.console.error(`internal error: ${formatAnalysisError(f, true)}`);
+    }
   }
 
   // ---- push mode (clients without pull diagnostics) ----
@@ -396,14 +413,15 @@ export function startServer(connection: Connection): void {
       onResult: () => run.onPackage?.(++done, groups.length),
     });
     for (const r of results) {
-      errors.push(...r.errors);
+      errors.push(...r.errors, ...r.failures.map((f) => formatAnalysisError(f)));
+      reportFailures(r.failures, `scan ${performance.now()}`);
       for (const f of r.findings) byPath.get(f.file)?.push(f);
     }
     for (const p of paths) {
       const open = store.byPath(p);
       if (!open || run.cancelled?.()) continue;
       try {
-        byPath.set(p, await findingsOf(open, () => !run.cancelled?.()));
+        byPath.set(p, await findingsOf(open, () => !run.cancelled?.(), errors));
       } catch (e) {
         if (!(e instanceof Cancelled)) errors.push(`${p}: ${(e as Error).message}`);
       }

@@ -26,7 +26,7 @@ func talk(addr string) error {
 }
 `;
 
-const result = (n: number): DirResult => ({ findings: [], errors: [`r${n}`], bytes: n, files: 1 });
+const result = (n: number): DirResult => ({ findings: [], errors: [`r${n}`], failures: [], bytes: n, files: 1 });
 
 describe('result cache', function () {
   this.timeout(60_000);
