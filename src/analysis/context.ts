@@ -1,7 +1,7 @@
 // What a rule sees while it checks one file, and how it reports.
 import type { SyntaxNode, SyntaxTree } from './parser';
 import type { FileFacts, PackageFacts } from './facts/package';
-import { addImportsEdit } from './facts/imports';
+import { addImportsEdit } from './fixes/imports';
 import { goAtLeast } from './facts/gomod';
 import type { Finding, Fix, RelatedInfo, RuleMeta, Severity, TextEdit } from './model';
 import { argStrings, renderMessage, type MessageRef } from './messages';

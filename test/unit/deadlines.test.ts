@@ -2,40 +2,18 @@
 // every fix they offer — not only the preferred ones the golden files cover — must parse and be
 // gofmt-clean, and messages must follow the module's Go version.
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFiles, applyEdits, ensureReady } from '../../src/analysis/engine';
 import { parseGo } from '../../src/analysis/parser';
+import { goFilesUnder, gofmtDirty } from './helpers/gocheck';
 
 const RULES = ['read-no-deadline', 'deadline-outside-loop', 'deadline-now', 'accept-error-spin'];
 const ROOT = join(__dirname, '..', 'fixtures');
 
-function goFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...goFiles(p));
-    else if (e.endsWith('.go')) out.push(p);
-  }
-  return out;
-}
-
 function gofmtClean(texts: string[]): boolean[] {
-  const dir = mkdtempSync(join(tmpdir(), 'cd-deadlines-'));
-  try {
-    texts.forEach((t, i) => writeFileSync(join(dir, `f${i}.go`), t));
-    const dirty = new Set(
-      execFileSync('gofmt', ['-l', dir], { encoding: 'utf8' })
-        .split('\n')
-        .filter(Boolean)
-        .map((p) => Number(/f(\d+)\.go$/.exec(p)![1])),
-    );
-    return texts.map((_, i) => !dirty.has(i));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const dirty = gofmtDirty(texts);
+  return texts.map((_, i) => !dirty.has(i));
 }
 
 describe('deadline rules', function () {
@@ -46,7 +24,7 @@ describe('deadline rules', function () {
   for (const rule of RULES) {
     it(`${rule}: every offered fix parses and is gofmt-clean`, () => {
       const outputs: { where: string; text: string }[] = [];
-      for (const path of goFiles(join(ROOT, rule))) {
+      for (const path of goFilesUnder(join(ROOT, rule))) {
         const text = readFileSync(path, 'utf8');
         for (const f of analyzeFiles([{ path, text }], [], { rules: [rule] })) {
           for (const fix of f.fixes)

@@ -7,7 +7,7 @@ import { ensureReady } from '../../src/analysis/engine';
 import { makeEdit, parseGo } from '../../src/analysis/parser';
 import { FileFacts, PackageFacts } from '../../src/analysis/facts/package';
 import { compareGo, findGoMod, goAtLeast, parseGoMod, clearGoModCache } from '../../src/analysis/facts/gomod';
-import { addImportsEdit } from '../../src/analysis/facts/imports';
+import { addImportsEdit } from '../../src/analysis/fixes/imports';
 import { applyEdits } from '../../src/analysis/engine';
 
 function facts(files: Record<string, string>): FileFacts[] {

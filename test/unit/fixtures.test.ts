@@ -2,46 +2,25 @@
 // and <file>.go.golden holding the file after the rule's preferred fixes. Every golden must parse
 // and be gofmt-clean.
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { analyzeFiles, applyPreferredFixes, ensureReady, type SourceFile } from '../../src/analysis/engine';
 import { parseGo } from '../../src/analysis/parser';
 import { allRules, ruleById } from '../../src/analysis/rules/index';
 import { MAX_MESSAGE } from '../../src/analysis/messages';
 import type { Finding } from '../../src/analysis/model';
+import { goFilesUnder, gofmtDirty } from './helpers/gocheck';
 import { wants } from './helpers/wants';
 
 const ROOT = join(__dirname, '..', 'fixtures');
-
-function goFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...goFiles(p));
-    else if (e.endsWith('.go')) out.push(p);
-  }
-  return out;
-}
 
 function hasSyntaxError(text: string): boolean {
   return parseGo(text).rootNode.hasError;
 }
 
-function gofmtDirty(files: Record<string, string>): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'cd-golden-'));
-  try {
-    const names = Object.keys(files);
-    names.forEach((n, i) => writeFileSync(join(dir, `f${i}.go`), files[n]));
-    const out = execFileSync('gofmt', ['-l', dir], { encoding: 'utf8' });
-    return out
-      .split('\n')
-      .filter(Boolean)
-      .map((p) => names[Number(/f(\d+)\.go$/.exec(p)![1])]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+function gofmtDirtyNames(files: Record<string, string>): string[] {
+  const names = Object.keys(files);
+  return [...gofmtDirty(names.map((n) => files[n]))].map((i) => names[i]);
 }
 
 describe('rule fixtures', function () {
@@ -55,7 +34,7 @@ describe('rule fixtures', function () {
     for (const d of ruleDirs) assert.ok(ids.has(d), `test/fixtures/${d} names no rule`);
     for (const r of allRules) {
       assert.ok(ruleDirs.includes(r.meta.id), `rule ${r.meta.id} has no fixtures`);
-      const texts = goFiles(join(ROOT, r.meta.id)).map((f) => readFileSync(f, 'utf8'));
+      const texts = goFilesUnder(join(ROOT, r.meta.id)).map((f) => readFileSync(f, 'utf8'));
       const positives = texts.reduce((n, t) => n + wants(t).size, 0);
       assert.ok(positives >= 2, `rule ${r.meta.id}: fewer than 2 // want cases`);
       const negatives = texts.some(
@@ -67,7 +46,7 @@ describe('rule fixtures', function () {
 
   for (const ruleId of ruleDirs) {
     describe(ruleId, () => {
-      const files = goFiles(join(ROOT, ruleId));
+      const files = goFilesUnder(join(ROOT, ruleId));
       const byDir = new Map<string, string[]>();
       for (const f of files) {
         const d = join(f, '..');
@@ -121,7 +100,7 @@ describe('rule fixtures', function () {
               problems.push(`${rel}: findings offer fixes but there is no ${rel}.golden`);
             }
           }
-          if (Object.keys(goldens).length) for (const d of gofmtDirty(goldens)) problems.push(`${d}: fixed output is not gofmt-clean`);
+          if (Object.keys(goldens).length) for (const d of gofmtDirtyNames(goldens)) problems.push(`${d}: fixed output is not gofmt-clean`);
           assert.deepEqual(problems, [], problems.join('\n'));
         });
       }

@@ -1,5 +1,5 @@
 // Import table of one file: lets rules match `net.Dial` whether the file says `net.Dial`,
-// `stdnet.Dial` (aliased) or `Dial` (dot import), and tells fixes which imports to add.
+// `stdnet.Dial` (aliased) or `Dial` (dot import). Edits to the imports are in fixes/imports.ts.
 import type { SyntaxNode, SyntaxTree } from '../parser';
 import { unparen, named, ofType } from './syntax';
 
@@ -80,82 +80,4 @@ export class Imports {
     }
     return null;
   }
-}
-
-/**
- * Edits that add missing imports in gofmt style. Returns one edit (or none when all are present).
- * Std-library paths go into the first import group, kept sorted.
- */
-export function addImportsEdit(
-  text: string,
-  tree: SyntaxTree,
-  imports: Imports,
-  paths: string[],
-): { start: number; end: number; newText: string } | null {
-  const missing = [...new Set(paths)].filter((p) => !imports.has(p)).sort();
-  if (!missing.length) return null;
-  const decls = named(tree.rootNode).filter((d) => d.type === 'import_declaration');
-  if (!decls.length) {
-    const pkg = named(tree.rootNode).find((d) => d.type === 'package_clause');
-    const at = pkg ? pkg.endIndex : 0;
-    const body = missing.length === 1 ? `import "${missing[0]}"` : `import (\n${missing.map((m) => `\t"${m}"`).join('\n')}\n)`;
-    return { start: at, end: at, newText: `\n\n${body}` };
-  }
-  const first = decls[0];
-  const list = named(first).find((c) => c.type === 'import_spec_list');
-  if (!list) {
-    // `import "x"` single form: rewrite into a grouped block.
-    const spec = named(first).find((c) => c.type === 'import_spec');
-    const specs = [...missing.map((m) => `"${m}"`), spec ? spec.text : ''].filter(Boolean);
-    specs.sort((a, b) => importSortKey(a).localeCompare(importSortKey(b)));
-    return { start: first.startIndex, end: first.endIndex, newText: `import (\n${specs.map((s) => `\t${s}`).join('\n')}\n)` };
-  }
-  // Insert each missing path before the first spec of the first group that sorts after it.
-  const specs = named(list).filter((c) => c.type === 'import_spec');
-  const isStd = (p: string) => !p.split('/')[0].includes('.');
-  // First group = specs up to the first blank line.
-  const group: SyntaxNode[] = [];
-  for (const s of specs) {
-    if (group.length && s.startPosition.row - group[group.length - 1].endPosition.row > 1) break;
-    group.push(s);
-  }
-  const pathOfSpec = (s: SyntaxNode) => (s.childForFieldName('path')?.text ?? '').replace(/"/g, '');
-  const groupIsStd = group.length === 0 || group.every((s) => isStd(pathOfSpec(s)));
-  let insertAt = -1;
-  let newLines = '';
-  if (groupIsStd) {
-    // Merge into the std group in sorted position; build the whole group text anew to keep it sorted.
-    const lines = group.map((s) => ({
-      key: pathOfSpec(s),
-      text: text.slice(lineStartOf(text, s.startIndex), lineEndOf(text, s.endIndex)),
-    }));
-    for (const m of missing) lines.push({ key: m, text: `\t"${m}"` });
-    lines.sort((a, b) => a.key.localeCompare(b.key));
-    if (group.length) {
-      const start = lineStartOf(text, group[0].startIndex);
-      const end = lineEndOf(text, group[group.length - 1].endIndex);
-      return { start, end, newText: lines.map((l) => l.text).join('\n') };
-    }
-    insertAt = list.startIndex + 1;
-    newLines = `\n${missing.map((m) => `\t"${m}"`).join('\n')}`;
-  } else {
-    // Only third-party imports: put a std group first.
-    insertAt = list.startIndex + 1;
-    newLines = `\n${missing.map((m) => `\t"${m}"`).join('\n')}\n`;
-  }
-  return { start: insertAt, end: insertAt, newText: newLines };
-}
-
-function importSortKey(spec: string): string {
-  const m = /"([^"]*)"/.exec(spec);
-  return m ? m[1] : spec;
-}
-
-function lineStartOf(text: string, off: number): number {
-  return text.lastIndexOf('\n', off - 1) + 1;
-}
-
-function lineEndOf(text: string, off: number): number {
-  const e = text.indexOf('\n', off);
-  return e === -1 ? text.length : e;
 }

@@ -14,7 +14,7 @@ import type { FileFacts } from './package';
 import type { Binding } from './scope';
 import { isNoReturnCall, terminates } from './flow';
 import { TooComplex } from '../limits';
-import { callArgs, exprList, isFunctionNode, named, positionInList, statementsOf, unparen } from './syntax';
+import { callArgs, enclosingFunction, exprList, isFunctionNode, named, positionInList, statementsOf, unparen } from './syntax';
 import { borrowsArg, isCloseMethod } from './thirdparty';
 
 export type ValueShape = 'closer' | 'response';
@@ -938,7 +938,7 @@ export class LifecycleAnalyzer {
 function enclosingLoop(n: SyntaxNode): SyntaxNode | null {
   for (let p = n.parent; p; p = p.parent) {
     if (p.type === 'for_statement') return p;
-    if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return null;
+    if (isFunctionNode(p)) return null;
     if (
       (p.type === 'expression_switch_statement' || p.type === 'type_switch_statement' || p.type === 'select_statement') &&
       n.type === 'break_statement'
@@ -1079,7 +1079,7 @@ export function acquisitions(file: FileFacts, shape: ValueShape, isKind: (k: str
     const kind = file.callResults(call)?.[0] ?? null;
     if (!isKind(kind)) continue;
     if (!isFreshCall(file, call, shape)) continue;
-    const fn = enclosingFn(n);
+    const fn = enclosingFunction(n);
     if (!fn) continue;
     const first = left[0];
     if (first && first.type !== 'identifier') continue; // stored straight into a field or index: handed off
@@ -1138,7 +1138,7 @@ export function isFreshCall(file: FileFacts, call: SyntaxNode, shape: ValueShape
   const body = f?.node.childForFieldName('body');
   if (f && body) {
     for (const ret of body.descendantsOfType('return_statement')) {
-      if (enclosingFn(ret)?.id !== f.node.id) continue;
+      if (enclosingFunction(ret)?.id !== f.node.id) continue;
       const first = unparen(exprList(named(ret)[0])[0]);
       if (!first) continue;
       if (first.type === 'call_expression') {
@@ -1176,13 +1176,6 @@ export function isFreshCall(file: FileFacts, call: SyntaxNode, shape: ValueShape
 /** The nearest ancestor of `n` of this type below `stop`, or null. */
 function ancestorOfType(n: SyntaxNode, type: string, stop: SyntaxNode): SyntaxNode | null {
   for (let p = n.parent; p && p.id !== stop.id; p = p.parent) if (p.type === type) return p;
-  return null;
-}
-
-function enclosingFn(n: SyntaxNode): SyntaxNode | null {
-  for (let p = n.parent; p; p = p.parent) {
-    if (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal') return p;
-  }
   return null;
 }
 

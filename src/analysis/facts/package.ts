@@ -4,7 +4,7 @@ import type { SyntaxNode, SyntaxTree } from '../parser';
 import { Imports } from './imports';
 import { CONSTRUCTORS, constructorResults, fieldKind, methodResults, packageVarKind, type Kind } from './kinds';
 import { FunctionScopes, outerFunction, type Binding } from './scope';
-import { exprList, unparen, named, ofType } from './syntax';
+import { exprList, unparen, named, ofType, resultTypes } from './syntax';
 
 export interface FuncInfo {
   name: string;
@@ -34,6 +34,15 @@ export class FileFacts {
     this.imports = new Imports(tree);
     const pc = named(tree.rootNode).find((c) => c.type === 'package_clause');
     this.packageName = pc?.namedChild(0)?.text ?? '';
+  }
+
+  /**
+   * Test code: a `_test.go` file, or a file that imports "testing" (test helpers, fake servers and
+   * upstreams). It runs only under `go test`, where timeouts are provoked on purpose and the run is
+   * bounded by -timeout: the rules about timeouts, deadlines and shutdown stay quiet there.
+   */
+  get isTest(): boolean {
+    return this.path.endsWith('_test.go') || this.imports.has('testing');
   }
 
   /** Scopes of the outermost function holding `n` (func literals share their parent's table). */
@@ -211,25 +220,14 @@ for (const [name, path] of [
 ] as const)
   if (!DOT_NAMES.has(name)) DOT_NAMES.set(name, path);
 
-function resultTypes(res: SyntaxNode | null): (SyntaxNode | null)[] {
-  const results: (SyntaxNode | null)[] = [];
-  if (!res) return results;
-  if (res.type === 'parameter_list') {
-    for (const p of named(res)) {
-      if (p.type !== 'parameter_declaration') continue;
-      const n = Math.max(1, p.childrenForFieldName('name').length);
-      for (let i = 0; i < n; i++) results.push(p.childForFieldName('type'));
-    }
-  } else results.push(res);
-  return results;
-}
-
 export class PackageFacts {
   readonly files: FileFacts[] = [];
   readonly structs = new Map<string, Map<string, { type: SyntaxNode; file: FileFacts }>>();
   readonly typeNames = new Set<string>();
   readonly globals = new Map<string, { spec: SyntaxNode; binding: Binding; file: FileFacts }>();
   readonly funcs = new Map<string, FuncInfo>();
+  /** Every package-level name: functions, variables, constants and types (not methods). */
+  readonly declared = new Set<string>();
   private readonly fieldKinds = new Map<string, Kind | null>();
   private readonly globalKinds = new Map<string, Kind | null>();
   /** Cache for rule-specific per-package summaries (e.g. which params a function closes). */
@@ -249,6 +247,16 @@ export class PackageFacts {
     f.pkg = this;
     this.files.push(f);
     for (const d of named(f.tree.rootNode)) {
+      if (
+        d.type === 'function_declaration' ||
+        d.type === 'type_declaration' ||
+        d.type === 'var_declaration' ||
+        d.type === 'const_declaration'
+      ) {
+        // Specs are children of the declaration or of its parenthesized list (not inside initializers).
+        const specs = d.type === 'function_declaration' ? [d] : named(d).flatMap((c) => (c.type.endsWith('_list') ? named(c) : [c]));
+        for (const sp of specs) for (const n of sp.childrenForFieldName('name')) if (n) this.declared.add(n.text);
+      }
       if (d.type === 'type_declaration') {
         for (const spec of named(d)) {
           if (spec.type !== 'type_spec' && spec.type !== 'type_alias') continue;
@@ -292,7 +300,7 @@ export class PackageFacts {
                 node: m,
                 file: f,
                 params,
-                results: resultTypes(m.childForFieldName('result')),
+                results: resultTypes(m),
                 iface: true,
               });
             }
@@ -336,7 +344,7 @@ export class PackageFacts {
           if (!names.length) params.push({ name: '_', typeNode: type });
           for (const nm of names) params.push({ name: nm.text, typeNode: type });
         }
-        const results = resultTypes(d.childForFieldName('result'));
+        const results = resultTypes(d);
         this.funcs.set(key, { name, key, node: d, file: f, params, results });
       }
     }

@@ -272,7 +272,10 @@ export class FunctionScopes {
   }
 }
 
-/** The innermost function (declaration or literal) holding `n`, and the outermost declaration. */
+/**
+ * The outermost function holding `n` (n itself included): its declaration, or the outermost
+ * function literal of a package-level initializer. Local scopes are computed per outermost function.
+ */
 export function outerFunction(n: SyntaxNode): SyntaxNode | null {
   let found: SyntaxNode | null = null;
   for (let p: SyntaxNode | null = n; p; p = p.parent) {

@@ -81,11 +81,55 @@ export function ancestor(n: SyntaxNode, pred: (a: SyntaxNode) => boolean): Synta
 }
 
 export function enclosingFunction(n: SyntaxNode): SyntaxNode | null {
-  return ancestor(n, (a) => a.type === 'function_declaration' || a.type === 'method_declaration' || a.type === 'func_literal');
+  return ancestor(n, isFunctionNode);
 }
 
-export function isFunctionNode(n: SyntaxNode): boolean {
-  return n.type === 'function_declaration' || n.type === 'method_declaration' || n.type === 'func_literal';
+export function isFunctionNode(n: SyntaxNode | null | undefined): boolean {
+  return !!n && (n.type === 'function_declaration' || n.type === 'method_declaration' || n.type === 'func_literal');
+}
+
+/** The statement holding `n` that sits directly in a statement list, within n's own function (or null). */
+export function enclosingStatement(n: SyntaxNode): SyntaxNode | null {
+  for (let p: SyntaxNode | null = n; p && p.parent; p = p.parent) {
+    if (p.id !== n.id && isFunctionNode(p)) return null;
+    if (p.parent.type === 'statement_list') return p;
+  }
+  return null;
+}
+
+/** Result type nodes of a function declaration or literal (or an interface method), one per value. */
+export function resultTypes(fn: SyntaxNode): SyntaxNode[] {
+  const res = fn.childForFieldName('result');
+  if (!res) return [];
+  if (res.type !== 'parameter_list') return [res];
+  const out: SyntaxNode[] = [];
+  for (const p of named(res)) {
+    if (p.type !== 'parameter_declaration') continue;
+    const t = p.childForFieldName('type');
+    if (!t) continue;
+    const n = Math.max(1, p.childrenForFieldName('name').length);
+    for (let i = 0; i < n; i++) out.push(t);
+  }
+  return out;
+}
+
+/** Keys of a keyed composite literal; `unkeyed` when any element has no key (positional struct literal). */
+export function literalKeys(lit: SyntaxNode): { keys: Map<string, SyntaxNode>; unkeyed: boolean } {
+  const keys = new Map<string, SyntaxNode>();
+  let unkeyed = false;
+  const body = lit.childForFieldName('body');
+  for (const el of named(body)) {
+    if (el.type === 'comment') continue;
+    if (el.type !== 'keyed_element') {
+      unkeyed = true;
+      continue;
+    }
+    const k = unparen(el.childForFieldName('key')?.namedChild(0) ?? el.childForFieldName('key'));
+    const v = el.childForFieldName('value');
+    if (k && (k.type === 'identifier' || k.type === 'field_identifier') && v) keys.set(k.text, v.namedChild(0) ?? v);
+    else unkeyed = true;
+  }
+  return { keys, unkeyed };
 }
 
 /** Expressions of an expression_list (or the node itself). */

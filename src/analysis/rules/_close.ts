@@ -3,7 +3,8 @@ import type { RuleContext } from '../context';
 import type { Fix } from '../model';
 import type { SyntaxNode } from '../parser';
 import { guardAfter, type Acquisition, type LeakExit, type LifecycleResult } from '../facts/lifecycle';
-import { indentAt, lineStart, named, statementsOf } from '../facts/syntax';
+import { indentAt, isFunctionNode, lineStart, named, statementsOf } from '../facts/syntax';
+import { ownsLines } from '../fixes/layout';
 
 export function describeExit(ctx: RuleContext, e: LeakExit): string {
   const line = ctx.lineIndex().position(e.node.startIndex).line + 1;
@@ -14,8 +15,7 @@ export function describeExit(ctx: RuleContext, e: LeakExit): string {
     return `the end of the loop iteration (line ${e.node.type === 'continue_statement' ? line : endLine}): the next iteration overwrites it`;
   const p = e.node.parent;
   if (p && p.type === 'for_statement') return `the end of the loop iteration (line ${endLine})`;
-  if (p && (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal'))
-    return `the end of the function (line ${endLine})`;
+  if (isFunctionNode(p)) return `the end of the function (line ${endLine})`;
   return `the end of the block (line ${endLine})`;
 }
 
@@ -30,7 +30,7 @@ export function closeFixes(ctx: RuleContext, a: Acquisition, res: LifecycleResul
     // Nobody else ever gets the value: close it when the function returns.
     const guard = guardAfter(a, ctx.file);
     const after = guard ?? a.stmt;
-    if (isOwnLine(text, after)) {
+    if (ownsLines(text, after)) {
       const indent = indentAt(text, a.stmt.startIndex);
       fixes.push({
         title: `Add defer ${closeExpr} after ${guard ? 'the error check' : 'the call'}`,
@@ -70,7 +70,7 @@ export function closeFixes(ctx: RuleContext, a: Acquisition, res: LifecycleResul
     return fixes;
   }
   // Handed off or closed on other paths: close it on the leaking returns only.
-  if (res.exits.length && allListed && res.exits.every((e) => (e.kind === 'return' || e.kind === 'jump') && isOwnLine(text, e.node))) {
+  if (res.exits.length && allListed && res.exits.every((e) => (e.kind === 'return' || e.kind === 'jump') && ownsLines(text, e.node))) {
     fixes.push({
       title: `Call ${closeExpr} before leaving on ${res.exits.length === 1 ? 'that path' : 'those paths'}`,
       preferred: true,
@@ -81,14 +81,6 @@ export function closeFixes(ctx: RuleContext, a: Acquisition, res: LifecycleResul
     });
   }
   return fixes;
-}
-
-function isOwnLine(text: string, n: SyntaxNode): boolean {
-  const ls = lineStart(text, n.startIndex);
-  if (text.slice(ls, n.startIndex).trim() !== '') return false;
-  const le = text.indexOf('\n', n.endIndex);
-  const rest = text.slice(n.endIndex, le === -1 ? text.length : le).trim();
-  return rest === '' || rest.startsWith('//');
 }
 
 function loopAround(stmt: SyntaxNode, fn: SyntaxNode): SyntaxNode | null {

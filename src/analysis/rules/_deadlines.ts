@@ -2,13 +2,12 @@
 // accept-error-spin: which calls read from a connection, which connection a reader was made from,
 // where the connection came from (accepted, a parameter, dialed), which loops are session loops,
 // and the Go text of a `return` that fits the enclosing function's results.
-import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import type { FileFacts, FuncInfo } from '../facts/package';
 import type { Binding } from '../facts/scope';
 import { isConn, isListener, isStreamConn, type Kind } from '../facts/kinds';
-import { isNoReturnCall } from '../facts/flow';
-import { callArgs, exprList, named, ofType, pathText, unparen } from '../facts/syntax';
+import { outerFunction } from '../facts/scope';
+import { callArgs, enclosingFunction, exprList, isFunctionNode, named, ofType, pathText, resultTypes, unparen } from '../facts/syntax';
 
 // ---------------------------------------------------------------------------------------------
 // Readers and reads
@@ -310,26 +309,11 @@ export function isFutureNowAdd(file: FileFacts, e: SyntaxNode | null | undefined
 // ---------------------------------------------------------------------------------------------
 // Functions, loops, flow
 
-/**
- * Test code: `_test.go` files and helpers that import "testing" (test servers, fake upstreams).
- * Tests provoke timeouts on purpose and run under `go test -timeout`.
- */
-export function isTestCode(file: FileFacts): boolean {
-  return file.path.endsWith('_test.go') || file.imports.has('testing');
-}
-
-export function innermostFunction(n: SyntaxNode): SyntaxNode | null {
-  for (let p = n.parent; p; p = p.parent) {
-    if (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal') return p;
-  }
-  return null;
-}
-
 /** Enclosing for statements of `n` inside its own function, innermost first. */
 export function enclosingLoops(n: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (let p = n.parent; p; p = p.parent) {
-    if (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal') break;
+    if (isFunctionNode(p)) break;
     if (p.type === 'for_statement') out.push(p);
   }
   return out;
@@ -640,7 +624,7 @@ export function paramVerdict(file: FileFacts, b: Binding, depth = 0): ParamVerdi
     const arg = callArgs(s.call)[idx];
     if (!arg) continue;
     const ch = chainOf(s.file, arg);
-    const caller = s.call.parent ? outerFunctionOf(s.call) : null;
+    const caller = s.call.parent ? outerFunction(s.call) : null;
     if (caller && (setsDeadlineIn(s.file, caller, ch.keys, null) || closedConcurrently(s.file, caller, ch.keys, s.call))) managed = true;
     if (ch.root) {
       let o = originOf(s.file, ch.root);
@@ -656,15 +640,6 @@ export function paramVerdict(file: FileFacts, b: Binding, depth = 0): ParamVerdi
   const verdict = { managed, allDialed: sites.length > 0 && dialed === sites.length, sites: sites.length, acceptedIn };
   file.pkg.memo.set(memoKey, verdict);
   return verdict;
-}
-
-export function outerFunctionOf(n: SyntaxNode): SyntaxNode | null {
-  let found: SyntaxNode | null = null;
-  for (let p: SyntaxNode | null = n.parent; p; p = p.parent) {
-    if (p.type === 'function_declaration' || p.type === 'method_declaration') return p;
-    if (p.type === 'func_literal') found = p;
-  }
-  return found;
 }
 
 /** A SetReadDeadline/SetDeadline on one of `keys` anywhere in `scope` (function literals included), outside `except`. */
@@ -726,7 +701,7 @@ function enclosingGoLiteral(n: SyntaxNode, scope: SyntaxNode): SyntaxNode | null
 }
 
 function innermostFunctionOrNull(n: SyntaxNode): number | null {
-  return innermostFunction(n)?.id ?? null;
+  return enclosingFunction(n)?.id ?? null;
 }
 
 /** Does a same-package function (or a local func literal) called here set a deadline, up to `depth` calls deep? */
@@ -842,131 +817,6 @@ export { isStreamConn };
 // ---------------------------------------------------------------------------------------------
 // Fix text
 
-/** Result type nodes of a function declaration or literal, one per value. */
-export function resultTypes(fn: SyntaxNode): SyntaxNode[] {
-  const res = fn.childForFieldName('result');
-  if (!res) return [];
-  if (res.type !== 'parameter_list') return [res];
-  const out: SyntaxNode[] = [];
-  for (const p of named(res)) {
-    if (p.type !== 'parameter_declaration') continue;
-    const t = p.childForFieldName('type');
-    if (!t) continue;
-    const n = Math.max(1, p.childrenForFieldName('name').length);
-    for (let i = 0; i < n; i++) out.push(t);
-  }
-  return out;
-}
-
-const ZERO_NUM = new Set([
-  'int',
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'uint',
-  'uint8',
-  'uint16',
-  'uint32',
-  'uint64',
-  'uintptr',
-  'float32',
-  'float64',
-  'complex64',
-  'complex128',
-  'byte',
-  'rune',
-]);
-const NIL_QUALIFIED = new Set([
-  'net.Conn',
-  'net.Listener',
-  'net.Addr',
-  'net.PacketConn',
-  'net.Error',
-  'io.Reader',
-  'io.Writer',
-  'io.ReadCloser',
-  'io.WriteCloser',
-  'io.ReadWriter',
-  'io.ReadWriteCloser',
-  'io.Closer',
-  'context.Context',
-  'net/http.Handler',
-  'net/http.RoundTripper',
-  'net/http.ResponseWriter',
-]);
-
-/** The zero value of a result type as Go text, or null when we cannot be sure. */
-export function zeroValue(ctx: RuleContext, t: SyntaxNode): string | null {
-  switch (t.type) {
-    case 'pointer_type':
-    case 'slice_type':
-    case 'map_type':
-    case 'channel_type':
-    case 'function_type':
-    case 'interface_type':
-      return 'nil';
-    case 'array_type':
-    case 'struct_type':
-      return `${t.text}{}`;
-    case 'type_identifier': {
-      const n = t.text;
-      if (ZERO_NUM.has(n)) return '0';
-      if (n === 'string') return '""';
-      if (n === 'bool') return 'false';
-      if (n === 'error' || n === 'any') return 'nil';
-      if (ctx.pkg.structs.has(n)) return `${n}{}`;
-      return null;
-    }
-    case 'qualified_type': {
-      const q = ctx.file.typeKind(t);
-      if (!q) return null;
-      if (NIL_QUALIFIED.has(q)) return 'nil';
-      if (q === 'time.Duration') return '0';
-      if (q === 'time.Time' || q === 'net/http.Server' || q === 'net.Dialer') return `${t.text}{}`;
-      return null;
-    }
-    default:
-      return null;
-  }
-}
-
-/**
- * `return …` for leaving the function when `errExpr` (an error) must be reported: `return` for no
- * results, `return <zeros>, errExpr` when the last result is an error and every other zero value
- * is known. Null when no such form is certain.
- */
-export function errorReturn(ctx: RuleContext, fn: SyntaxNode, errExpr: string): string | null {
-  const ts = resultTypes(fn);
-  if (!ts.length) return 'return';
-  const last = ts[ts.length - 1];
-  if (last.type !== 'type_identifier' || last.text !== 'error') return null;
-  const zeros: string[] = [];
-  for (const t of ts.slice(0, -1)) {
-    const z = zeroValue(ctx, t);
-    if (z === null) return null;
-    zeros.push(z);
-  }
-  return `return ${[...zeros, errExpr].join(', ')}`;
-}
-
-/** The read-timeout setting spelled for this file (`30 * time.Second`, with the file's `time` name). */
-export function durationSetting(ctx: RuleContext, expr: string): string {
-  const t = ctx.pkgName('time');
-  if (t === null || t === 'time') return expr;
-  return expr.replace(/\btime\./g, t ? `${t}.` : '');
-}
-
-/** Is `name` declared anywhere in the function (any scope) or the package? */
-export function nameTaken(file: FileFacts, fn: SyntaxNode, name: string): boolean {
-  if (file.pkg.globals.has(name) || file.pkg.funcs.has(name) || file.pkg.typeNames.has(name)) return true;
-  return ofType(fn, 'identifier').some((i) => i.text === name);
-}
-
-export function isNoReturn(file: FileFacts, n: SyntaxNode): boolean {
-  return n.type === 'call_expression' && isNoReturnCall(n, file);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Connections kept in struct fields: `c.conn`, or `c.r` made with bufio.NewReader(conn)
 
@@ -1063,7 +913,7 @@ export function fieldOrigin(file: FileFacts, ref: FieldRef): { accepted: boolean
     const ch = chainOf(st.file, st.value);
     if (!ch.root || !isStreamConn(ch.rootKind)) return no;
     let o = originOf(st.file, ch.root);
-    const fn = outerFunctionOf(st.value);
+    const fn = outerFunction(st.value);
     if (o === 'param') {
       const v = paramVerdict(st.file, ch.root);
       if (!v.acceptedIn || v.allDialed || v.managed) return no;

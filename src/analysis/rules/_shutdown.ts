@@ -1,19 +1,14 @@
 // Shared pieces of the graceful-shutdown rules (server-close-not-shutdown, shutdown-without-timeout,
-// serve-error-unchecked): which calls are http.Server lifecycle calls, where a fix may insert
-// statements, and how a chosen timeout is written the way gofmt prints it.
+// serve-error-unchecked): which calls are http.Server lifecycle calls, and whether a server is
+// stopped somewhere in the package.
 import type { RuleContext } from '../context';
-import { formatExpr } from '../facts/gofmt';
 import type { FileFacts, FuncInfo } from '../facts/package';
 import type { SyntaxNode } from '../parser';
 import { isServer } from '../facts/kinds';
 import { outerFunction } from '../facts/scope';
-import { callArgs, indentAt, isFunctionNode, lineEnd, lineStart, methodCall, named, ofType, pathText, unparen } from '../facts/syntax';
+import { callArgs, isFunctionNode, methodCall, named, ofType, pathText, unparen } from '../facts/syntax';
 
 export const SERVE_METHODS = new Set(['ListenAndServe', 'ListenAndServeTLS', 'Serve', 'ServeTLS']);
-
-export function isTestFile(path: string): boolean {
-  return /_test\.go$/.test(path);
-}
 
 /** `recv.Name(...)` with Name one of `names`, where recv is an `http.Server` / `*http.Server`. */
 export function serverCall(ctx: RuleContext, call: SyntaxNode, names: ReadonlySet<string>): { recv: SyntaxNode; name: string } | null {
@@ -68,15 +63,6 @@ export function recvKey(recv: SyntaxNode): string | null {
   return pathText(recv);
 }
 
-/** The statement holding `n` that sits directly in a statement list (not crossing a function boundary). */
-export function enclosingStatement(n: SyntaxNode): SyntaxNode | null {
-  for (let p: SyntaxNode | null = n; p && p.parent; p = p.parent) {
-    if (p !== n && isFunctionNode(p)) return null;
-    if (p.parent.type === 'statement_list') return p;
-  }
-  return null;
-}
-
 /** Is the statement inside a loop of its own function (a `defer cancel()` there would pile up)? */
 export function inLoop(stmt: SyntaxNode): boolean {
   for (let p = stmt.parent; p; p = p.parent) {
@@ -84,56 +70,6 @@ export function inLoop(stmt: SyntaxNode): boolean {
     if (p.type === 'for_statement') return true;
   }
   return false;
-}
-
-/** The statement starts its line and nothing but a comment follows it on its last line. */
-export function ownsLines(text: string, n: SyntaxNode): boolean {
-  const ls = lineStart(text, n.startIndex);
-  if (text.slice(ls, n.startIndex).trim() !== '') return false;
-  const rest = text.slice(n.endIndex, lineEnd(text, n.endIndex)).trim();
-  return rest === '' || rest.startsWith('//');
-}
-
-/** First candidate name not used as an identifier anywhere in the outermost function around `at`. */
-export function freshName(at: SyntaxNode, candidates: string[]): string {
-  const scope = outerFunction(at) ?? at.tree.rootNode;
-  const used = new Set(ofType(scope, 'identifier').map((i) => i.text));
-  for (const c of candidates) if (!used.has(c)) return c;
-  let i = 2;
-  while (used.has(`${candidates[0]}${i}`)) i++;
-  return `${candidates[0]}${i}`;
-}
-
-/**
- * The shutdown timeout from the settings (`ctx.fix.shutdownTimeout`), spelled with the file's name
- * for package time and spaced the way gofmt prints it as the second argument of a call.
- */
-export function shutdownTimeoutArg(ctx: RuleContext): { text: string; imports: string[] } {
-  let text = ctx.fix.shutdownTimeout.trim();
-  const imports: string[] = [];
-  if (/\btime\./.test(text)) {
-    imports.push('time');
-    const name = ctx.pkgName('time');
-    if (name !== 'time') text = text.replace(/\btime\./g, name ? `${name}.` : '');
-  }
-  return { text: gofmtArg(text, 2), imports };
-}
-
-/**
- * Re-spaces binary operators of a Go expression as gofmt prints it at the given depth (1: a lone
- * call argument or a right-hand side; 2: one of several call arguments). Other nodes keep their text.
- */
-export function gofmtArg(expr: string, depth: number): string {
-  return formatExpr(expr, depth);
-}
-
-/** Re-indents a block of new code (lines separated by \n, relative tabs) under `indent`. */
-export function indentLines(lines: string[], indent: string): string {
-  return lines.map((l, i) => (i === 0 ? l : l === '' ? '' : `${indent}${l}`)).join('\n');
-}
-
-export function lineIndent(text: string, n: SyntaxNode): string {
-  return indentAt(text, n.startIndex);
 }
 
 interface StopSite {
@@ -150,7 +86,7 @@ export function stopSites(ctx: RuleContext): StopSite[] {
   if (memo) return memo as StopSite[];
   const sites: StopSite[] = [];
   for (const f of ctx.pkg.files) {
-    if (isTestFile(f.path)) continue;
+    if (f.isTest) continue;
     if (f.text.indexOf('Shutdown(') === -1 && f.text.indexOf('Close()') === -1) continue;
     for (const call of ofType(f.tree.rootNode, 'call_expression')) {
       const mc = methodCall(call);
@@ -204,7 +140,7 @@ export function serverIsStopped(ctx: RuleContext, recv: SyntaxNode): boolean {
     const idx = fi ? fi.params.findIndex((p) => p.name === key) : -1;
     if (!name || !fi || idx === -1) return false;
     for (const f of ctx.pkg.files) {
-      if (isTestFile(f.path) || f.text.indexOf(name) === -1) continue;
+      if (f.isTest || f.text.indexOf(name) === -1) continue;
       for (const call of ofType(f.tree.rootNode, 'call_expression')) {
         if (samePackageFunc(f, call)?.node.id !== outer.id) continue;
         const arg = callArgs(call)[idx];

@@ -1,164 +1,11 @@
-// Shared helpers of the "timeouts" rule group (dial-no-timeout, http-client-no-timeout,
-// http-server-no-timeouts, handler-ignores-context, timeout-error-assertion). The leading underscore
-// keeps scripts/gen-rules.mjs from treating this file as a rule.
-import type { RuleContext } from '../context';
+// Shared facts of the "timeouts" rule group (dial-no-timeout, http-client-no-timeout,
+// http-server-no-timeouts, handler-ignores-context, timeout-error-assertion): whether a context or
+// request carries a deadline, handler signatures, where a client/server/dialer value goes. The
+// leading underscore keeps scripts/gen-rules.mjs from treating this file as a rule.
 import type { FileFacts } from '../facts/package';
 import type { Binding } from '../facts/scope';
 import type { SyntaxNode } from '../parser';
-import { formatExpr } from '../facts/gofmt';
-
-export { formatExpr };
-import type { TextEdit } from '../model';
-import { callArgs, exprList, indentAt, lineEnd, lineStart, named, ofType, unparen } from '../facts/syntax';
-
-/** Our timeout rules stay quiet in tests: test servers are local, sleeps and bare dials are deliberate there. */
-export function isTestFile(path: string): boolean {
-  return /_test\.go$/.test(path);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Timeout values from the settings (`conndoctor.fix.*Timeout`), spelled for this file.
-
-/**
- * A setting value (`5 * time.Second`) as this file spells package `time`, formatted the way gofmt
- * prints it at `depth` (2 inside the arguments of a call with several arguments: `5*time.Second`),
- * and the imports it needs.
- */
-export function timeoutValue(ctx: RuleContext, setting: string, depth = 1): { text: string; imports: string[] } {
-  const formatted = formatExpr(setting.trim(), depth);
-  if (!/\btime\./.test(formatted)) return { text: formatted, imports: [] };
-  const name = ctx.pkgName('time');
-  const text = name === 'time' ? formatted : formatted.replace(/\btime\./g, name ? `${name}.` : '');
-  return { text, imports: ['time'] };
-}
-
-/** The fix's edits plus the import edit for `paths` (when something is missing). */
-export function withImports(ctx: RuleContext, edits: TextEdit[], paths: string[]): TextEdit[] {
-  const imp = paths.length ? ctx.importEdit(paths) : null;
-  return imp ? [...edits, imp] : edits;
-}
-
-/**
- * Like withImports, and also drops the import of `drop` (a fix removing the file's last use of it).
- * When the added imports rewrite the group holding it, the line is taken out of that rewrite.
- */
-export function withImportsDropping(ctx: RuleContext, edits: TextEdit[], paths: string[], drop: string): TextEdit[] {
-  const spec = ctx.file.imports.specs.find((x) => x.path === drop && !x.explicit);
-  const imp = paths.length ? ctx.importEdit(paths) : null;
-  if (!spec) return imp ? [...edits, imp] : edits;
-  const ls = lineStart(ctx.text, spec.node.startIndex);
-  const le = lineEnd(ctx.text, spec.node.endIndex);
-  const list = spec.node.parent;
-  if (imp && imp.start <= ls && le <= imp.end) {
-    const lines = imp.newText.split('\n').filter((l) => l.trim() !== `"${drop}"`);
-    return [...edits, { ...imp, newText: lines.join('\n') }];
-  }
-  const out = imp ? [...edits, imp] : [...edits];
-  if (list?.type === 'import_spec_list' && named(list).filter((x) => x.type === 'import_spec').length > 1) {
-    out.push({ start: ls, end: Math.min(le + 1, ctx.text.length), newText: '' });
-  } else {
-    // The only spec of its declaration: remove the declaration (and the blank line after it).
-    const decl = list?.type === 'import_spec_list' ? list.parent : list;
-    if (!decl || decl.type !== 'import_declaration') return imp ? [...edits, imp] : edits;
-    let end = lineEnd(ctx.text, decl.endIndex);
-    if (ctx.text[end] === '\n') end++;
-    if (ctx.text[end] === '\n') end++;
-    out.push({ start: lineStart(ctx.text, decl.startIndex), end, newText: '' });
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Composite literals.
-
-/** Keys of a keyed composite literal; `unkeyed` when any element has no key (positional struct literal). */
-export function literalKeys(lit: SyntaxNode): { keys: Map<string, SyntaxNode>; unkeyed: boolean } {
-  const keys = new Map<string, SyntaxNode>();
-  let unkeyed = false;
-  const body = lit.childForFieldName('body');
-  for (const el of named(body)) {
-    if (el.type === 'comment') continue;
-    if (el.type !== 'keyed_element') {
-      unkeyed = true;
-      continue;
-    }
-    const k = unparen(el.childForFieldName('key')?.namedChild(0) ?? el.childForFieldName('key'));
-    const v = el.childForFieldName('value');
-    if (k && (k.type === 'identifier' || k.type === 'field_identifier') && v) keys.set(k.text, v.namedChild(0) ?? v);
-    else unkeyed = true;
-  }
-  return { keys, unkeyed };
-}
-
-/**
- * One edit adding `key: value` as the last element of a keyed composite literal, laid out the way
- * gofmt prints it: inline for one-line literals; for multi-line ones a new last line, with the keys
- * of the alignment section it joins re-padded (gofmt aligns the values of consecutive one-line
- * `Key: value,` lines). Returns null for layouts we do not reproduce safely.
- */
-export function addFieldEdit(text: string, lit: SyntaxNode, key: string, value: string): TextEdit | null {
-  const body = lit.childForFieldName('body');
-  if (!body || body.type !== 'literal_value') return null;
-  const open = body.startIndex; // '{'
-  const close = body.endIndex - 1; // '}'
-  if (text[open] !== '{' || text[close] !== '}') return null;
-  const elems = named(body);
-  const items = elems.filter((e) => e.type !== 'comment');
-  if (!text.slice(open + 1, close).includes('\n')) {
-    if (elems.some((e) => e.type === 'comment')) return null;
-    if (!items.length) return { start: open + 1, end: open + 1, newText: `${key}: ${value}` };
-    const last = items[items.length - 1];
-    return { start: last.endIndex, end: last.endIndex, newText: `, ${key}: ${value}` };
-  }
-  // Multi-line: '}' alone on its line, every element on lines of its own.
-  if (text.slice(lineStart(text, close), close).trim() !== '') return null;
-  if (!items.length) {
-    if (elems.some((e) => e.type === 'comment' && e.startPosition.row !== body.startPosition.row)) return null;
-    return { start: lineStart(text, close) - 1, end: lineStart(text, close) - 1, newText: `\n${indentAt(text, close)}\t${key}: ${value},` };
-  }
-  const last = items[items.length - 1];
-  const lastEnd = lineEnd(text, last.endIndex);
-  const indent = indentAt(text, last.startIndex);
-  if (text.slice(lineStart(text, last.startIndex), last.startIndex) !== indent) return null;
-  const tail = text.slice(last.endIndex, lastEnd).trim();
-  // Something after the last element (a comment, or a comment line before '}'): our line goes after
-  // a blank line, as a section of its own, which never disturbs the existing alignment.
-  const separate = { start: lastEnd, end: lastEnd, newText: `\n\n${indent}${key}: ${value},` };
-  if (tail !== ',' || elems[elems.length - 1].id !== last.id || body.endPosition.row !== last.endPosition.row + 1) return separate;
-  // The alignment section the new last line joins: consecutive one-line `Key: value,` lines above it.
-  const section: { key: string; value: string; start: number; end: number }[] = [];
-  let nextRow = last.endPosition.row + 1;
-  for (let i = elems.length - 1; i >= 0; i--) {
-    const el = elems[i];
-    if (el.endPosition.row !== nextRow - 1) break; // blank line above: the section starts below
-    if (el.type === 'comment') {
-      // gofmt: a comment on a line of its own ends an alignment section (like a blank line); a
-      // trailing comment of the line above makes that line's layout ours to keep: stay apart.
-      if (el.startPosition.row === body.startPosition.row || text.slice(lineStart(text, el.startIndex), el.startIndex).trim() === '') break;
-      return separate;
-    }
-    if (el.type !== 'keyed_element' || el.text.includes('\n')) break; // multi-line element: new section
-    const k = el.childForFieldName('key');
-    const v = el.childForFieldName('value');
-    const ls = lineStart(text, el.startIndex);
-    if (
-      !k ||
-      !v ||
-      k.text.length > 40 ||
-      text.slice(ls, el.startIndex) !== indent ||
-      text.slice(el.endIndex, lineEnd(text, el.endIndex)).trim() !== ','
-    ) {
-      return separate;
-    }
-    section.unshift({ key: k.text, value: v.text, start: ls, end: lineEnd(text, el.endIndex) });
-    nextRow = el.startPosition.row;
-  }
-  const width = Math.max(key.length, ...section.map((x) => x.key.length));
-  const line = (k: string, v: string) => `${indent}${k}:${' '.repeat(width - k.length + 1)}${v},`;
-  if (!section.length) return { start: lastEnd, end: lastEnd, newText: `\n${line(key, value)}` };
-  const lines = [...section.map((x) => line(x.key, x.value)), line(key, value)];
-  return { start: section[0].start, end: section[section.length - 1].end, newText: lines.join('\n') };
-}
+import { callArgs, exprList, isFunctionNode, named, ofType, unparen } from '../facts/syntax';
 
 // ---------------------------------------------------------------------------------------------
 // Contexts and requests: do they carry a deadline?
@@ -282,7 +129,7 @@ export function isReassigned(file: FileFacts, b: Binding): boolean {
  * results, its request parameter identifier (null when unnamed or `_`). Undefined for other functions.
  */
 export function handlerParams(file: FileFacts, fn: SyntaxNode): { request: SyntaxNode | null } | undefined {
-  if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration' && fn.type !== 'func_literal') return undefined;
+  if (!isFunctionNode(fn)) return undefined;
   if (fn.childForFieldName('result')) return undefined;
   const params = named(fn.childForFieldName('parameters')).filter(
     (p) => p.type === 'parameter_declaration' || p.type === 'variadic_parameter_declaration',
@@ -469,41 +316,7 @@ export function fieldAssignedOn(use: SyntaxNode): string | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Names and statements.
-
-/** Identifier texts used anywhere in the outermost function holding `n`. */
-export function namesInFunction(n: SyntaxNode): Set<string> {
-  let fn: SyntaxNode | null = null;
-  for (let p: SyntaxNode | null = n; p; p = p.parent) {
-    if (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal') fn = p;
-  }
-  const out = new Set<string>();
-  for (const id of ofType(fn ?? n, 'identifier')) out.add(id.text);
-  return out;
-}
-
-/** The first candidate name not used in the function (nor a package-level name). */
-export function freshName(file: FileFacts, at: SyntaxNode, candidates: string[]): string | null {
-  const used = namesInFunction(at);
-  for (const c of candidates) {
-    if (used.has(c) || file.pkg.globals.has(c) || file.pkg.funcs.has(c) || file.pkg.typeNames.has(c) || file.imports.pathOf(c)) continue;
-    return c;
-  }
-  return null;
-}
-
-/** The statement holding `n` that sits directly in a statement list (with its indentation), or null. */
-export function enclosingStatement(text: string, n: SyntaxNode): { stmt: SyntaxNode; indent: string } | null {
-  for (let p: SyntaxNode | null = n; p; p = p.parent) {
-    if (p.type === 'func_literal' && p.id !== n.id) return null;
-    if (p.parent?.type === 'statement_list') {
-      const indent = indentAt(text, p.startIndex);
-      if (text.slice(lineStart(text, p.startIndex), p.startIndex) !== indent) return null;
-      return { stmt: p, indent };
-    }
-  }
-  return null;
-}
+// Statements and literals.
 
 /**
  * Can the arguments of `expr` be evaluated before `stmt` (the statement holding it) instead of inside
@@ -525,15 +338,6 @@ export function hoistable(expr: SyntaxNode, stmt: SyntaxNode): boolean {
   return true;
 }
 
-/** Is `inner` inside `outer` without crossing a function literal? */
-export function sameFunctionBody(outer: SyntaxNode, inner: SyntaxNode): boolean {
-  for (let p: SyntaxNode | null = inner.parent; p; p = p.parent) {
-    if (p.id === outer.id) return true;
-    if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return false;
-  }
-  return false;
-}
-
 /** The string value of an interpreted or raw string literal, else null. */
 export function stringValue(n: SyntaxNode | null | undefined): string | null {
   const u = unparen(n);
@@ -547,4 +351,10 @@ export function stringValue(n: SyntaxNode | null | undefined): string | null {
     }
   }
   return null;
+}
+
+/** A literal loopback address (`localhost:6060`, `127.0.0.1:8080`, `[::1]:80`): a SYN there is answered at once, and only local peers connect. */
+export function isLoopbackAddr(addr: SyntaxNode | undefined): boolean {
+  const s = stringValue(addr);
+  return s !== null && /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]):/.test(s);
 }

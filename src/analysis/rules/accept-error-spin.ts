@@ -6,18 +6,21 @@ import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import type { FileFacts } from '../facts/package';
 import { assignedWithErr, assignsTo, isErrCheck, isNoReturnCall, terminates } from '../facts/flow';
-import { errIsNil, errNotNil, indentAt, lineStart, methodCall, named, ofType, statementsOf, unparen } from '../facts/syntax';
 import {
-  errorReturn,
-  innermostFunction,
-  isAcceptCall,
-  jumpTargets,
-  loopBody,
-  loopCondition,
-  nameTaken,
-  resolveCallee,
-  walkNoFunc,
-} from './_deadlines';
+  enclosingFunction,
+  errIsNil,
+  errNotNil,
+  indentAt,
+  lineStart,
+  methodCall,
+  named,
+  ofType,
+  statementsOf,
+  unparen,
+} from '../facts/syntax';
+import { freshName, nameInUse } from '../fixes/names';
+import { errorReturn } from '../fixes/values';
+import { isAcceptCall, jumpTargets, loopBody, loopCondition, resolveCallee, walkNoFunc } from './_deadlines';
 
 /** Calls that wait: a custom back-off, a rate limiter, a sleep. */
 const WAIT_NAME = /sleep|backoff|back_off|wait|delay|throttle|pause|retry/i;
@@ -185,7 +188,7 @@ function checkErrorPath(ctx: RuleContext, site: Site): boolean {
  */
 function checkTemporary(ctx: RuleContext, site: Site): void {
   const { loop, stmts, i, err } = site;
-  const fn = innermostFunction(loop);
+  const fn = enclosingFunction(loop);
   if (!fn) return;
   for (const n of walkNoFunc(fn)) {
     if (n.type === 'call_expression' && /^Set(Read)?Deadline$/.test(methodCall(n)?.name ?? '')) return;
@@ -336,7 +339,7 @@ interface Backoff {
 
 function backoff(ctx: RuleContext, loop: SyntaxNode, withClosed: boolean): Backoff | null {
   const text = ctx.text;
-  const fn = innermostFunction(loop);
+  const fn = enclosingFunction(loop);
   if (!fn) return null;
   // Leave the loop the way the code already can: `break` if it has breaks (code after the loop
   // is reachable), else `return` with the function's zero results and a nil error.
@@ -346,15 +349,14 @@ function backoff(ctx: RuleContext, loop: SyntaxNode, withClosed: boolean): Backo
   const top = loop.parent?.type === 'labeled_statement' ? loop.parent : loop;
   const loopLine = lineStart(text, top.startIndex);
   if (text.slice(loopLine, top.startIndex).trim() !== '') return null;
-  const v = ['tempDelay', 'acceptDelay', 'acceptBackoff'].find((n) => !nameTaken(ctx.file, fn, n));
-  if (!v) return null;
+  const v = freshName(ctx.file, loop, ['tempDelay', 'acceptDelay', 'acceptBackoff']);
   const time = (m: string) => ctx.ref('time', m);
   const go116 = ctx.goAtLeast('1.16');
   const closedExpr = (err: string) =>
     go116
       ? `${ctx.ref('errors', 'Is')}(${err}, ${ctx.ref('net', 'ErrClosed')})`
       : `${ctx.ref('strings', 'Contains')}(${err}.Error(), "use of closed network connection")`;
-  const useMinMax = ctx.goAtLeast('1.21') && !['min', 'max'].some((n) => nameTaken(ctx.file, fn, n));
+  const useMinMax = ctx.goAtLeast('1.21') && !['min', 'max'].some((n) => nameInUse(ctx.file, loop, n));
   const doubling = useMinMax
     ? [`${v} = min(max(2*${v}, 5*${time('Millisecond')}), ${time('Second')})`]
     : [

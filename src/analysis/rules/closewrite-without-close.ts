@@ -5,7 +5,7 @@ import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { acquisitions, analyzeAcquisition, LifecycleAnalyzer, type Tracked } from '../facts/lifecycle';
 import { isClosable } from '../facts/kinds';
-import { named, ofType, unparen } from '../facts/syntax';
+import { enclosingFunction, named, ofType, unparen } from '../facts/syntax';
 import { closeFixes, valueName } from './_close';
 
 const rule: Rule = {
@@ -56,18 +56,12 @@ function callerGivesUp(ctx: RuleContext, arg: SyntaxNode, goStmt: SyntaxNode): b
   if (!id || id.type !== 'identifier') return false;
   const b = ctx.file.binding(id);
   if (!b || b.isParam) return false;
-  const fn = ancestorFn(goStmt);
+  const fn = enclosingFunction(goStmt);
   const scopes = ctx.file.scopesFor(id);
   if (!fn || !scopes) return false;
   const an = new LifecycleAnalyzer(ctx.file);
   an.prepare({ shape: 'closer', bindings: new Set([b]), err: null }, fn);
   return !scopes.usesOf(b).some((u) => an.classifyUse(u) === 'close');
-}
-
-function ancestorFn(n: SyntaxNode): SyntaxNode | null {
-  for (let p = n.parent; p; p = p.parent)
-    if (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal') return p;
-  return null;
 }
 
 function checkParam(ctx: RuleContext, fnNode: SyntaxNode, name: string, _idx: number, reported: Set<number>): void {

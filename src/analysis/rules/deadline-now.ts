@@ -4,8 +4,9 @@ import type { Fix, Rule } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { terminates } from '../facts/flow';
-import { named, nameWords, unparen } from '../facts/syntax';
-import { chainOf, connRead, deadlineCall, durationSetting, intersects, isPastNow, isTestCode, walkNoFunc, type Chain } from './_deadlines';
+import { enclosingStatement, isFunctionNode, named, nameWords, unparen } from '../facts/syntax';
+import { timeoutValue } from '../fixes/values';
+import { chainOf, connRead, deadlineCall, intersects, isPastNow, walkNoFunc, type Chain } from './_deadlines';
 
 /**
  * Words (of a camelCase or snake_case function name) that say its job is to interrupt I/O: a past
@@ -36,7 +37,7 @@ const rule: Rule = {
   },
   check(ctx) {
     // Tests provoke timeouts on purpose and run under `go test -timeout`: stay quiet there.
-    if (isTestCode(ctx.file)) return;
+    if (ctx.file.isTest) return;
     if (!ctx.text.includes('Deadline(')) return;
     for (const call of ctx.tree.rootNode.descendantsOfType('call_expression')) {
       if (!call) continue;
@@ -85,11 +86,7 @@ function cancelContext(call: SyntaxNode): boolean {
  * always jumps away, at the end of a loop body, and at a deadline set again on the connection.
  */
 function readAfter(ctx: RuleContext, call: SyntaxNode, chain: Chain): SyntaxNode | null {
-  let cur: SyntaxNode | null = call;
-  while (cur && cur.parent?.type !== 'statement_list') {
-    if (cur.type === 'func_literal') return null;
-    cur = cur.parent;
-  }
+  let cur: SyntaxNode | null = enclosingStatement(call);
   while (cur) {
     const list: SyntaxNode = cur.parent!;
     let after = false;
@@ -112,13 +109,7 @@ function readAfter(ctx: RuleContext, call: SyntaxNode, chain: Chain): SyntaxNode
     // Leave the enclosing block/if/case, but not a loop body or the function.
     let up: SyntaxNode | null = list.parent;
     while (up && up.parent?.type !== 'statement_list') {
-      if (
-        up.type === 'for_statement' ||
-        up.type === 'func_literal' ||
-        up.type === 'function_declaration' ||
-        up.type === 'method_declaration'
-      )
-        return null;
+      if (up.type === 'for_statement' || isFunctionNode(up)) return null;
       up = up.parent;
     }
     if (!up || up.type === 'for_statement') return null;
@@ -133,7 +124,7 @@ function fixes(ctx: RuleContext, arg: SyntaxNode): Fix[] {
   return [
     {
       title: `Set a future read deadline (now + ${ctx.fix.readTimeout})`,
-      edits: [{ start: a.startIndex, end: a.endIndex, newText: `${now}.Add(${durationSetting(ctx, ctx.fix.readTimeout)})` }],
+      edits: [{ start: a.startIndex, end: a.endIndex, newText: `${now}.Add(${timeoutValue(ctx, ctx.fix.readTimeout).text})` }],
     },
     {
       title: 'Clear the deadline instead (time.Time{}: reads block until data arrives)',

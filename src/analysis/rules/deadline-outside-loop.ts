@@ -4,7 +4,19 @@ import type { Fix, Rule } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { isErrCheck } from '../facts/flow';
-import { exprList, indentAt, lineEnd, lineStart, named, ofType, unparen } from '../facts/syntax';
+import { outerFunction } from '../facts/scope';
+import {
+  enclosingFunction,
+  enclosingStatement,
+  exprList,
+  indentAt,
+  isFunctionNode,
+  lineEnd,
+  lineStart,
+  named,
+  ofType,
+  unparen,
+} from '../facts/syntax';
 import {
   callsIn,
   chainOf,
@@ -12,7 +24,6 @@ import {
   deadlineCall,
   enclosingLoops,
   helperSetsDeadline,
-  innermostFunction,
   intersects,
   isFutureNowAdd,
   isMessageLoop,
@@ -21,8 +32,6 @@ import {
   loopCondition,
   nowAdd,
   originOf,
-  outerFunctionOf,
-  isTestCode,
   paramVerdict,
   walkNoFunc,
   type Chain,
@@ -48,7 +57,7 @@ const rule: Rule = {
   },
   check(ctx) {
     // Tests provoke timeouts on purpose and run under `go test -timeout`: stay quiet there.
-    if (isTestCode(ctx.file)) return;
+    if (ctx.file.isTest) return;
     if (!ctx.text.includes('Deadline(')) return;
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
       const d = deadlineCall(call);
@@ -63,7 +72,7 @@ const rule: Rule = {
       }
       const chain = chainOf(ctx.file, d.recv);
       if (!chain.root && !chain.connPaths.length) continue;
-      const stmt = statementOf(call);
+      const stmt = enclosingStatement(call);
       if (!stmt) continue;
       const found = loopAfter(ctx, stmt, chain);
       if (!found) continue;
@@ -72,7 +81,7 @@ const rule: Rule = {
       const origin = originOf(ctx.file, chain.root);
       if (origin !== 'accepted' && origin !== 'param') continue;
       if (origin === 'param' && paramVerdict(ctx.file, chain.root).allDialed) continue;
-      const fn = outerFunctionOf(call);
+      const fn = outerFunction(call);
       if (!fn) continue;
       // Changed again later (cleared after a handshake, refreshed after the loop): a phase deadline, on purpose.
       const later = ofType(fn, 'call_expression').some((c) => {
@@ -93,15 +102,6 @@ const rule: Rule = {
     }
   },
 };
-
-/** The statement (directly in a statement list) that holds `n`, inside n's own function. */
-function statementOf(n: SyntaxNode): SyntaxNode | null {
-  for (let p: SyntaxNode | null = n; p; p = p.parent) {
-    if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return null;
-    if (p.parent?.type === 'statement_list') return p;
-  }
-  return null;
-}
 
 /**
  * The first session loop after `stmt` (a later statement of the same list, or of an enclosing list,
@@ -133,13 +133,7 @@ function loopAfter(ctx: RuleContext, stmt: SyntaxNode, chain: Chain): { loop: Sy
     // Climb out of an if/switch/block, but not out of a loop body or the function.
     let up: SyntaxNode | null = list.parent;
     while (up && up.parent?.type !== 'statement_list') {
-      if (
-        up.type === 'for_statement' ||
-        up.type === 'func_literal' ||
-        up.type === 'function_declaration' ||
-        up.type === 'method_declaration'
-      )
-        return null;
+      if (up.type === 'for_statement' || isFunctionNode(up)) return null;
       up = up.parent;
     }
     if (!up || up.type === 'for_statement') return null;
@@ -162,7 +156,7 @@ function sessionRead(ctx: RuleContext, loop: SyntaxNode, chain: Chain): SyntaxNo
   }
   if (!read) return null;
   for (const c of callsIn(loop)) if (deadlineCall(c) || helperSetsDeadline(ctx.file, c)) return null;
-  if (isMessageLoop(loop, innermostFunction(loop))) return null;
+  if (isMessageLoop(loop, enclosingFunction(loop))) return null;
   return read;
 }
 

@@ -4,20 +4,19 @@
 import type { Rule, Fix } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
-import { callArgs, named, ofType, unparen } from '../facts/syntax';
+import { callArgs, literalKeys, named, ofType, unparen } from '../facts/syntax';
+import { withImports } from '../fixes/imports';
+import { addFieldEdit } from '../fixes/layout';
+import { timeoutValue } from '../fixes/values';
 import {
-  addFieldEdit,
   ctxState,
   escapes,
   fieldAssignedOn,
   holderOf,
   holderUses,
-  isTestFile,
-  literalKeys,
+  isLoopbackAddr,
   methodCallOn,
   stringValue,
-  timeoutValue,
-  withImports,
   type Holder,
 } from './_timeouts';
 
@@ -37,7 +36,7 @@ const rule: Rule = {
     docs: 'dial-no-timeout',
   },
   check(ctx) {
-    if (isTestFile(ctx.path)) return;
+    if (ctx.file.isTest) return;
     // Every case names package net or crypto/tls (net.Dial, tls.Dial, net.Dialer).
     if (!ctx.file.imports.has('net') && !ctx.file.imports.has('crypto/tls')) return;
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) checkCall(ctx, call);
@@ -58,15 +57,9 @@ function isTCP(network: SyntaxNode | undefined): boolean {
   return s !== null && /^tcp[46]?$/.test(s);
 }
 
-/** A literal loopback address: a SYN there is answered (or refused) at once. */
-function loopback(addr: SyntaxNode | undefined): boolean {
-  const s = stringValue(addr);
-  return s !== null && /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]):/.test(s);
-}
-
 /** A TCP dial to an address that is not a literal loopback one. */
 function remoteTCP(network: SyntaxNode | undefined, addr: SyntaxNode | undefined): boolean {
-  return isTCP(network) && !loopback(addr);
+  return isTCP(network) && !isLoopbackAddr(addr);
 }
 
 const TLS_DIAL = new Set(['crypto/tls.DialWithDialer']);
@@ -128,7 +121,7 @@ function checkCall(ctx: RuleContext, call: SyntaxNode): void {
         ),
       });
     }
-    const msg = loopback(args[1])
+    const msg = isLoopbackAddr(args[1])
       ? `tls.Dial has no timeout for the TLS handshake: ${TLS_HANG}; use tls.DialWithDialer with a net.Dialer that has a Timeout (it bounds the handshake too)`
       : `tls.Dial has no timeout for the TCP connect or the TLS handshake: ${SYN_NOTE}, and ${TLS_HANG}; use tls.DialWithDialer with a net.Dialer that has a Timeout (it bounds both)`;
     ctx.report(call, msg, fixes);
@@ -161,7 +154,7 @@ function untimedDial(ctx: RuleContext, use: SyntaxNode): string | null {
   if (call?.type === 'call_expression' && ctx.file.qualified(call.childForFieldName('function')) === 'crypto/tls.DialWithDialer') {
     // The handshake is bounded by the dialer's Timeout only, loopback or not.
     return isTCP(callArgs(call)[1])
-      ? loopback(callArgs(call)[2])
+      ? isLoopbackAddr(callArgs(call)[2])
         ? 'tls.DialWithDialer to a loopback address'
         : 'tls.DialWithDialer'
       : null;

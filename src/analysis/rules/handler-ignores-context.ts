@@ -6,7 +6,7 @@ import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { callArgs, descendantsNoFunc, named, ofType, unparen } from '../facts/syntax';
 import { isNoReturnCall } from '../facts/flow';
-import { handlerParams, isTestFile } from './_timeouts';
+import { handlerParams } from './_timeouts';
 
 const rule: Rule = {
   meta: {
@@ -25,7 +25,7 @@ const rule: Rule = {
     docs: 'handler-ignores-context',
   },
   check(ctx) {
-    if (isTestFile(ctx.path)) return;
+    if (ctx.file.isTest) return;
     // Handlers are recognised by their net/http parameter types.
     if (!ctx.file.imports.has('net/http')) return;
     for (const fn of ofType(ctx.tree.rootNode, ['function_declaration', 'method_declaration', 'func_literal'])) {

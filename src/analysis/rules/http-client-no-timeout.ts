@@ -4,21 +4,12 @@
 import type { Rule, Fix } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
-import { callArgs, named, ofType, unparen } from '../facts/syntax';
-import {
-  addFieldEdit,
-  fieldAssignedOn,
-  holderOf,
-  holderUses,
-  isTestFile,
-  literalKeys,
-  methodCallOn,
-  namesInFunction,
-  requestState,
-  timeoutValue,
-  withImports,
-  type Holder,
-} from './_timeouts';
+import { callArgs, literalKeys, named, ofType, unparen } from '../facts/syntax';
+import { withImports } from '../fixes/imports';
+import { addFieldEdit } from '../fixes/layout';
+import { namesInFunction } from '../fixes/names';
+import { timeoutValue } from '../fixes/values';
+import { fieldAssignedOn, holderOf, holderUses, methodCallOn, requestState, type Holder } from './_timeouts';
 
 const rule: Rule = {
   meta: {
@@ -36,7 +27,7 @@ const rule: Rule = {
     docs: 'http-client-no-timeout',
   },
   check(ctx) {
-    if (isTestFile(ctx.path)) return;
+    if (ctx.file.isTest) return;
     // Every case names package net/http in this file (http.Get, http.DefaultClient, http.Client{}).
     if (!ctx.file.imports.has('net/http')) return;
     for (const lit of ofType(ctx.tree.rootNode, 'composite_literal')) {

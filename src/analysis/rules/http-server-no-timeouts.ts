@@ -5,23 +5,21 @@
 import type { Rule, Fix } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
-import { callArgs, named, ofType, pathText, unparen } from '../facts/syntax';
+import { callArgs, literalKeys, named, ofType, pathText, unparen } from '../facts/syntax';
+import { formatExpr } from '../fixes/gofmt';
+import { withImports } from '../fixes/imports';
+import { addFieldEdit, statementLine } from '../fixes/layout';
+import { freshName } from '../fixes/names';
+import { timeoutValue } from '../fixes/values';
 import {
-  addFieldEdit,
-  enclosingStatement,
   escapes,
   fieldAssignedOn,
-  freshName,
   hoistable,
   holderOf,
   holderUses,
-  isTestFile,
-  literalKeys,
+  isLoopbackAddr,
   methodCallOn,
-  formatExpr,
   stringValue,
-  timeoutValue,
-  withImports,
   type Holder,
 } from './_timeouts';
 
@@ -42,7 +40,7 @@ const rule: Rule = {
     docs: 'http-server-no-timeouts',
   },
   check(ctx) {
-    if (isTestFile(ctx.path)) return;
+    if (ctx.file.isTest) return;
     if (!ctx.file.imports.has('net/http')) return;
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) checkHelper(ctx, call);
     for (const lit of ofType(ctx.tree.rootNode, 'composite_literal')) {
@@ -82,12 +80,6 @@ const HELPERS: Record<string, { fields: [string, number][]; method: string; marg
   ServeTLS: { fields: [['Handler', 1]], method: 'ServeTLS', margs: [0, 2, 3], n: 4 },
 };
 
-/** A loopback-only listen address literal (`localhost:6060`, `127.0.0.1:8080`, `[::1]:80`). */
-function loopback(addr: SyntaxNode | undefined): boolean {
-  const s = stringValue(addr);
-  return s !== null && /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]):/.test(s);
-}
-
 /** `net.Listen("unix", …)` listeners: local peers only. */
 function unixListener(ctx: RuleContext, l: SyntaxNode | undefined): boolean {
   const id = unparen(l);
@@ -114,7 +106,7 @@ function checkHelper(ctx: RuleContext, call: SyntaxNode): void {
   if (!h) return;
   const args = callArgs(call);
   if (args.length !== h.n) return;
-  if ((name === 'ListenAndServe' || name === 'ListenAndServeTLS') && loopback(args[0])) return;
+  if ((name === 'ListenAndServe' || name === 'ListenAndServeTLS') && isLoopbackAddr(args[0])) return;
   if ((name === 'Serve' || name === 'ServeTLS') && unixListener(ctx, args[0])) return;
 
   const tf = timeoutField(ctx);
@@ -128,10 +120,10 @@ function checkHelper(ctx: RuleContext, call: SyntaxNode): void {
     fields.push([tf.key, tf.value.text]);
     const margs = h.margs.map((i) => formatExpr(args[i].text, h.margs.length > 1 ? 2 : 1)).join(', ');
     const type = ctx.ref('net/http', 'Server');
-    const found = enclosingStatement(ctx.text, call);
-    const st = found && hoistable(call, found.stmt) ? found : null;
-    const srv = st ? freshName(ctx.file, call, ['srv', 'server', 'httpServer']) : null;
-    if (st && srv) {
+    const line = statementLine(ctx.text, call);
+    const st = line && hoistable(call, line.stmt) ? line : null;
+    if (st) {
+      const srv = freshName(ctx.file, call, ['srv', 'server', 'httpServer']);
       const width = Math.max(...fields.map(([k]) => k.length));
       const body = fields.map(([k, v]) => `${st.indent}\t${k}:${' '.repeat(width - k.length + 1)}${v},`).join('\n');
       fixes.push({

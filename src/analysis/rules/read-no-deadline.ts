@@ -6,8 +6,23 @@ import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import type { Binding } from '../facts/scope';
 import type { FileFacts } from '../facts/package';
-import { callArgs, errNotNil, indentAt, lineEnd, lineStart, named, ofType, statementsOf, unparen } from '../facts/syntax';
-import { ctxState, enclosingStatement } from './_timeouts';
+import { outerFunction } from '../facts/scope';
+import {
+  callArgs,
+  enclosingFunction,
+  errNotNil,
+  indentAt,
+  lineEnd,
+  lineStart,
+  named,
+  ofType,
+  resultTypes,
+  statementsOf,
+  unparen,
+} from '../facts/syntax';
+import { statementLine } from '../fixes/layout';
+import { errorReturn, timeoutValue } from '../fixes/values';
+import { ctxState } from './_timeouts';
 import {
   bindingKey,
   callsIn,
@@ -16,14 +31,11 @@ import {
   connFieldOf,
   connRead,
   deadlineCall,
-  durationSetting,
   enclosingLoops,
-  errorReturn,
   fieldOrigin,
   fieldRef,
   helperCallRead,
   helperSetsDeadline,
-  innermostFunction,
   intersects,
   isMessageLoop,
   isOpenEndedLoop,
@@ -32,12 +44,9 @@ import {
   loopBody,
   loopCondition,
   originOf,
-  outerFunctionOf,
   packageHasDeadlineWrapper,
   paramVerdict,
   passesToUnknown,
-  isTestCode,
-  resultTypes,
   setsDeadlineIn,
   structManaged,
   walkNoFunc,
@@ -63,7 +72,7 @@ const rule: Rule = {
   check(ctx) {
     const text = ctx.text;
     // Tests provoke timeouts on purpose and run under `go test -timeout`: stay quiet there.
-    if (isTestCode(ctx.file)) return;
+    if (ctx.file.isTest) return;
     if (!/Read|Scan|Decode|Token|More/.test(text)) return;
     const done = new Set<number>();
     // Loops nest within one function, so a call anywhere in an enclosing loop is a call in the
@@ -105,8 +114,8 @@ const rule: Rule = {
         const b = src.operand.type === 'identifier' ? ctx.file.binding(src.operand) : null;
         if (b && !b.isParam && b.decl.startIndex > top.startIndex) src.connExpr = null;
       }
-      const outerFn = outerFunctionOf(call);
-      const fn = innermostFunction(call);
+      const outerFn = outerFunction(call);
+      const fn = enclosingFunction(call);
       if (!outerFn || !fn) continue;
       // Some deadline on this connection elsewhere in the function (once before the loop is
       // deadline-outside-loop's finding; an explicit clear is a decision), or a goroutine/callback
@@ -170,8 +179,8 @@ function checkSingleReads(ctx: RuleContext, reported: Set<number>): void {
     }
     const root = chain?.root;
     if (!chain || !root || !isStreamConn(chain.rootKind) || sessionLoop(call, root)) continue;
-    const outerFn = outerFunctionOf(call);
-    const fn = innermostFunction(call);
+    const outerFn = outerFunction(call);
+    const fn = enclosingFunction(call);
     if (!outerFn || !fn) continue;
     const key = `${outerFn.id}:${bindingKey(root)}`;
     if (seen.has(key)) continue;
@@ -264,7 +273,7 @@ function packageAcceptSetsDeadline(file: FileFacts): boolean {
  */
 function singleReadFixes(ctx: RuleContext, call: SyntaxNode, fn: SyntaxNode, conn: string, handshake: boolean): Fix[] {
   const text = ctx.text;
-  const es = enclosingStatement(text, call);
+  const es = statementLine(text, call);
   if (!es || es.stmt.type === 'return_statement' || es.stmt.type === 'go_statement' || es.stmt.type === 'defer_statement') return [];
   const ret = errorReturn(ctx, fn, 'err');
   if (!ret) return [];
@@ -272,7 +281,7 @@ function singleReadFixes(ctx: RuleContext, call: SyntaxNode, fn: SyntaxNode, con
   const tail = text.slice(es.stmt.endIndex, le).trim();
   if (tail !== '' && !tail.startsWith('//')) return [];
   const method = handshake ? 'SetDeadline' : 'SetReadDeadline';
-  const timeout = durationSetting(ctx, ctx.fix.readTimeout);
+  const timeout = timeoutValue(ctx, ctx.fix.readTimeout).text;
   const ind = es.indent;
   const ls = lineStart(text, es.stmt.startIndex);
   const edits = [
@@ -361,7 +370,7 @@ function fixes(ctx: RuleContext, loop: SyntaxNode, conn: string, read: SyntaxNod
   if (!ret) return [];
   const text = ctx.text;
   const indent = indentAt(text, loop.startIndex);
-  const timeout = durationSetting(ctx, ctx.fix.readTimeout);
+  const timeout = timeoutValue(ctx, ctx.fix.readTimeout).text;
   const stmt = (ind: string) =>
     `if err := ${conn}.SetReadDeadline(${ctx.ref('time', 'Now')}().Add(${timeout})); err != nil {\n${ind}\t${ret}\n${ind}}`;
   // After the `{` line (it may end with a comment).

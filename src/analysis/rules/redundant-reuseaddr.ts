@@ -17,7 +17,8 @@ import {
   sysCall,
   sysConst,
 } from './_rawsock';
-import { ownsLines } from './_shutdown';
+import { unusedImports, withImports } from '../fixes/imports';
+import { ownsLines } from '../fixes/layout';
 
 const rule: Rule = {
   meta: {
@@ -207,7 +208,7 @@ function hookRemovalFix(ctx: RuleContext, hook: SyntaxNode, call: SyntaxNode, ra
     const le = text.indexOf('\n', comma.endIndex);
     edit = { start: ls, end: le + 1, newText: '' };
   }
-  const edits = [edit, ...unusedImportEdits(ctx, [{ start: hook.startIndex, end: hook.endIndex }])];
+  const edits = withImports(ctx, [edit], [], unusedImports(ctx.file, [{ start: hook.startIndex, end: hook.endIndex }]));
   return { title: 'Remove the Control hook: Go already sets SO_REUSEADDR on listeners', preferred: true, edits };
 }
 
@@ -233,7 +234,12 @@ function statementRemovalFix(ctx: RuleContext, call: SyntaxNode, callback: Synta
   if (!ownsLines(text, st) || leavesUnusedLocal(ctx, st)) return null;
   const ls = text.lastIndexOf('\n', st.startIndex - 1) + 1;
   const le = text.indexOf('\n', st.endIndex);
-  const edits = [{ start: ls, end: le + 1, newText: '' }, ...unusedImportEdits(ctx, [{ start: st.startIndex, end: st.endIndex }])];
+  const edits = withImports(
+    ctx,
+    [{ start: ls, end: le + 1, newText: '' }],
+    [],
+    unusedImports(ctx.file, [{ start: st.startIndex, end: st.endIndex }]),
+  );
   return { title: 'Remove the SO_REUSEADDR setsockopt: Go already sets it on listeners', preferred: true, edits };
 }
 
@@ -248,45 +254,6 @@ function leavesUnusedLocal(ctx: RuleContext, st: SyntaxNode): boolean {
     if (!reads.length) return true;
   }
   return false;
-}
-
-/** Deletes import specs whose only references lie inside the removed ranges. */
-function unusedImportEdits(ctx: RuleContext, removed: { start: number; end: number }[]): TextEdit[] {
-  const text = ctx.text;
-  const inside = (n: SyntaxNode) => removed.some((r) => n.startIndex >= r.start && n.endIndex <= r.end);
-  const edits: TextEdit[] = [];
-  for (const spec of ctx.file.imports.specs) {
-    if (spec.local === '_' || spec.local === '.') continue;
-    let insideRefs = 0;
-    let outsideRefs = 0;
-    for (const n of ofType(ctx.tree.rootNode, ['selector_expression', 'qualified_type'])) {
-      const op = n.type === 'qualified_type' ? n.childForFieldName('package') : n.childForFieldName('operand');
-      if (!op || op.text !== spec.local || (op.type === 'identifier' && ctx.file.binding(op))) continue;
-      if (inside(n)) insideRefs++;
-      else outsideRefs++;
-    }
-    if (!insideRefs || outsideRefs) continue;
-    const node = spec.node;
-    const list = node.parent;
-    const ls = text.lastIndexOf('\n', node.startIndex - 1) + 1;
-    const le = text.indexOf('\n', node.endIndex);
-    if (list?.type === 'import_spec_list' && named(list).filter((c) => c.type === 'import_spec').length > 1) {
-      let start = ls;
-      // A group of its own (blank line before, blank line or `)` after): take the blank line too.
-      const prevBlank = text.slice(text.lastIndexOf('\n', ls - 2) + 1, ls - 1).trim() === '';
-      const nextLine = text.slice(le + 1, text.indexOf('\n', le + 1) === -1 ? text.length : text.indexOf('\n', le + 1)).trim();
-      if (prevBlank && (nextLine === '' || nextLine === ')')) start = text.lastIndexOf('\n', ls - 2) + 1;
-      edits.push({ start, end: le + 1, newText: '' });
-    } else {
-      const decl = list?.type === 'import_spec_list' ? list.parent : node.parent;
-      if (decl?.type !== 'import_declaration') continue;
-      const ds = text.lastIndexOf('\n', decl.startIndex - 1) + 1;
-      let de = text.indexOf('\n', decl.endIndex) + 1;
-      if (text[de] === '\n') de++;
-      edits.push({ start: ds, end: de, newText: '' });
-    }
-  }
-  return edits;
 }
 
 export default rule;

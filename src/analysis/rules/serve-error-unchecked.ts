@@ -5,18 +5,22 @@ import type { Rule, Fix, TextEdit } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { isNoReturnCall } from '../facts/flow';
-import { callArgs, enclosingFunction, errNotNil, exprList, named, ofType, positionInList, statementsOf, unparen } from '../facts/syntax';
 import {
-  SERVE_METHODS,
+  callArgs,
+  enclosingFunction,
   enclosingStatement,
-  freshName,
-  indentLines,
-  isTestFile,
-  lineIndent,
-  ownsLines,
-  serverCall,
-  serverIsStopped,
-} from './_shutdown';
+  errNotNil,
+  exprList,
+  indentAt,
+  named,
+  ofType,
+  positionInList,
+  statementsOf,
+  unparen,
+} from '../facts/syntax';
+import { indentLines, ownsLines } from '../fixes/layout';
+import { freshName } from '../fixes/names';
+import { SERVE_METHODS, serverCall, serverIsStopped } from './_shutdown';
 
 const rule: Rule = {
   meta: {
@@ -35,7 +39,7 @@ const rule: Rule = {
     docs: 'serve-error-unchecked',
   },
   check(ctx) {
-    if (isTestFile(ctx.path) || ctx.text.indexOf('Serve') === -1) return;
+    if (ctx.file.isTest || ctx.text.indexOf('Serve') === -1) return;
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
       const sc = serverCall(ctx, call, SERVE_METHODS);
       if (!sc) continue;
@@ -149,20 +153,20 @@ function wrapFix(ctx: RuleContext, call: SyntaxNode, fatal: SyntaxNode): Fix | n
   const stmt = enclosingStatement(call);
   if (!stmt || stmt.type !== 'expression_statement' || unparen(stmt.namedChild(0))?.id !== fatal.id) return null;
   const usedInFatal = new Set(ofType(fatal, 'identifier').map((i) => i.text));
-  const err = usedInFatal.has('err') ? freshName(call, ['serveErr']) : 'err';
+  const err = usedInFatal.has('err') ? freshName(ctx.file, call, ['serveErr']) : 'err';
   const nc = notClosed(ctx, err);
   const fatalText = text.slice(fatal.startIndex, call.startIndex) + err + text.slice(call.endIndex, fatal.endIndex);
   const lines = [`if ${err} := ${call.text}; ${err} != nil && ${nc.text} {`, `\t${fatalText}`, '}'];
   const edits: TextEdit[] = [];
   if (ownsLines(text, stmt)) {
-    edits.push({ start: stmt.startIndex, end: stmt.endIndex, newText: indentLines(lines, lineIndent(text, stmt)) });
+    edits.push({ start: stmt.startIndex, end: stmt.endIndex, newText: indentLines(lines, indentAt(text, stmt.startIndex)) });
   } else {
     // go func() { log.Fatal(srv.ListenAndServe()) }(): open the one-line body up.
     const list = stmt.parent;
     const block = list?.parent;
     if (!list || !block || block.type !== 'block' || named(list).length !== 1) return null;
     if (block.startPosition.row !== block.endPosition.row) return null;
-    const indent = lineIndent(text, block);
+    const indent = indentAt(text, block.startIndex);
     const body = ['{', ...lines.map((l) => `\t${l}`), '}'];
     edits.push({ start: block.startIndex, end: block.endIndex, newText: indentLines(body, indent) });
   }

@@ -5,20 +5,23 @@ import type { Rule, Fix, TextEdit } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { outerFunction } from '../facts/scope';
-import { callArgs, descendantsNoFunc, enclosingFunction, exprList, methodCall, named, nameWords, ofType, unparen } from '../facts/syntax';
 import {
-  SERVE_METHODS,
+  callArgs,
+  descendantsNoFunc,
+  enclosingFunction,
   enclosingStatement,
-  freshName,
-  inLoop,
-  indentLines,
-  isTestFile,
-  lineIndent,
-  ownsLines,
-  recvKey,
-  serverCall,
-  shutdownTimeoutArg,
-} from './_shutdown';
+  exprList,
+  indentAt,
+  methodCall,
+  named,
+  nameWords,
+  ofType,
+  unparen,
+} from '../facts/syntax';
+import { indentLines, ownsLines } from '../fixes/layout';
+import { freshName } from '../fixes/names';
+import { timeoutValue } from '../fixes/values';
+import { SERVE_METHODS, inLoop, recvKey, serverCall } from './_shutdown';
 
 const CLOSE = new Set(['Close']);
 
@@ -39,7 +42,7 @@ const rule: Rule = {
     docs: 'server-close-not-shutdown',
   },
   check(ctx) {
-    if (isTestFile(ctx.path) || ctx.text.indexOf('.Close()') === -1) return;
+    if (ctx.file.isTest || ctx.text.indexOf('.Close()') === -1) return;
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
       if (callArgs(call).length) continue;
       const sc = serverCall(ctx, call, CLOSE);
@@ -140,12 +143,12 @@ function closeFix(ctx: RuleContext, call: SyntaxNode, r: string): Fix | null {
   const text = ctx.text;
   const stmt = enclosingStatement(call);
   if (!stmt || !ownsLines(text, stmt)) return null;
-  const indent = lineIndent(text, stmt);
-  const t = shutdownTimeoutArg(ctx);
+  const indent = indentAt(text, stmt.startIndex);
+  const t = timeoutValue(ctx, ctx.fix.shutdownTimeout, 2);
   const withTimeout = ctx.ref('context', 'WithTimeout');
   const bg = `${ctx.ref('context', 'Background')}()`;
-  const c = freshName(call, ['ctx', 'shutdownCtx']);
-  const cancel = freshName(call, ['cancel', 'cancelShutdown']);
+  const c = freshName(ctx.file, call, ['ctx', 'shutdownCtx']);
+  const cancel = freshName(ctx.file, call, ['cancel', 'cancelShutdown']);
   // The `if err := …` scope is new: only the receiver expression could clash with the name.
   const err = /\berr\b/.test(r) ? 'shutdownErr' : 'err';
   const head = [`${c}, ${cancel} := ${withTimeout}(${bg}, ${t.text})`, `defer ${cancel}()`];

@@ -4,18 +4,11 @@
 import type { Rule, Fix, TextEdit } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
-import { callArgs, lineEnd, ofType, unparen } from '../facts/syntax';
-import {
-  enclosingStatement,
-  freshName,
-  inLoop,
-  indentLines,
-  isTestFile,
-  lineIndent,
-  ownsLines,
-  serverCall,
-  shutdownTimeoutArg,
-} from './_shutdown';
+import { callArgs, enclosingStatement, indentAt, lineEnd, ofType, unparen } from '../facts/syntax';
+import { indentLines, ownsLines } from '../fixes/layout';
+import { freshName } from '../fixes/names';
+import { timeoutValue } from '../fixes/values';
+import { inLoop, serverCall } from './_shutdown';
 
 const SHUTDOWN = new Set(['Shutdown']);
 
@@ -36,7 +29,7 @@ const rule: Rule = {
     docs: 'shutdown-without-timeout',
   },
   check(ctx) {
-    if (isTestFile(ctx.path) || ctx.text.indexOf('Shutdown(') === -1) return;
+    if (ctx.file.isTest || ctx.text.indexOf('Shutdown(') === -1) return;
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
       const sc = serverCall(ctx, call, SHUTDOWN);
       if (!sc) continue;
@@ -88,11 +81,11 @@ function timeoutFix(ctx: RuleContext, call: SyntaxNode, arg: SyntaxNode, viaVar:
   const text = ctx.text;
   const stmt = enclosingStatement(call);
   if (!stmt || !ownsLines(text, stmt)) return null;
-  const indent = lineIndent(text, stmt);
-  const t = shutdownTimeoutArg(ctx);
+  const indent = indentAt(text, stmt.startIndex);
+  const t = timeoutValue(ctx, ctx.fix.shutdownTimeout, 2);
   const parent = viaVar ? arg.text : `${ctx.ref('context', 'Background')}()`;
-  const c = freshName(call, viaVar ? ['shutdownCtx'] : ['ctx', 'shutdownCtx']);
-  const cancel = freshName(call, ['cancel', 'cancelShutdown']);
+  const c = freshName(ctx.file, call, viaVar ? ['shutdownCtx'] : ['ctx', 'shutdownCtx']);
+  const cancel = freshName(ctx.file, call, ['cancel', 'cancelShutdown']);
   const head = [`${c}, ${cancel} := ${ctx.ref('context', 'WithTimeout')}(${parent}, ${t.text})`, `defer ${cancel}()`];
   const edits: TextEdit[] = [];
   const expr = unparen(stmt.namedChild(0));

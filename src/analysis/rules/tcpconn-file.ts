@@ -6,9 +6,21 @@ import type { Rule, Fix, TextEdit } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { outerFunction } from '../facts/scope';
-import { callArgs, enclosingFunction, exprList, isFunctionNode, methodCall, ofType, pathText, unparen } from '../facts/syntax';
+import {
+  callArgs,
+  enclosingFunction,
+  enclosingStatement,
+  exprList,
+  indentAt,
+  isFunctionNode,
+  methodCall,
+  ofType,
+  pathText,
+  unparen,
+} from '../facts/syntax';
+import { indentLines, ownsLines } from '../fixes/layout';
+import { freshName } from '../fixes/names';
 import { isAssignedTo, isNetFileKind, isSocketListenerKind, originalOf, stripConversions, sysCall } from './_rawsock';
-import { enclosingStatement, freshName, indentLines, lineIndent, ownsLines } from './_shutdown';
 
 const rule: Rule = {
   meta: {
@@ -274,13 +286,13 @@ function syscallConnFix(ctx: RuleContext, fileCall: SyntaxNode, use: FileUse): F
     addWrap(st, fdc, PARAM);
   }
   if (!wraps.size) return null;
-  const rc = freshName(fs, ['rc', 'rawConn']);
-  const cerr = freshName(fs, ['cerr', 'ctrlErr']);
+  const rc = freshName(ctx.file, fs, ['rc', 'rawConn']);
+  const cerr = freshName(ctx.file, fs, ['cerr', 'ctrlErr']);
   const edits: TextEdit[] = [];
   for (const w of wraps.values()) {
     const lines = wrapLines(ctx, w, rc, cerr, errName);
     if (!lines || !ownsLines(text, w.stmt)) return null;
-    edits.push({ start: w.stmt.startIndex, end: w.stmt.endIndex, newText: indentLines(lines, lineIndent(text, w.stmt)) });
+    edits.push({ start: w.stmt.startIndex, end: w.stmt.endIndex, newText: indentLines(lines, indentAt(text, w.stmt.startIndex)) });
   }
   for (const r of removals) {
     if (!ownsLines(text, r)) return null;
@@ -356,7 +368,7 @@ function wrapLines(ctx: RuleContext, w: Wrap, rc: string, cerr: string, errName:
   if (shape === 'expr') return [open, `\t${body}`, '})'];
   if (shape === 'if') {
     // Keep the if and its body as written: it now tests the error the callback stored.
-    const op = freshName(st, ['opErr', 'sockErr']);
+    const op = freshName(ctx.file, st, ['opErr', 'sockErr']);
     const rest = text.slice(call.endIndex, st.endIndex);
     return [
       `var ${op} error`,
@@ -365,11 +377,11 @@ function wrapLines(ctx: RuleContext, w: Wrap, rc: string, cerr: string, errName:
       `}); ${cerr} != nil {`,
       `\t${op} = ${cerr}`,
       '}',
-      ...`if ${left[0].text} := ${op}${rest}`.split('\n').map((l, i) => (i === 0 ? l : l.replace(indentOf(text, st), ''))),
+      ...`if ${left[0].text} := ${op}${rest}`.split('\n').map((l, i) => (i === 0 ? l : l.replace(indentAt(text, st.startIndex), ''))),
     ];
   }
   if (shape === 'return') {
-    const op = freshName(st, ['opErr', 'sockErr']);
+    const op = freshName(ctx.file, st, ['opErr', 'sockErr']);
     return [
       `var ${op} error`,
       `if ${cerr} := ${open}`,
@@ -398,10 +410,6 @@ function wrapLines(ctx: RuleContext, w: Wrap, rc: string, cerr: string, errName:
   }
   const names = left.map((l) => l.text).join(', ');
   return [...decls, `if ${cerr} := ${open}`, `\t${names} = ${body}`, `}); ${cerr} != nil {`, `\t${errVar} = ${cerr}`, '}'];
-}
-
-function indentOf(text: string, n: SyntaxNode): string {
-  return lineIndent(text, n);
 }
 
 /** Does this `:=` introduce the name (rather than reuse one declared earlier in the same scope)? */

@@ -7,8 +7,12 @@ import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { assignsTo } from '../facts/flow';
 import { isConn, isListener } from '../facts/kinds';
-import { callArgs, exprList, named, ofType, pathText, positionInList, unparen } from '../facts/syntax';
-import { enclosingStatement, freshName, isTestFile, methodCallOn, stringValue, withImports, withImportsDropping } from './_timeouts';
+import { outerFunction } from '../facts/scope';
+import { callArgs, exprList, isFunctionNode, named, ofType, pathText, positionInList, unparen } from '../facts/syntax';
+import { unusedImports, withImports } from '../fixes/imports';
+import { statementLine } from '../fixes/layout';
+import { freshName } from '../fixes/names';
+import { methodCallOn, stringValue } from './_timeouts';
 
 const rule: Rule = {
   meta: {
@@ -27,7 +31,7 @@ const rule: Rule = {
     docs: 'timeout-error-assertion',
   },
   check(ctx) {
-    if (isTestFile(ctx.path)) return;
+    if (ctx.file.isTest) return;
     // net.Error needs package net; the text check needs the literal.
     if (!ctx.file.imports.has('net') && !ctx.text.includes('i/o timeout')) return;
     const reported = new Set<number>();
@@ -117,7 +121,7 @@ function connPath(ctx: RuleContext, e: SyntaxNode | null | undefined, depth = 0)
 function reachingAssignment(at: SyntaxNode, name: string): SyntaxNode | null {
   let child: SyntaxNode = at;
   for (let p = at.parent; p; child = p, p = p.parent) {
-    if (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal') return null;
+    if (isFunctionNode(p)) return null;
     if (
       p.type === 'if_statement' ||
       p.type === 'for_statement' ||
@@ -172,10 +176,7 @@ function errorSource(ctx: RuleContext, errExpr: SyntaxNode, at: SyntaxNode): Sou
   }
   if (!conn) return { kind: 'other' };
   // A deadline set on the same connection in this function makes it a deadline read/write.
-  let fnNode: SyntaxNode | null = null;
-  for (let p = at.parent; p; p = p.parent)
-    if (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal') fnNode = p;
-  for (const c of ofType(fnNode ?? ctx.tree.rootNode, 'call_expression')) {
+  for (const c of ofType(outerFunction(at) ?? ctx.tree.rootNode, 'call_expression')) {
     const f = unparen(c.childForFieldName('function'));
     if (f?.type !== 'selector_expression') continue;
     if (!/^Set(Read|Write)?Deadline$/.test(f.childForFieldName('field')?.text ?? '')) continue;
@@ -206,10 +207,9 @@ function parenthesize(node: SyntaxNode, text: string): string {
  * `errors.As(err, &ne) && ne.Timeout()`, declaring `var ne net.Error` before the enclosing statement.
  */
 function asEdits(ctx: RuleContext, node: SyntaxNode, errText: string): { edits: TextEdit[]; imports: string[]; name: string } | null {
-  const st = enclosingStatement(ctx.text, node);
+  const st = statementLine(ctx.text, node);
   if (!st) return null;
   const name = freshName(ctx.file, node, ['ne', 'netErr', 'nerr']);
-  if (!name) return null;
   const expr = `${ctx.ref('errors', 'As')}(${errText}, &${name}) && ${name}.Timeout()`;
   return {
     name,
@@ -222,15 +222,16 @@ function asEdits(ctx: RuleContext, node: SyntaxNode, errText: string): { edits: 
 }
 
 /** Fixes for an expression-level timeout test (`err.(net.Error).Timeout()`, `strings.Contains(err.Error(), "i/o timeout")`). */
-function expressionFixes(ctx: RuleContext, node: SyntaxNode, errNode: SyntaxNode, src: Source, drop?: string): Fix[] {
+function expressionFixes(ctx: RuleContext, node: SyntaxNode, errNode: SyntaxNode, src: Source, dropUnused = false): Fix[] {
   if (!ctx.goAtLeast('1.13')) return [];
   const errText = pathText(errNode);
   if (!errText) return [];
   const fixes: Fix[] = [];
   const canIs = src.kind !== 'other' && ctx.goAtLeast('1.15');
   const is = isDeadline(ctx, errText);
-  const imports = (edits: TextEdit[], paths: string[]) =>
-    drop ? withImportsDropping(ctx, edits, paths, drop) : withImports(ctx, edits, paths);
+  // Imports used only in the replaced expression (strings, for the text match) go with it.
+  const drop = dropUnused ? unusedImports(ctx.file, [{ start: node.startIndex, end: node.endIndex }]) : [];
+  const imports = (edits: TextEdit[], paths: string[]) => withImports(ctx, edits, paths, drop);
   const isFix: Fix = {
     title: `Use ${is.text}`,
     edits: imports([{ start: node.startIndex, end: node.endIndex, newText: parenthesize(node, is.text) }], is.imports),
@@ -371,7 +372,7 @@ function assertionFixes(
         ),
       };
     }
-    const st = enclosingStatement(ctx.text, ifStmt);
+    const st = statementLine(ctx.text, ifStmt);
     let asFix: Fix | null = null;
     // The var moves out to the if's block; when its name is taken there (`if err, ok := err.(net.Error)`
     // shadows err), it gets a fresh name and its uses in the if are renamed.
@@ -416,7 +417,7 @@ function assertionFixes(
   }
   // A statement of its own: ne, ok := err.(net.Error)  →  var ne net.Error; ok := errors.As(err, &ne)
   if (stmt.parent?.type !== 'statement_list') return [];
-  const st = enclosingStatement(ctx.text, stmt);
+  const st = statementLine(ctx.text, stmt);
   if (!st || st.stmt.id !== stmt.id) return [];
   if (stmt.type === 'assignment_statement') {
     return [
@@ -468,15 +469,11 @@ function blockOf(stmt: SyntaxNode): SyntaxNode | null {
   return stmt.parent?.type === 'statement_list' ? stmt.parent.parent : null;
 }
 
-function isFunc(n: SyntaxNode | null | undefined): boolean {
-  return !!n && (n.type === 'function_declaration' || n.type === 'method_declaration' || n.type === 'func_literal');
-}
-
 /** Parameter (and result) names of the function whose body is `block`. */
 function paramNames(block: SyntaxNode): Set<string> {
   const out = new Set<string>();
   const fn = block.parent;
-  if (!isFunc(fn) || fn!.childForFieldName('body')?.id !== block.id) return out;
+  if (!isFunctionNode(fn) || fn!.childForFieldName('body')?.id !== block.id) return out;
   for (const field of ['receiver', 'parameters', 'result']) {
     for (const p of named(fn!.childForFieldName(field))) for (const n of p.childrenForFieldName('name')) if (n) out.add(n.text);
   }
@@ -533,9 +530,8 @@ function checkErrorText(ctx: RuleContext, call: SyntaxNode): void {
   if (f?.type !== 'selector_expression' || f.childForFieldName('field')?.text !== 'Error') return;
   const errNode = f.childForFieldName('operand')!;
   const src = errorSource(ctx, errNode, call);
-  // The file's last use of package strings goes away with the fix: so must its import.
-  const stringsUses = ofType(ctx.tree.rootNode, 'selector_expression').filter((x) => ctx.file.qualified(x)?.startsWith('strings.')).length;
-  const fixes = expressionFixes(ctx, call, errNode, src, stringsUses === 1 ? 'strings' : undefined);
+  // When this was the file's last use of package strings, its import goes with it.
+  const fixes = expressionFixes(ctx, call, errNode, src, true);
   ctx.report(
     call,
     `matching "i/o timeout" in ${errNode.text}.Error() depends on message text and misses timeouts worded differently (http.Client's "Client.Timeout exceeded", keep-alive's "connection timed out"); ${advice(ctx, src)}`,

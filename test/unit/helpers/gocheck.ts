@@ -1,7 +1,7 @@
-// Compiles Go text with the machine's toolchain: gofmt -l and go vet in a throwaway module.
-// Used by the knowledge-card and snippet tests (the code we show users must be real Go).
+// Checks Go text with the machine's toolchain: gofmt -l and go vet in a throwaway module. Used by
+// the knowledge-card, snippet, fixture and fix tests (the code we show or write must be real Go).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -93,6 +93,34 @@ export function checkGo(files: Record<string, string>, goVersion = '1.26'): GoCh
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Indexes of the texts `gofmt -l` lists (not formatted as gofmt prints them). */
+export function gofmtDirty(texts: readonly string[]): Set<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'cd-gofmt-'));
+  try {
+    texts.forEach((t, i) => writeFileSync(join(dir, `f${i}.go`), t));
+    const out = execFileSync('gofmt', ['-l', dir], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    return new Set(
+      out
+        .split('\n')
+        .filter(Boolean)
+        .map((p) => Number(/f(\d+)\.go$/.exec(p)![1])),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The .go files under `dir`, recursively, in a stable order. */
+export function goFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir).sort()) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) out.push(...goFilesUnder(p));
+    else if (e.endsWith('.go')) out.push(p);
+  }
+  return out;
 }
 
 export function haveGo(): boolean {

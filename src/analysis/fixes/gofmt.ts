@@ -1,7 +1,7 @@
 // gofmt's spacing of binary expressions, for fixes that insert Go expressions (timeouts from
 // settings, moved arguments) and must stay gofmt-clean.
 import { parseGo, type SyntaxNode } from '../parser';
-import { exprList, ofType } from './syntax';
+import { exprList, ofType } from '../facts/syntax';
 
 const formatted = new Map<string, string>();
 
