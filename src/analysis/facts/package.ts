@@ -4,7 +4,7 @@ import type { SyntaxNode, SyntaxTree } from '../parser';
 import { Imports } from './imports';
 import { CONSTRUCTORS, constructorResults, fieldKind, methodResults, packageVarKind, type Kind } from './kinds';
 import { FunctionScopes, outerFunction, type Binding } from './scope';
-import { exprList, unparen, named, ofType, resultTypes } from './syntax';
+import { exprList, unparen, named, ofType, paramsOf, resultTypes } from './syntax';
 
 export interface FuncInfo {
   name: string;
@@ -195,6 +195,28 @@ export class FileFacts {
   }
 }
 
+/** The same-package function or method a call reaches, when it is exactly one with a body. */
+export function resolveCallee(file: FileFacts, call: SyntaxNode): FuncInfo | null {
+  const fn = unparen(call.childForFieldName('function'));
+  if (!fn) return null;
+  if (fn.type === 'identifier') {
+    if (file.binding(fn)) return null;
+    const f = file.pkg.funcs.get(fn.text);
+    return f && !f.iface ? f : null;
+  }
+  if (fn.type === 'selector_expression' && !file.qualified(fn)) {
+    const k = file.kindOf(fn.childForFieldName('operand'))?.replace(/^\*/, '');
+    if (!k?.startsWith('local.')) return null;
+    const m = file.pkg.funcs.get(`${k.slice(6)}.${fn.childForFieldName('field')?.text ?? ''}`);
+    return m && !m.iface ? m : null;
+  }
+  return null;
+}
+
+function funcParams(fn: SyntaxNode): FuncInfo['params'] {
+  return paramsOf(fn.childForFieldName('parameters')).map((p) => ({ name: p.name?.text ?? '_', typeNode: p.type }));
+}
+
 /** Names a dot import of these packages would bring in (the ones rules look for). */
 const DOT_NAMES = new Map<string, string>();
 for (const q of Object.keys(CONSTRUCTORS)) {
@@ -287,19 +309,12 @@ export class PackageFacts {
               if (m.type !== 'method_elem') continue;
               const mname = m.childForFieldName('name')?.text;
               if (!mname) continue;
-              const params: FuncInfo['params'] = [];
-              for (const p of named(m.childForFieldName('parameters'))) {
-                if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
-                const pn = p.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
-                if (!pn.length) params.push({ name: '_', typeNode: p.childForFieldName('type') });
-                for (const nm of pn) params.push({ name: nm.text, typeNode: p.childForFieldName('type') });
-              }
               this.funcs.set(`${name}.${mname}`, {
                 name: mname,
                 key: `${name}.${mname}`,
                 node: m,
                 file: f,
-                params,
+                params: funcParams(m),
                 results: resultTypes(m),
                 iface: true,
               });
@@ -330,22 +345,12 @@ export class PackageFacts {
         if (!name) continue;
         let key = name;
         if (d.type === 'method_declaration') {
-          const recv = named(d.childForFieldName('receiver')).find((c) => c.type === 'parameter_declaration');
-          let t = recv?.childForFieldName('type');
+          let t = paramsOf(d.childForFieldName('receiver'))[0]?.type;
           if (t?.type === 'pointer_type') t = t.namedChild(0);
           if (t?.type === 'generic_type') t = t.childForFieldName('type');
           key = `${t?.text ?? '?'}.${name}`;
         }
-        const params: FuncInfo['params'] = [];
-        for (const p of named(d.childForFieldName('parameters'))) {
-          if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
-          const names = p.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
-          const type = p.childForFieldName('type');
-          if (!names.length) params.push({ name: '_', typeNode: type });
-          for (const nm of names) params.push({ name: nm.text, typeNode: type });
-        }
-        const results = resultTypes(d);
-        this.funcs.set(key, { name, key, node: d, file: f, params, results });
+        this.funcs.set(key, { name, key, node: d, file: f, params: funcParams(d), results: resultTypes(d) });
       }
     }
   }

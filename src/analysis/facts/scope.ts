@@ -3,7 +3,7 @@
 // constructs we model (params, :=, var, range, type switches, if/for/switch initializers).
 import type { SyntaxNode } from '../parser';
 import { tick } from '../limits';
-import { exprList, unparen, named } from './syntax';
+import { exprList, named, paramsOf, unparen } from './syntax';
 
 export interface Binding {
   name: string;
@@ -70,12 +70,8 @@ export class FunctionScopes {
   private params(fn: SyntaxNode, field: string): void {
     const list = fn.childForFieldName(field);
     if (!list || list.type !== 'parameter_list') return;
-    for (const p of named(list)) {
-      if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
-      const type = p.childForFieldName('type');
-      for (const name of p.childrenForFieldName('name')) {
-        if (name) this.add({ name: name.text, decl: name, scope: fn, typeNode: type, isParam: field !== 'result' });
-      }
+    for (const { name, type } of paramsOf(list)) {
+      if (name) this.add({ name: name.text, decl: name, scope: fn, typeNode: type, isParam: field !== 'result' });
     }
   }
 

@@ -132,6 +132,22 @@ export function literalKeys(lit: SyntaxNode): { keys: Map<string, SyntaxNode>; u
   return { keys, unkeyed };
 }
 
+/**
+ * The parameters declared by a parameter list (a function's `parameters`, `result` or `receiver`),
+ * one per name in order (`a, b int` is two); an unnamed parameter has name null.
+ */
+export function paramsOf(list: SyntaxNode | null | undefined): { name: SyntaxNode | null; type: SyntaxNode | null }[] {
+  const out: { name: SyntaxNode | null; type: SyntaxNode | null }[] = [];
+  for (const p of named(list)) {
+    if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
+    const type = p.childForFieldName('type');
+    const names = fieldAll(p, 'name');
+    if (!names.length) out.push({ name: null, type });
+    for (const name of names) out.push({ name, type });
+  }
+  return out;
+}
+
 /** Expressions of an expression_list (or the node itself). */
 export function exprList(n: SyntaxNode | null | undefined): SyntaxNode[] {
   if (!n) return [];

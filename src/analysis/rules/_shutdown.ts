@@ -2,7 +2,7 @@
 // serve-error-unchecked): which calls are http.Server lifecycle calls, and whether a server is
 // stopped somewhere in the package.
 import type { RuleContext } from '../context';
-import type { FileFacts, FuncInfo } from '../facts/package';
+import { resolveCallee, type FileFacts } from '../facts/package';
 import type { SyntaxNode } from '../parser';
 import { isServer } from '../facts/kinds';
 import { outerFunction } from '../facts/scope';
@@ -128,7 +128,7 @@ export function serverIsStopped(ctx: RuleContext, recv: SyntaxNode): boolean {
   for (const use of scopes?.usesOf(b) ?? []) {
     const args = use.parent;
     if (args?.type !== 'argument_list' || !args.parent) continue;
-    const callee = samePackageFunc(ctx.file, args.parent);
+    const callee = resolveCallee(ctx.file, args.parent);
     const idx = callArgs(args.parent).findIndex((a) => a.id === use.id);
     const param = callee?.params[idx]?.name;
     if (callee && param && sites.some((s) => s.key === param && s.outer?.id === callee.node.id)) return true;
@@ -142,7 +142,7 @@ export function serverIsStopped(ctx: RuleContext, recv: SyntaxNode): boolean {
     for (const f of ctx.pkg.files) {
       if (f.isTest || f.text.indexOf(name) === -1) continue;
       for (const call of ofType(f.tree.rootNode, 'call_expression')) {
-        if (samePackageFunc(f, call)?.node.id !== outer.id) continue;
+        if (resolveCallee(f, call)?.node.id !== outer.id) continue;
         const arg = callArgs(call)[idx];
         const argKey = arg ? recvKey(arg) : null;
         const callerFn = outerFunction(call);
@@ -151,18 +151,4 @@ export function serverIsStopped(ctx: RuleContext, recv: SyntaxNode): boolean {
     }
   }
   return false;
-}
-
-/** The same-package function or method a call invokes, when we can tell. */
-function samePackageFunc(file: FileFacts, call: SyntaxNode): FuncInfo | null {
-  if (call.type !== 'call_expression') return null;
-  const fn = unparen(call.childForFieldName('function'));
-  if (!fn) return null;
-  if (fn.type === 'identifier') return file.binding(fn) ? null : (file.pkg.funcs.get(fn.text) ?? null);
-  if (fn.type === 'selector_expression') {
-    const k = file.kindOf(fn.childForFieldName('operand'));
-    if (!k || !k.replace(/^\*/, '').startsWith('local.')) return null;
-    return file.pkg.funcs.get(`${k.replace(/^\*?local\./, '')}.${fn.childForFieldName('field')?.text ?? ''}`) ?? null;
-  }
-  return null;
 }

@@ -5,7 +5,7 @@
 import type { FileFacts } from '../facts/package';
 import type { Binding } from '../facts/scope';
 import type { SyntaxNode } from '../parser';
-import { callArgs, exprList, isFunctionNode, named, ofType, unparen } from '../facts/syntax';
+import { callArgs, exprList, isFunctionNode, ofType, paramsOf, unparen } from '../facts/syntax';
 
 // ---------------------------------------------------------------------------------------------
 // Contexts and requests: do they carry a deadline?
@@ -131,16 +131,7 @@ export function isReassigned(file: FileFacts, b: Binding): boolean {
 export function handlerParams(file: FileFacts, fn: SyntaxNode): { request: SyntaxNode | null } | undefined {
   if (!isFunctionNode(fn)) return undefined;
   if (fn.childForFieldName('result')) return undefined;
-  const params = named(fn.childForFieldName('parameters')).filter(
-    (p) => p.type === 'parameter_declaration' || p.type === 'variadic_parameter_declaration',
-  );
-  const flat: { name: SyntaxNode | null; type: SyntaxNode | null }[] = [];
-  for (const p of params) {
-    const names = p.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
-    const type = p.childForFieldName('type');
-    if (!names.length) flat.push({ name: null, type });
-    for (const n of names) flat.push({ name: n, type });
-  }
+  const flat = paramsOf(fn.childForFieldName('parameters'));
   if (flat.length !== 2) return undefined;
   if (file.typeKind(flat[0].type) !== 'net/http.ResponseWriter') return undefined;
   if (file.typeKind(flat[1].type) !== '*net/http.Request') return undefined;

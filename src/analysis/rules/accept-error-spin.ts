@@ -4,9 +4,10 @@
 import type { Fix, Rule, TextEdit } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
-import type { FileFacts } from '../facts/package';
+import { resolveCallee, type FileFacts } from '../facts/package';
 import { assignedWithErr, assignsTo, isErrCheck, isNoReturnCall, terminates } from '../facts/flow';
 import {
+  descendantsNoFunc,
   enclosingFunction,
   errIsNil,
   errNotNil,
@@ -20,7 +21,8 @@ import {
 } from '../facts/syntax';
 import { freshName, nameInUse } from '../fixes/names';
 import { errorReturn } from '../fixes/values';
-import { isAcceptCall, jumpTargets, loopBody, loopCondition, resolveCallee, walkNoFunc } from './_deadlines';
+import { jumpTargets, loopBody, loopCondition } from '../facts/loops';
+import { isAcceptCall } from '../facts/reads';
 
 /** Calls that wait: a custom back-off, a rate limiter, a sleep. */
 const WAIT_NAME = /sleep|backoff|back_off|wait|delay|throttle|pause|retry/i;
@@ -139,14 +141,14 @@ function checkErrorPath(ctx: RuleContext, site: Site): boolean {
   // Shutdown checks or waits around the Accept (before it in the loop, or between it and the check).
   const around = [...stmts.slice(0, i), ...between];
   if (site.ifInit) {
-    for (const n of walkNoFunc(site.stmt))
+    for (const n of descendantsNoFunc(site.stmt))
       if (n.id !== site.call.id && n.type === 'call_expression' && (leaves(ctx, n, loop) || waits(ctx, n))) return true;
   }
-  for (const s of around) for (const n of walkNoFunc(s)) if (leaves(ctx, n, loop) || waits(ctx, n)) return true;
+  for (const s of around) for (const n of descendantsNoFunc(s)) if (leaves(ctx, n, loop) || waits(ctx, n)) return true;
 
   let cont: SyntaxNode | null = null;
   if (errBranch) {
-    for (const n of walkNoFunc(errBranch)) {
+    for (const n of descendantsNoFunc(errBranch)) {
       if (n.type === 'continue_statement' && jumpTargets(n, loop)) cont ??= n;
       if (leaves(ctx, n, loop)) return false;
       if (waits(ctx, n)) return true;
@@ -173,7 +175,7 @@ function checkErrorPath(ctx: RuleContext, site: Site): boolean {
   const rest = stmts.slice(stmts.findIndex((s) => s.id === check!.id) + 1);
   if (rest.length) {
     if (!okBranch || !terminates(okBranch, ctx.file)) return true;
-    for (const s of rest) for (const n of walkNoFunc(s)) if (leaves(ctx, n, loop) || waits(ctx, n)) return true;
+    for (const s of rest) for (const n of descendantsNoFunc(s)) if (leaves(ctx, n, loop) || waits(ctx, n)) return true;
   }
   const message = `a failed ${site.ln}.${site.method}() falls through to the next iteration with ${what}: ${consequence}`;
   ctx.report(site.call, message, rest.length ? [] : fallThroughFixes(ctx, loop, check, errBranch, okBranch, err));
@@ -190,11 +192,11 @@ function checkTemporary(ctx: RuleContext, site: Site): void {
   const { loop, stmts, i, err } = site;
   const fn = enclosingFunction(loop);
   if (!fn) return;
-  for (const n of walkNoFunc(fn)) {
+  for (const n of descendantsNoFunc(fn)) {
     if (n.type === 'call_expression' && /^Set(Read)?Deadline$/.test(methodCall(n)?.name ?? '')) return;
   }
   for (const s of stmts.slice(i)) {
-    for (const cont of walkNoFunc(s)) {
+    for (const cont of descendantsNoFunc(s)) {
       if (cont.type !== 'continue_statement' || !jumpTargets(cont, loop) || !underTemporaryCheck(cont, s, err)) continue;
       if (waitsOnPathTo(ctx, cont, loop)) continue;
       const message =
@@ -228,12 +230,12 @@ function waitsOnPathTo(ctx: RuleContext, cont: SyntaxNode, loop: SyntaxNode): bo
     if (p.type === 'statement_list') {
       for (const s of named(p)) {
         if (s.id === c.id) break;
-        for (const n of walkNoFunc(s)) if (waits(ctx, n)) return true;
+        for (const n of descendantsNoFunc(s)) if (waits(ctx, n)) return true;
       }
     } else if (p.type === 'if_statement') {
       for (const f of ['initializer', 'condition']) {
         const x = p.childForFieldName(f);
-        if (x && x.id !== c.id) for (const n of walkNoFunc(x)) if (waits(ctx, n)) return true;
+        if (x && x.id !== c.id) for (const n of descendantsNoFunc(x)) if (waits(ctx, n)) return true;
       }
     }
   }
@@ -242,7 +244,7 @@ function waitsOnPathTo(ctx: RuleContext, cont: SyntaxNode, loop: SyntaxNode): bo
 
 /** `net.ErrClosed`, the "use of closed network connection" text, `Temporary()`/`Timeout()` (comments aside). */
 function checksClosed(branch: SyntaxNode): boolean {
-  for (const n of walkNoFunc(branch)) {
+  for (const n of descendantsNoFunc(branch)) {
     if (
       (n.type === 'field_identifier' || n.type === 'identifier') &&
       /^(ErrClosed|errClosed|ErrNetClosing|Temporary|Timeout)$/.test(n.text)
@@ -304,7 +306,7 @@ function helperEffect(file: FileFacts, call: SyntaxNode, depth = 0): { waits: bo
   if (memo.has(key)) return memo.get(key) as { waits: boolean; exits: boolean };
   memo.set(key, none);
   let w = false;
-  for (const n of walkNoFunc(body)) {
+  for (const n of descendantsNoFunc(body)) {
     if (blocks(f.file, n) || (n.type === 'call_expression' && n.id !== call.id && helperEffect(f.file, n, depth + 1).waits)) {
       w = true;
       break;
@@ -343,7 +345,7 @@ function backoff(ctx: RuleContext, loop: SyntaxNode, withClosed: boolean): Backo
   if (!fn) return null;
   // Leave the loop the way the code already can: `break` if it has breaks (code after the loop
   // is reachable), else `return` with the function's zero results and a nil error.
-  const hasBreak = [...walkNoFunc(loopBody(loop)!)].some((n) => n.type === 'break_statement' && jumpTargets(n, loop));
+  const hasBreak = [...descendantsNoFunc(loopBody(loop)!)].some((n) => n.type === 'break_statement' && jumpTargets(n, loop));
   const exit = hasBreak ? 'break' : errorReturn(ctx, fn, 'nil');
   if (withClosed && !exit) return null;
   const top = loop.parent?.type === 'labeled_statement' ? loop.parent : loop;
@@ -412,7 +414,7 @@ function continueFixes(ctx: RuleContext, loop: SyntaxNode, check: SyntaxNode, br
   // Only the plain shape: the branch ends with this continue, and it is the only one.
   const last = statementsOf(branch).at(-1);
   if (last?.id !== cont.id || named(cont).length) return [];
-  if ([...walkNoFunc(branch)].filter((n) => n.type === 'continue_statement').length !== 1) return [];
+  if ([...descendantsNoFunc(branch)].filter((n) => n.type === 'continue_statement').length !== 1) return [];
   const ifIndent = indentAt(text, check.startIndex);
   const inner = `${ifIndent}\t`;
   if (indentAt(text, cont.startIndex) !== inner || !ownLine(text, cont)) return [];

@@ -4,9 +4,9 @@ import type { Fix, Rule } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { terminates } from '../facts/flow';
-import { enclosingStatement, isFunctionNode, named, nameWords, unparen } from '../facts/syntax';
+import { descendantsNoFunc, enclosingStatement, isFunctionNode, named, nameWords, unparen } from '../facts/syntax';
 import { timeoutValue } from '../fixes/values';
-import { chainOf, connRead, deadlineCall, intersects, isPastNow, walkNoFunc, type Chain } from './_deadlines';
+import { type Chain, chainOf, connRead, deadlineCall, intersects, isPastNow } from '../facts/reads';
 
 /**
  * Words (of a camelCase or snake_case function name) that say its job is to interrupt I/O: a past
@@ -97,7 +97,7 @@ function readAfter(ctx: RuleContext, call: SyntaxNode, chain: Chain): SyntaxNode
       }
       if (!after || s.type === 'comment') continue;
       if (s.type === 'go_statement' || s.type === 'defer_statement') continue;
-      for (const n of walkNoFunc(s)) {
+      for (const n of descendantsNoFunc(s)) {
         if (n.type !== 'call_expression') continue;
         const dc = deadlineCall(n);
         if (dc && intersects(chainOf(ctx.file, dc.recv).keys, chain.keys)) return null;

@@ -6,6 +6,7 @@ import type { SyntaxNode } from '../parser';
 import { isErrCheck } from '../facts/flow';
 import { outerFunction } from '../facts/scope';
 import {
+  descendantsNoFunc,
   enclosingFunction,
   enclosingStatement,
   exprList,
@@ -17,25 +18,9 @@ import {
   ofType,
   unparen,
 } from '../facts/syntax';
-import {
-  callsIn,
-  chainOf,
-  connRead,
-  deadlineCall,
-  enclosingLoops,
-  helperSetsDeadline,
-  intersects,
-  isFutureNowAdd,
-  isMessageLoop,
-  isOpenEndedLoop,
-  loopBody,
-  loopCondition,
-  nowAdd,
-  originOf,
-  paramVerdict,
-  walkNoFunc,
-  type Chain,
-} from './_deadlines';
+import { callsIn, enclosingLoops, isMessageLoop, isOpenEndedLoop, loopBody, loopCondition } from '../facts/loops';
+import { helperSetsDeadline, originOf, paramVerdict } from '../facts/origins';
+import { type Chain, chainOf, connRead, deadlineCall, intersects, isFutureNowAdd, nowAdd } from '../facts/reads';
 
 /** Names that say the deadline is meant for the whole connection, not per message. */
 const ABSOLUTE_INTENT = /life|age\b|Age|ttl|TTL|total|Total|overall|Overall|session|Session|absolute|Absolute|budget|Budget/;
@@ -120,7 +105,7 @@ function loopAfter(ctx: RuleContext, stmt: SyntaxNode, chain: Chain): { loop: Sy
       }
       if (!after) continue;
       // Another deadline on the same connection before any loop: that one is what the loop sees.
-      for (const n of walkNoFunc(s)) {
+      for (const n of descendantsNoFunc(s)) {
         if (n.type === 'call_expression') {
           const dc = deadlineCall(n);
           if (dc && intersects(chainOf(ctx.file, dc.recv).keys, chain.keys)) return null;

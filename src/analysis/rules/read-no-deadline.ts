@@ -9,6 +9,7 @@ import type { FileFacts } from '../facts/package';
 import { outerFunction } from '../facts/scope';
 import {
   callArgs,
+  descendantsNoFunc,
   enclosingFunction,
   errNotNil,
   indentAt,
@@ -23,36 +24,22 @@ import {
 import { statementLine } from '../fixes/layout';
 import { errorReturn, timeoutValue } from '../fixes/values';
 import { ctxState } from './_timeouts';
+import { isStreamConn } from '../facts/kinds';
+import { callsIn, enclosingLoops, isMessageLoop, isOpenEndedLoop, jumpTargets, loopBody, loopCondition } from '../facts/loops';
 import {
-  bindingKey,
-  callsIn,
-  chainOf,
   closedConcurrently,
   connFieldOf,
-  connRead,
-  deadlineCall,
-  enclosingLoops,
   fieldOrigin,
-  fieldRef,
   helperCallRead,
   helperSetsDeadline,
-  intersects,
-  isMessageLoop,
-  isOpenEndedLoop,
-  isStreamConn,
-  jumpTargets,
-  loopBody,
-  loopCondition,
   originOf,
   packageHasDeadlineWrapper,
   paramVerdict,
   passesToUnknown,
   setsDeadlineIn,
   structManaged,
-  walkNoFunc,
-  type Chain,
-  type FieldRef,
-} from './_deadlines';
+} from '../facts/origins';
+import { bindingKey, type Chain, chainOf, connRead, deadlineCall, fieldRef, type FieldRef, intersects } from '../facts/reads';
 
 const rule: Rule = {
   meta: {
@@ -399,7 +386,7 @@ function fixes(ctx: RuleContext, loop: SyntaxNode, conn: string, read: SyntaxNod
 function mirrorErrorExit(ctx: RuleContext, loop: SyntaxNode): string | null {
   const body = loopBody(loop);
   if (!body) return null;
-  for (const d of walkNoFunc(body)) {
+  for (const d of descendantsNoFunc(body)) {
     if (d.type !== 'if_statement' || !errNotNil(d.childForFieldName('condition'))) continue;
     const stmts = statementsOf(d.childForFieldName('consequence'));
     if (stmts.length !== 1) continue;

@@ -8,7 +8,7 @@ import type { SyntaxNode } from '../parser';
 import { assignsTo } from '../facts/flow';
 import { isConn, isListener } from '../facts/kinds';
 import { outerFunction } from '../facts/scope';
-import { callArgs, exprList, isFunctionNode, named, ofType, pathText, positionInList, unparen } from '../facts/syntax';
+import { callArgs, exprList, isFunctionNode, ofType, paramsOf, pathText, positionInList, unparen } from '../facts/syntax';
 import { unusedImports, withImports } from '../fixes/imports';
 import { statementLine } from '../fixes/layout';
 import { freshName } from '../fixes/names';
@@ -475,7 +475,7 @@ function paramNames(block: SyntaxNode): Set<string> {
   const fn = block.parent;
   if (!isFunctionNode(fn) || fn!.childForFieldName('body')?.id !== block.id) return out;
   for (const field of ['receiver', 'parameters', 'result']) {
-    for (const p of named(fn!.childForFieldName(field))) for (const n of p.childrenForFieldName('name')) if (n) out.add(n.text);
+    for (const p of paramsOf(fn!.childForFieldName(field))) if (p.name) out.add(p.name.text);
   }
   return out;
 }

@@ -1,443 +1,27 @@
-// Shared facts for the deadline rules (read-no-deadline, deadline-outside-loop, deadline-now) and
-// accept-error-spin: which calls read from a connection, which connection a reader was made from,
-// where the connection came from (accepted, a parameter, dialed), which loops are session loops,
-// and the Go text of a `return` that fits the enclosing function's results.
+// Where a connection comes from and who bounds its reads, across the functions of a package:
+// accepted, dialed or a parameter (and what every caller passes), deadlines set or connections
+// closed by other code (callers, goroutines, callbacks, same-package helpers, wrapper types),
+// struct fields holding accepted connections, and reads done by same-package helpers.
 import type { SyntaxNode } from '../parser';
-import type { FileFacts, FuncInfo } from '../facts/package';
-import type { Binding } from '../facts/scope';
-import { isConn, isListener, isStreamConn, type Kind } from '../facts/kinds';
-import { outerFunction } from '../facts/scope';
-import { callArgs, enclosingFunction, exprList, isFunctionNode, named, ofType, pathText, resultTypes, unparen } from '../facts/syntax';
-
-// ---------------------------------------------------------------------------------------------
-// Readers and reads
-
-/** Constructors whose first argument is the stream they read from (readers over a conn). */
-const READER_CTORS = new Set([
-  'bufio.NewReader',
-  'bufio.NewReaderSize',
-  'bufio.NewScanner',
-  'bufio.NewReadWriter',
-  'encoding/json.NewDecoder',
-  'encoding/gob.NewDecoder',
-  'encoding/xml.NewDecoder',
-  'encoding/csv.NewReader',
-  'net/textproto.NewReader',
-  'net/textproto.NewConn',
-  'io.LimitReader',
-  'io.TeeReader',
-  'crypto/tls.Server',
-  'crypto/tls.Client',
-]);
-
-/** Package functions that read from one argument: index of that argument. */
-const READ_FUNCS: Record<string, number> = {
-  'io.ReadFull': 0,
-  'io.ReadAtLeast': 0,
-  'io.ReadAll': 0,
-  'io/ioutil.ReadAll': 0,
-  'net/http.ReadRequest': 0,
-  'net/http.ReadResponse': 0,
-  'fmt.Fscan': 0,
-  'fmt.Fscanf': 0,
-  'fmt.Fscanln': 0,
-  'encoding/binary.Read': 0,
-};
-/** Whole-stream copies: reads, but not the per-message reads of a loop. */
-const COPY_FUNCS: Record<string, number> = { 'io.Copy': 1, 'io.CopyN': 1, 'io.CopyBuffer': 1 };
-
-/** Methods that read, on a conn itself. `ReadFrom` on a stream conn copies *into* it, so it is not here. */
-const CONN_READ_METHODS = new Set(['Read']);
-const PACKET_READ_METHODS = new Set([
-  'Read',
-  'ReadFrom',
-  'ReadFromUDP',
-  'ReadFromUDPAddrPort',
-  'ReadMsgUDP',
-  'ReadMsgUDPAddrPort',
-  'ReadFromIP',
-  'ReadMsgIP',
-  'ReadFromUnix',
-  'ReadMsgUnix',
-]);
-const PACKET_KINDS = new Set<Kind>(['net.PacketConn', '*net.UDPConn', '*net.IPConn', '*net.UnixConn']);
-/** Methods that read, on readers made from a conn (bufio, Scanner, decoders, textproto). */
-const READER_METHODS = new Set([
-  'Read',
-  'ReadString',
-  'ReadBytes',
-  'ReadLine',
-  'ReadRune',
-  'ReadByte',
-  'ReadSlice',
-  'Peek',
-  'Discard',
-  'Scan',
-  'Decode',
-  'Token',
-  'RawToken',
-  'More',
-  'ReadLineBytes',
-  'ReadContinuedLine',
-  'ReadContinuedLineBytes',
-  'ReadMIMEHeader',
-  'ReadCodeLine',
-  'ReadResponse',
-  'ReadDotBytes',
-  'ReadDotLines',
-  'ReadAll',
-  'WriteTo',
-]);
-
-export const DEADLINE_METHODS = new Set(['SetReadDeadline', 'SetDeadline']);
-
-/** What a reader or conn expression reads from: the bindings and paths down to the connection. */
-export interface Chain {
-  /** Keys of every binding/path in the chain (reader, wrapped conn, raw conn). */
-  keys: Set<string>;
-  /** Conn-typed bindings in the chain, outermost first. */
-  conns: Binding[];
-  /** Conn-typed expressions without a binding (struct fields), outermost first. */
-  connPaths: string[];
-  /** The innermost conn binding (the raw connection), if any. */
-  root: Binding | null;
-  rootKind: Kind | null;
-  /** The selector expression the chain ends at (`c.conn`, `c.r`), if it ends at one. */
-  selector: SyntaxNode | null;
-}
-
-export function bindingKey(b: Binding): string {
-  return `b:${b.decl.startIndex}:${b.name}`;
-}
-
-function pathKey(file: FileFacts, n: SyntaxNode): string | null {
-  const p = pathText(n);
-  if (!p) return null;
-  let base: SyntaxNode | null = unparen(n);
-  while (base && base.type === 'selector_expression') base = unparen(base.childForFieldName('operand'));
-  const b = base && base.type === 'identifier' ? file.binding(base) : null;
-  const dot = p.indexOf('.');
-  return b ? `p:${bindingKey(b)}${dot === -1 ? '' : p.slice(dot)}` : `p:${p}`;
-}
-
-/** The source stream of a reader constructor or wrapper call, or null. */
-function sourceOf(file: FileFacts, e: SyntaxNode): SyntaxNode | null {
-  const u = unparen(e);
-  if (!u) return null;
-  if (u.type === 'call_expression') {
-    const q = file.qualified(u.childForFieldName('function'));
-    if (q && READER_CTORS.has(q)) return callArgs(u)[0] ?? null;
-    return null;
-  }
-  if (u.type === 'type_assertion_expression') return u.childForFieldName('operand');
-  if (u.type === 'unary_expression' && (u.childForFieldName('operator')?.text ?? u.child(0)?.text) === '&') return null;
-  return null;
-}
-
-/** Follows a reader expression down to the connection it reads from. */
-export function chainOf(file: FileFacts, expr: SyntaxNode | null | undefined): Chain {
-  const chain: Chain = { keys: new Set(), conns: [], connPaths: [], root: null, rootKind: null, selector: null };
-  let cur = unparen(expr);
-  for (let depth = 0; cur && depth < 8; depth++) {
-    if (cur.type === 'identifier') {
-      const b = file.binding(cur);
-      if (!b) {
-        chain.keys.add(`g:${cur.text}`);
-        const k = file.kindOf(cur);
-        if (isConn(k)) {
-          chain.connPaths.push(cur.text);
-          chain.rootKind = k;
-        }
-        return chain;
-      }
-      const key = bindingKey(b);
-      if (chain.keys.has(key)) return chain;
-      chain.keys.add(key);
-      let k = file.bindingKind(b);
-      // `c, err := l.Accept()` on a listener type we do not model (an interface embedding net.Listener).
-      if (!k && b.value && b.value.index === 0 && isAcceptCall(file, b.value.expr)) k = 'net.Conn';
-      if (isConn(k)) {
-        chain.conns.push(b);
-        chain.root = b;
-        chain.rootKind = k;
-      }
-      const v = b.value;
-      if (!v) return chain;
-      const ve = unparen(v.expr);
-      if (!ve) return chain;
-      if (v.count === 1 && (ve.type === 'identifier' || ve.type === 'selector_expression')) {
-        // An alias: `c := s.conn`, `r := br`.
-        cur = ve;
-        continue;
-      }
-      if (v.count === 1 || (ve.type === 'type_assertion_expression' && v.index === 0)) {
-        cur = sourceOf(file, ve);
-        continue;
-      }
-      return chain;
-    }
-    if (cur.type === 'selector_expression') {
-      chain.selector = cur;
-      const key = pathKey(file, cur);
-      if (key) chain.keys.add(key);
-      const k = file.kindOf(cur);
-      if (isConn(k) && key) {
-        chain.connPaths.push(key);
-        chain.rootKind = k;
-      }
-      return chain;
-    }
-    cur = sourceOf(file, cur);
-  }
-  return chain;
-}
-
-export interface Read {
-  call: SyntaxNode;
-  /** The expression read from (receiver or argument). */
-  source: SyntaxNode;
-  /** io.Copy-style whole-stream reads. */
-  copy: boolean;
-  method: string;
-}
-
-/** If `call` reads from a stream, what it reads from. Does not check that it is a connection. */
-export function readOf(file: FileFacts, call: SyntaxNode): Read | null {
-  const fn = unparen(call.childForFieldName('function'));
-  if (!fn) return null;
-  if (fn.type === 'selector_expression') {
-    const name = fn.childForFieldName('field')?.text ?? '';
-    const op = fn.childForFieldName('operand');
-    if (!op) return null;
-    // Package function (io.ReadFull, ...)?
-    const q = file.qualified(fn);
-    if (q) {
-      const i = READ_FUNCS[q] ?? COPY_FUNCS[q];
-      if (i === undefined) return null;
-      const a = callArgs(call)[i];
-      return a ? { call, source: a, copy: q in COPY_FUNCS, method: q } : null;
-    }
-    if (!READER_METHODS.has(name) && !PACKET_READ_METHODS.has(name)) return null;
-    return { call, source: op, copy: false, method: name };
-  }
-  return null;
-}
-
-/** A read whose chain reaches a connection, with the chain. Method names are checked against the kind. */
-export function connRead(
-  file: FileFacts,
-  call: SyntaxNode,
-  opts: { packet?: boolean; anyKind?: boolean; fields?: boolean } = {},
-): { read: Read; chain: Chain } | null {
-  const r = readOf(file, call);
-  if (!r) return null;
-  const chain = chainOf(file, r.source);
-  // anyKind: the caller matches the chain against a receiver it already knows has deadlines.
-  // fields: the caller checks what a struct field (`c.r`) was made from.
-  const viaField = !!opts.fields && !!chain.selector && !!fieldRef(file, chain.selector);
-  if (!opts.anyKind && !viaField && !chain.conns.length && !chain.connPaths.length) return null;
-  const direct = unparen(r.source);
-  const directKind = direct ? file.kindOf(direct) : null;
-  if (!r.method.includes('.') && isConn(directKind)) {
-    // A method on the conn itself: only Read (and ReadFrom & co. on packet conns) reads.
-    const packet = PACKET_KINDS.has(directKind!);
-    if (packet && !opts.packet && directKind !== '*net.UnixConn') return null;
-    if (!(CONN_READ_METHODS.has(r.method) || (packet && PACKET_READ_METHODS.has(r.method)))) return null;
-  } else if (
-    !r.method.includes('.') &&
-    !READER_METHODS.has(r.method) &&
-    !(opts.anyKind && opts.packet && PACKET_READ_METHODS.has(r.method))
-  ) {
-    return null;
-  }
-  return { read: r, chain };
-}
-
-/** `x.SetReadDeadline(..)` / `x.SetDeadline(..)`: the receiver, method and argument. */
-export function deadlineCall(
-  call: SyntaxNode,
-  methods: Set<string> = DEADLINE_METHODS,
-): { recv: SyntaxNode; method: string; arg: SyntaxNode | null } | null {
-  if (call.type !== 'call_expression') return null;
-  const fn = unparen(call.childForFieldName('function'));
-  if (!fn || fn.type !== 'selector_expression') return null;
-  const name = fn.childForFieldName('field')?.text ?? '';
-  if (!methods.has(name)) return null;
-  const recv = fn.childForFieldName('operand');
-  if (!recv) return null;
-  return { recv, method: name, arg: callArgs(call)[0] ?? null };
-}
-
-export function intersects(a: Set<string>, b: Set<string>): boolean {
-  for (const x of a) if (b.has(x)) return true;
-  return false;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Time expressions
-
-function isTimeNow(file: FileFacts, e: SyntaxNode | null | undefined): boolean {
-  const u = unparen(e);
-  return !!u && u.type === 'call_expression' && file.qualified(u.childForFieldName('function')) === 'time.Now' && callArgs(u).length === 0;
-}
-
-/** `time.Now().Add(d)`: returns d (the argument node), else null. */
-export function nowAdd(file: FileFacts, e: SyntaxNode | null | undefined): SyntaxNode | null {
-  const u = unparen(e);
-  if (!u || u.type !== 'call_expression') return null;
-  const fn = unparen(u.childForFieldName('function'));
-  if (!fn || fn.type !== 'selector_expression' || fn.childForFieldName('field')?.text !== 'Add') return null;
-  if (!isTimeNow(file, fn.childForFieldName('operand'))) return null;
-  return callArgs(u)[0] ?? null;
-}
-
-/** `time.Now()`, `time.Now().Add(0)` or `time.Now().Add(-d)`: a deadline that has already passed. */
-export function isPastNow(file: FileFacts, e: SyntaxNode | null | undefined): boolean {
-  if (isTimeNow(file, e)) return true;
-  const d = unparen(nowAdd(file, e));
-  if (!d) return false;
-  if (d.type === 'int_literal' && Number(d.text.replace(/_/g, '')) === 0) return true;
-  if (d.type === 'unary_expression' && (d.childForFieldName('operator')?.text ?? d.child(0)?.text) === '-') return true;
-  return false;
-}
-
-/** `time.Now().Add(d)` with d not zero or negative: an absolute deadline d from now. */
-export function isFutureNowAdd(file: FileFacts, e: SyntaxNode | null | undefined): boolean {
-  return !!nowAdd(file, e) && !isPastNow(file, e);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Functions, loops, flow
-
-/** Enclosing for statements of `n` inside its own function, innermost first. */
-export function enclosingLoops(n: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (let p = n.parent; p; p = p.parent) {
-    if (isFunctionNode(p)) break;
-    if (p.type === 'for_statement') out.push(p);
-  }
-  return out;
-}
-
-export function loopBody(loop: SyntaxNode): SyntaxNode | null {
-  return loop.childForFieldName('body');
-}
-
-/** The loop's condition expression (plain `for cond {}` or a for clause's condition). */
-export function loopCondition(loop: SyntaxNode): SyntaxNode | null {
-  for (const c of named(loop)) {
-    if (c.type === 'for_clause') return c.childForFieldName('condition');
-    if (c.type === 'range_clause' || c.type === 'block' || c.type === 'comment') continue;
-    return c;
-  }
-  return null;
-}
-
-/**
- * A loop that can run for as long as the peer keeps the connection: `for {}`, `for sc.Scan()`,
- * `for !done {}`, `for err == nil {}`. Not range loops, counting loops (`for i := 0; i < n; i++`)
- * or length-bounded loops (`for n < len(buf)`): those read one message of known size.
- */
-export function isOpenEndedLoop(loop: SyntaxNode): boolean {
-  for (const c of named(loop)) {
-    if (c.type === 'range_clause') return false;
-    if (c.type === 'for_clause') {
-      if (c.childForFieldName('update')) return false;
-      const cond = c.childForFieldName('condition');
-      if (cond && hasRelational(cond)) return false;
-    }
-  }
-  const cond = loopCondition(loop);
-  if (cond && hasRelational(cond)) return false;
-  return true;
-}
-
-function hasRelational(e: SyntaxNode): boolean {
-  for (const b of [e, ...ofType(e, 'binary_expression')]) {
-    if (b.type !== 'binary_expression') continue;
-    const op = b.childForFieldName('operator')?.text;
-    if (op === '<' || op === '<=' || op === '>' || op === '>=') return true;
-  }
-  return false;
-}
-
-/** Descendants of `n` in source order, not entering function literals. */
-export function* walkNoFunc(n: SyntaxNode): Generator<SyntaxNode> {
-  const stack: SyntaxNode[] = [n];
-  while (stack.length) {
-    const cur = stack.pop()!;
-    yield cur;
-    const kids = named(cur);
-    for (let i = kids.length - 1; i >= 0; i--) if (kids[i].type !== 'func_literal') stack.push(kids[i]);
-  }
-}
-
-/** Calls inside `n` (not in nested function literals). */
-export function callsIn(n: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (const d of walkNoFunc(n)) if (d.type === 'call_expression') out.push(d);
-  return out;
-}
-
-/** Does this `break` / `continue` (unlabeled or labeled) leave or target `loop`? */
-export function jumpTargets(jump: SyntaxNode, loop: SyntaxNode): boolean {
-  const label = named(jump).find((c) => c.type === 'label_name')?.text;
-  if (label) {
-    const lp = loop.parent;
-    return !!lp && lp.type === 'labeled_statement' && named(lp).find((c) => c.type === 'label_name')?.text === label;
-  }
-  const breakable =
-    jump.type === 'break_statement'
-      ? new Set(['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement'])
-      : new Set(['for_statement']);
-  for (let p = jump.parent; p; p = p.parent) {
-    if (p.type === 'func_literal') return false;
-    if (breakable.has(p.type)) return p.id === loop.id;
-  }
-  return false;
-}
-
-/** Conditions that look at an error value (the error path of a read). */
-export function isErrorCondition(cond: SyntaxNode | null | undefined): boolean {
-  if (!cond) return false;
-  return /\berr\w*\b|\bEOF\b|Err[A-Z]\w*|\.Err\(\)|\be\s*!=\s*nil/.test(cond.text);
-}
-
-/**
- * A loop that ends when one message is complete, not a session: it `break`s out on a condition
- * that is not an error (`if line == "" { break }`), or returns a value from a function that has
- * non-error results.
- */
-export function isMessageLoop(loop: SyntaxNode, fn: SyntaxNode | null): boolean {
-  const body = loopBody(loop);
-  if (!body) return false;
-  const dataResults = fn ? resultTypes(fn).some((t) => t.text !== 'error') : false;
-  for (const d of walkNoFunc(body)) {
-    const isBreak = d.type === 'break_statement' && jumpTargets(d, loop);
-    const isDataReturn = d.type === 'return_statement' && dataResults && named(d).length > 0;
-    if (!isBreak && !isDataReturn) continue;
-    if (isDataReturn) {
-      // `return nil, err` is an error exit; `return buf, nil` / `return msg` is a message exit.
-      const vals = exprList(named(d).find((c) => c.type === 'expression_list') ?? named(d)[0]);
-      const last = vals[vals.length - 1];
-      if (last && /\berr\w*\b/.test(last.text) && last.text !== 'nil') continue;
-    }
-    if (!underErrorBranch(d, body)) return true;
-  }
-  return false;
-}
-
-function underErrorBranch(n: SyntaxNode, top: SyntaxNode): boolean {
-  for (let p = n.parent; p && p.id !== top.id; p = p.parent) {
-    if (p.type === 'if_statement' && isErrorCondition(p.childForFieldName('condition'))) {
-      // Only when n is in the consequence (the else of an error check is the success path).
-      const cons = p.childForFieldName('consequence');
-      if (cons && cons.startIndex <= n.startIndex && n.endIndex <= cons.endIndex) return true;
-    }
-    if (p.type === 'expression_case' && isErrorCondition(p.childForFieldName('value'))) return true;
-  }
-  return false;
-}
+import { resolveCallee, type FileFacts, type FuncInfo } from './package';
+import type { Binding } from './scope';
+import { isStreamConn } from './kinds';
+import { callsIn, enclosingLoops, isMessageLoop, isOpenEndedLoop } from './loops';
+import {
+  bindingKey,
+  chainOf,
+  connRead,
+  deadlineCall,
+  DEADLINE_METHODS,
+  fieldRef,
+  intersects,
+  isAcceptCall,
+  sourceOf,
+  type Chain,
+  type FieldRef,
+} from './reads';
+import { outerFunction } from './scope';
+import { callArgs, enclosingFunction, exprList, named, ofType, paramsOf, unparen } from './syntax';
 
 // ---------------------------------------------------------------------------------------------
 // Where a connection came from
@@ -455,20 +39,6 @@ const DIAL_FUNCS = new Set([
   'crypto/tls.DialWithDialer',
   'net/http.Get',
 ]);
-
-/** Is `call` an Accept on a listener (or an unknown receiver with the listener's method shape)? */
-export function isAcceptCall(file: FileFacts, call: SyntaxNode | null | undefined): boolean {
-  const c = unparen(call);
-  if (!c || c.type !== 'call_expression') return false;
-  const fn = unparen(c.childForFieldName('function'));
-  if (!fn || fn.type !== 'selector_expression') return false;
-  const name = fn.childForFieldName('field')?.text ?? '';
-  if (name !== 'Accept' && name !== 'AcceptTCP' && name !== 'AcceptUnix') return false;
-  if (callArgs(c).length) return false;
-  if (file.qualified(fn)) return false;
-  const k = file.kindOf(fn.childForFieldName('operand'));
-  return !k || isListener(k) || k.replace(/^\*/, '').startsWith('local.');
-}
 
 function isDialCall(file: FileFacts, call: SyntaxNode): boolean {
   const fn = unparen(call.childForFieldName('function'));
@@ -545,17 +115,7 @@ function reassignedOrigin(file: FileFacts, b: Binding, o: Origin | null): Origin
 }
 
 function paramIndex(fn: SyntaxNode, b: Binding): number {
-  let i = 0;
-  for (const p of named(fn.childForFieldName('parameters'))) {
-    if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
-    const names = p.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
-    if (!names.length) i++;
-    for (const n of names) {
-      if (n.id === b.decl.id) return i;
-      i++;
-    }
-  }
-  return -1;
+  return paramsOf(fn.childForFieldName('parameters')).findIndex((p) => p.name?.id === b.decl.id);
 }
 
 /** Name and key of a declared function, for call-site lookup. */
@@ -812,34 +372,8 @@ function samePackageMethods(file: FileFacts, fn: SyntaxNode): FuncInfo[] {
   return out;
 }
 
-export { isStreamConn };
-
-// ---------------------------------------------------------------------------------------------
-// Fix text
-
 // ---------------------------------------------------------------------------------------------
 // Connections kept in struct fields: `c.conn`, or `c.r` made with bufio.NewReader(conn)
-
-export interface FieldRef {
-  struct: string;
-  field: string;
-  operand: SyntaxNode;
-}
-
-/** `x.f` where x is of a struct type declared in this package that has a field f. */
-export function fieldRef(file: FileFacts, e: SyntaxNode | null | undefined): FieldRef | null {
-  const u = unparen(e);
-  if (!u || u.type !== 'selector_expression') return null;
-  const op = u.childForFieldName('operand');
-  const f = u.childForFieldName('field')?.text;
-  if (!op || !f) return null;
-  const k = file.kindOf(op);
-  const base = k?.replace(/^\*/, '') ?? '';
-  if (!base.startsWith('local.')) return null;
-  const st = base.slice(6);
-  if (!file.pkg.structs.get(st)?.has(f)) return null;
-  return { struct: st, field: f, operand: op };
-}
 
 interface FieldStore {
   file: FileFacts;
@@ -999,34 +533,9 @@ export interface HelperReads {
   fields: Set<string>;
 }
 
-/** The same-package function or method a call reaches, when it is exactly one with a body. */
-export function resolveCallee(file: FileFacts, call: SyntaxNode): FuncInfo | null {
-  const fn = unparen(call.childForFieldName('function'));
-  if (!fn) return null;
-  if (fn.type === 'identifier') {
-    if (file.binding(fn)) return null;
-    const f = file.pkg.funcs.get(fn.text);
-    return f && !f.iface ? f : null;
-  }
-  if (fn.type === 'selector_expression' && !file.qualified(fn)) {
-    const k = file.kindOf(fn.childForFieldName('operand'))?.replace(/^\*/, '');
-    if (!k?.startsWith('local.')) return null;
-    const m = file.pkg.funcs.get(`${k.slice(6)}.${fn.childForFieldName('field')?.text ?? ''}`);
-    return m && !m.iface ? m : null;
-  }
-  return null;
-}
-
 function paramBindings(f: FuncInfo): { params: (Binding | null)[]; recv: Binding | null } {
-  const params: (Binding | null)[] = [];
-  for (const p of named(f.node.childForFieldName('parameters'))) {
-    if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
-    const names = p.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
-    if (!names.length) params.push(null);
-    for (const n of names) params.push(f.file.binding(n));
-  }
-  const rp = named(f.node.childForFieldName('receiver')).find((c) => c.type === 'parameter_declaration');
-  const rn = rp?.childForFieldName('name');
+  const params = paramsOf(f.node.childForFieldName('parameters')).map((p) => (p.name ? f.file.binding(p.name) : null));
+  const rn = paramsOf(f.node.childForFieldName('receiver'))[0]?.name;
   return { params, recv: rn ? f.file.binding(rn) : null };
 }
 
