@@ -241,14 +241,14 @@ function assertRunOk(r: SuiteRunResult | undefined): void {
       vsix = p;
       record('vsce package ms', p.ms);
       record('VSIX bytes', p.bytes);
-      const entries = listZip(p.file);
+      const entries = await listZip(p.file);
       fs.mkdirSync(RESULTS_DIR, { recursive: true });
       fs.writeFileSync(
         path.join(RESULTS_DIR, 'vsix-contents.txt'),
         entries.map((e) => `${String(e.size).padStart(9)}  ${e.name}`).join('\n') + '\n',
       );
       assert.ok(p.bytes <= MAX_VSIX_BYTES, `VSIX is ${p.bytes} bytes`);
-      const manifest = JSON.parse(readZipEntry(p.file, 'extension/package.json').toString('utf8')) as {
+      const manifest = JSON.parse((await readZipEntry(p.file, 'extension/package.json')).toString('utf8')) as {
         main: string;
         engines: { vscode: string };
       };

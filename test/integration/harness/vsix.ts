@@ -1,58 +1,67 @@
 // Packaging checks: build the VSIX with the project's own `npm run package` script, list and read
-// its entries (a VSIX is a zip; read here without extra dependencies) and check it holds only
-// what runs.
+// its entries (a VSIX is a zip, read with yauzl) and check it holds only what runs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
+import yauzl from 'yauzl';
 import { cleanEnv, mustRun, REPO_ROOT } from './util';
 
 export const MAX_VSIX_BYTES = 3 * 1024 * 1024;
 
 export interface ZipEntry {
   name: string;
+  /** Uncompressed size in bytes. */
   size: number;
   compressedSize: number;
-  method: number;
-  offset: number;
 }
 
-/** Entries of a zip file (central directory). */
-export function listZip(file: string): ZipEntry[] {
-  const buf = fs.readFileSync(file);
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
+function openZip(file: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) =>
+    yauzl.open(file, { lazyEntries: true, autoClose: false }, (err, zip) => (err ? reject(err) : resolve(zip))),
+  );
+}
+
+/** Calls `each` for every entry of the zip, in central-directory order; stops when it returns true. */
+async function walkZip(file: string, each: (e: yauzl.Entry, zip: yauzl.ZipFile) => Promise<boolean> | boolean): Promise<void> {
+  const zip = await openZip(file);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on('error', reject);
+      zip.on('end', () => resolve());
+      zip.on('entry', (e: yauzl.Entry) => {
+        Promise.resolve(each(e, zip)).then((stop) => (stop ? resolve() : zip.readEntry()), reject);
+      });
+      zip.readEntry();
+    });
+  } finally {
+    zip.close();
   }
-  if (eocd < 0) throw new Error(`${file}: not a zip file (no end of central directory)`);
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
+}
+
+/** Entries of a zip file (yauzl checks the central directory, names and sizes). */
+export async function listZip(file: string): Promise<ZipEntry[]> {
   const out: ZipEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error(`${file}: bad central directory entry ${i}`);
-    const method = buf.readUInt16LE(p + 10);
-    const compressedSize = buf.readUInt32LE(p + 20);
-    const size = buf.readUInt32LE(p + 24);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    const offset = buf.readUInt32LE(p + 42);
-    out.push({ name: buf.toString('utf8', p + 46, p + 46 + nameLen), size, compressedSize, method, offset });
-    p += 46 + nameLen + extraLen + commentLen;
-  }
+  await walkZip(file, (e) => {
+    out.push({ name: e.fileName, size: e.uncompressedSize, compressedSize: e.compressedSize });
+    return false;
+  });
   return out;
 }
 
-/** Content of one entry (stored or deflated). */
-export function readZipEntry(file: string, name: string): Buffer {
-  const e = listZip(file).find((x) => x.name === name);
-  if (!e) throw new Error(`${file}: no entry ${name}`);
-  const buf = fs.readFileSync(file);
-  const start = e.offset + 30 + buf.readUInt16LE(e.offset + 26) + buf.readUInt16LE(e.offset + 28);
-  const data = buf.subarray(start, start + e.compressedSize);
-  return e.method === 0 ? Buffer.from(data) : zlib.inflateRawSync(data);
+/** Content of one entry. */
+export async function readZipEntry(file: string, name: string): Promise<Buffer> {
+  let data: Buffer | null = null;
+  await walkZip(file, async (e, zip) => {
+    if (e.fileName !== name) return false;
+    const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
+      zip.openReadStream(e, (err, s) => (err ? reject(err) : resolve(s))),
+    );
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    data = Buffer.concat(chunks);
+    return true;
+  });
+  if (!data) throw new Error(`${file}: no entry ${name}`);
+  return data;
 }
 
 /** What may be inside the VSIX's extension/ folder (everything else is a packaging mistake). */
