@@ -118,8 +118,14 @@ export class SocketTable {
   }
 
   private fit(): void {
-    const h = `${Math.min(this.rows.length, visibleRows()) * ROW_H + ROW_H + 2}px`;
-    if (this.viewport.style.height !== h) this.viewport.style.height = h;
+    const px = Math.min(this.rows.length, visibleRows()) * ROW_H + ROW_H + 2;
+    const h = `${px}px`;
+    if (this.viewport.style.height === h) return;
+    this.viewport.style.height = h;
+    // The viewport's size is its style height (contain: strict, no padding). The ResizeObserver says so only after
+    // the next layout, and a scroll in between would render the rows of the old, shorter box: for a frame the end
+    // of the table is blank and aria-activedescendant names no row (a group expanded, then End).
+    this.viewH = px;
   }
 
   /** Back to the first row: after the user re-sorts, filters or regroups, the old position means nothing. */
@@ -253,8 +259,13 @@ export class SocketTable {
     if (scroll) {
       const y = this.active * ROW_H;
       const vh = (this.viewH || visibleRows() * ROW_H) - ROW_H;
-      if (y < this.top) this.viewport.scrollTop = this.top = y;
-      else if (y + ROW_H > this.top + vh) this.viewport.scrollTop = this.top = y + ROW_H - vh;
+      const to = y < this.top ? y : y + ROW_H > this.top + vh ? y + ROW_H - vh : -1;
+      if (to >= 0) {
+        // the browser clamps to the scroll range (already laid out by the setter), and when the clamped position is
+        // the current one no scroll event comes to correct this.top
+        this.viewport.scrollTop = to;
+        this.top = this.viewport.scrollTop;
+      }
     }
     this.render();
   }

@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { analyzeFiles, ensureReady } from '../../src/analysis/engine';
 import { CHIP_STATES, type FindingsMessage, type HostMessage, type ViewFinding } from '../../src/sockets/viewProtocol';
 import { launchChromium, type Chromium } from '../integration/harness/browser';
+import { ROW_H } from '../../media/table';
 import { fixture, hello, REPO, replay, ViewPage, ViewServer, type OpenOptions, type Replay, type ThemeId } from './harness';
 
 const SAMPLING: HostMessage = { type: 'sampling', paused: false, intervalMs: 1000 };
@@ -418,6 +419,40 @@ describe('webview (headless Chromium)', function () {
     assert.equal(await grid.getAttribute('aria-activedescendant'), 'row-0');
     await v.page.keyboard.press('Enter');
     assert.equal(await v.page.locator('.tr.group:not([hidden])').first().getAttribute('aria-expanded'), 'false');
+  });
+
+  it('table: a group expanded and End pressed within one frame leave no blank rows and the active row named', async () => {
+    // A fast machine delivers the keys between two frames: the table grows before its ResizeObserver reports the new
+    // height, and the scroll that End causes must not render the rows of the old, shorter box.
+    const v = await open({ width: 700, height: 1100 });
+    await play(v, leak, 22);
+    await v.page.locator('vscode-single-select.group-by').click();
+    await v.page.locator('vscode-single-select.group-by').getByRole('option', { name: 'Remote peer' }).click();
+    await v.page.locator('.tr.group:not([hidden])').first().click(); // collapsed: a short table
+    await v.frame();
+    // a string, not a function: tsx's helpers do not exist in the page
+    const frames = (await v.page.evaluate(`(async () => {
+      const grid = document.querySelector('.sock-table');
+      const vp = grid.querySelector('.viewport');
+      grid.focus();
+      for (const key of ['Home', 'ArrowRight', 'End'])
+        grid.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+      const out = [];
+      for (let i = 0; i < 3; i++) {
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        const first = Math.floor(vp.scrollTop / ${ROW_H});
+        const rows = Number(grid.getAttribute('aria-rowcount')) - 1;
+        const last = Math.min(rows, Math.ceil((vp.scrollTop + vp.clientHeight) / ${ROW_H}) - 1) - 1; // less the header
+        const missing = [];
+        for (let r = first; r <= last; r++) if (!document.getElementById('row-' + r)) missing.push(r);
+        out.push({ active: grid.getAttribute('aria-activedescendant'), rows, missing });
+      }
+      return out;
+    })()`)) as { active: string | null; rows: number; missing: number[] }[];
+    for (const [i, f] of frames.entries()) {
+      assert.equal(f.active, `row-${f.rows - 1}`, `frame ${i}`);
+      assert.deepEqual(f.missing, [], `frame ${i}: rows in view but not rendered`);
+    }
   });
 
   it('asks for a snapshot after a gap in the diffs, and ignores malformed messages', async () => {
