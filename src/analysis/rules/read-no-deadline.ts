@@ -145,7 +145,9 @@ const rule: Rule = {
  * that), no listener of the package that sets deadlines in Accept.
  */
 function checkSingleReads(ctx: RuleContext, reported: Set<number>): void {
-  if (!/Read|Scan|Decode|Handshake/.test(ctx.text) || packageAcceptSetsDeadline(ctx.file)) return;
+  if (!/Read|Scan|Decode|Handshake/.test(ctx.text)) return;
+  // Connections are accepted somewhere in the package, and not by a listener of its own that sets deadlines.
+  if (!ctx.pkg.files.some((f) => ACCEPT_TEXT.test(f.text)) || packageAcceptSetsDeadline(ctx.file)) return;
   const seen = new Set<string>();
   for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
     if (reported.has(call.startIndex)) continue;
@@ -173,17 +175,19 @@ function checkSingleReads(ctx: RuleContext, reported: Set<number>): void {
     if (seen.has(key)) continue;
     seen.add(key);
     const o = originOf(ctx.file, root);
-    let acceptedIn: string | null = null;
-    if (o === 'param') {
-      const v = paramVerdict(ctx.file, root);
-      if (!v.acceptedIn || v.managed || v.allDialed) continue;
-      acceptedIn = v.acceptedIn;
-    } else if (o !== 'accepted') continue;
+    if (o !== 'param' && o !== 'accepted') continue;
+    // What the function itself does first: the callers' verdict (a package-wide search) last.
     if (setsDeadlineIn(ctx.file, outerFn, chain.keys, null) || closedConcurrently(ctx.file, outerFn, chain.keys, call)) continue;
     if (ofType(outerFn, 'call_expression').some((c) => passesToUnknown(ctx.file, c, chain.keys))) continue;
     if (chain.rootKind === 'net.Conn' && packageHasDeadlineWrapper(ctx.file)) continue;
     // The session's read loop is the loop finding's (or was judged there); one finding per connection.
     if (readsInLoop(ctx.file, outerFn, chain.keys, root)) continue;
+    let acceptedIn: string | null = null;
+    if (o === 'param') {
+      const v = paramVerdict(ctx.file, root);
+      if (!v.acceptedIn || v.managed || v.allDialed) continue;
+      acceptedIn = v.acceptedIn;
+    }
     // Read inline in the loop that accepts it: every other client waits too.
     const inAcceptLoop = enclosingLoops(call).some(isOpenEndedLoop);
     const blocksAll = inAcceptLoop ? '; it runs in the Accept loop, so until it returns no other connection is accepted' : '';
@@ -204,6 +208,8 @@ function checkSingleReads(ctx: RuleContext, reported: Set<number>): void {
     ctx.report(call, message, conn && !inAcceptLoop ? singleReadFixes(ctx, call, fn, conn, handshake) : []);
   }
 }
+
+const ACCEPT_TEXT = /\.Accept(TCP|Unix)?\(\)/;
 
 /** `tc.Handshake()` / `tc.HandshakeContext(context.Background())` on a server-side *tls.Conn: the chain. */
 function serverHandshake(ctx: RuleContext, call: SyntaxNode): Chain | null {
