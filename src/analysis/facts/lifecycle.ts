@@ -877,8 +877,17 @@ export class LifecycleAnalyzer {
         return 'handoff';
       case 'unary_expression':
         return 'handoff'; // &x
-      case 'index_expression':
-        return 'borrow';
+      case 'index_expression': {
+        // `conns[c] = struct{}{}` keeps c as a key (a registry); `seen[c]`, `m[c] == x` only use it.
+        const list = p.parent;
+        const stmt = list?.parent;
+        const stored =
+          p.childForFieldName('index')?.id === cur.id &&
+          list?.type === 'expression_list' &&
+          stmt?.type === 'assignment_statement' &&
+          stmt.childForFieldName('left')?.id === list.id;
+        return stored ? 'handoff' : 'borrow';
+      }
       case 'if_statement':
       case 'expression_switch_statement':
         return 'borrow';

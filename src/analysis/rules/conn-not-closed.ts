@@ -5,6 +5,8 @@ import { acquisitions, analyzeAcquisition } from '../facts/lifecycle';
 import { isClosable, isListener, type Kind } from '../facts/kinds';
 import { closerOf } from '../facts/thirdparty';
 import { unparen } from '../facts/syntax';
+import { registryStores, unclosedStore, type RegistryStore } from '../facts/registry';
+import type { RuleContext } from '../context';
 import { calleeName, closeFixes, describeExit, valueName } from './_close';
 
 const rule: Rule = {
@@ -56,8 +58,32 @@ const rule: Rule = {
       const msg = `${what} ${name} from ${calleeName(a)} is not closed at ${where}${more}${borrow}`;
       ctx.report(a.call, msg, closeFixes(ctx, a, res, `${name}${closer?.fix ?? '.Close()'}`));
     }
+    // Connections kept in a map, slice or field that nothing in the package ever closes.
+    for (const s of registryStores(ctx.file)) {
+      const u = unclosedStore(ctx.file, s);
+      if (u) ctx.report(u.at, registryMessage(ctx, u));
+    }
   },
 };
+
+function registryMessage(ctx: RuleContext, s: RegistryStore): string {
+  const name = s.conn?.text ?? 'the connection';
+  const holder = s.holder.kind === 'field' ? `${s.holder.struct}.${s.holder.field}` : s.holder.name;
+  const stays = 'each stays open (in CLOSE_WAIT once its peer hangs up) until the process exits';
+  if (s.shape === 'field') return `connection ${name} is kept in ${holder}, but nothing in the package ever closes ${holder}: ${stays}`;
+  let dropped = '';
+  if (s.deleted) {
+    const where =
+      s.deleted.file === ctx.file
+        ? `at line ${ctx.lineIndex().position(s.deleted.node.startIndex).line + 1}`
+        : `in ${s.deleted.file.path.replace(/^.*\//, '')}`;
+    dropped = ` (the delete ${where} drops one without closing it)`;
+  }
+  const what = s.element
+    ? `connection ${name} is kept (in a ${s.element.struct}) in ${holder}, but nothing in the package closes ${s.element.struct}.${s.element.fields[0]} or the ${s.element.struct}s kept there`
+    : `connection ${name} is kept in ${holder}, but nothing in the package closes the connections kept there`;
+  return `${what}${dropped}: ${stays}; close it where it is removed, or in the holder's Close`;
+}
 
 /** "connection", "listener", or the third-party type's own noun ("websocket connection", "SSH session"). */
 function noun(k: Kind): string {
