@@ -17,6 +17,7 @@ import {
   isLoopbackAddr,
   methodCallOn,
   stringValue,
+  valueNode,
   type Holder,
 } from './_timeouts';
 
@@ -37,11 +38,13 @@ const rule: Rule = {
   },
   check(ctx) {
     if (ctx.file.isTest) return;
-    // Every case names package net or crypto/tls (net.Dial, tls.Dial, net.Dialer).
-    if (!ctx.file.imports.has('net') && !ctx.file.imports.has('crypto/tls')) return;
+    // Every case names package net, crypto/tls or x/crypto/ssh (net.Dial, tls.Dial, net.Dialer, ssh.ClientConfig).
+    if (!['net', 'crypto/tls', SSH_PKG].some((p) => ctx.file.imports.has(p))) return;
     for (const call of ofType(ctx.tree.rootNode, 'call_expression')) checkCall(ctx, call);
     for (const lit of ofType(ctx.tree.rootNode, 'composite_literal')) {
-      if (ctx.file.typeKind(lit.childForFieldName('type')) === 'net.Dialer') checkDialer(ctx, lit, 'literal');
+      const k = ctx.file.typeKind(lit.childForFieldName('type'));
+      if (k === 'net.Dialer') checkDialer(ctx, lit, 'literal');
+      else if (k === SSH_CONFIG) checkSSHConfig(ctx, lit);
     }
     for (const spec of ofType(ctx.tree.rootNode, 'var_spec')) {
       if (spec.childForFieldName('value') || ctx.file.typeKind(spec.childForFieldName('type')) !== 'net.Dialer') continue;
@@ -160,6 +163,48 @@ function untimedDial(ctx: RuleContext, use: SyntaxNode): string | null {
       : null;
   }
   return null;
+}
+
+const SSH_PKG = 'golang.org/x/crypto/ssh';
+const SSH_CONFIG = `${SSH_PKG}.ClientConfig`;
+
+/**
+ * `ssh.Dial("tcp", addr, &ssh.ClientConfig{…})` without Timeout: x/crypto/ssh's Dial is
+ * `net.DialTimeout(network, addr, config.Timeout)` then the handshake, and "A Timeout of zero means
+ * no timeout" (x/crypto v0.59.0 ssh/client.go). Reported at the literal, like a net.Dialer.
+ */
+function checkSSHConfig(ctx: RuleContext, lit: SyntaxNode): void {
+  const { keys, unkeyed } = literalKeys(lit);
+  if (unkeyed || keys.has('Timeout')) return;
+  const holder = holderOf(ctx.file, lit);
+  if (holder.kind === 'other' || holder.kind === 'field') return;
+  const uses = holderUses(ctx.file, holder);
+  if (uses.some((u) => fieldAssignedOn(u) === 'Timeout')) return;
+  // Handed to code we do not follow, which may set the Timeout.
+  if (holder.kind !== 'inline' && uses.some((u) => escapes(ctx.file, u, SSH_DIAL))) return;
+  const dial = uses.map((u) => sshDialOf(ctx, u)).find((x) => x);
+  if (!dial) return;
+  const t = timeoutValue(ctx, ctx.fix.dialTimeout);
+  const e = addFieldEdit(ctx.text, lit, 'Timeout', t.text);
+  const fixes: Fix[] = e
+    ? [{ title: `Set Timeout: ${t.text} on the ssh.ClientConfig`, preferred: true, edits: withImports(ctx, [e], t.imports) }]
+    : [];
+  ctx.report(
+    lit,
+    `ssh.ClientConfig without Timeout used in ssh.Dial: the TCP connect has no timeout, and ${SYN_NOTE}; set Timeout (it bounds the connect; the SSH handshake after it is bounded only by a deadline on the connection)`,
+    fixes,
+  );
+}
+
+const SSH_DIAL = new Set([`${SSH_PKG}.Dial`]);
+
+/** For a use of a config: the `ssh.Dial(network, addr, cfg)` it is the config of, when it dials TCP to a remote address. */
+function sshDialOf(ctx: RuleContext, use: SyntaxNode): SyntaxNode | null {
+  const v = valueNode(use);
+  const call = v.parent?.type === 'argument_list' ? v.parent.parent : null;
+  if (call?.type !== 'call_expression' || !SSH_DIAL.has(ctx.file.qualified(call.childForFieldName('function')) ?? '')) return null;
+  const args = callArgs(call);
+  return args.length === 3 && args[2].id === v.id && remoteTCP(args[0], args[1]) ? call : null;
 }
 
 function checkDialer(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'zero'): void {
