@@ -97,6 +97,11 @@ export const SHAPES: Shape[] = [
     make: (n) => `${header}var s = ${rep(n, () => '"a" + ')}"a"\n\nfunc f() { http.Get(s) }\n`,
   },
   {
+    name: 'long-argument',
+    what: 'an argument a fix moves (and formats) that is a sum of n terms',
+    make: (n) => `${header}func main() {\n\thttp.ListenAndServe(${rep(n, () => '"0" + ')}":8080", nil)\n}\n`,
+  },
+  {
     name: 'nested-calls',
     what: 'f(f(f(…))) n deep around a dial',
     make: (n) => `${header}func f() {\n\tc, _ := net.Dial("tcp", ${'g('.repeat(n)}"a"${')'.repeat(n)})\n\t_ = c\n}\n`,
