@@ -2,12 +2,11 @@
 // that draws fixes) and the adversarial shapes go through the analyzer; every fix is applied and
 // the output judged by Go's own parser (`gofmt -e`), which accepted the input. Seeded, so a failure
 // reproduces. `npm test` runs a small campaign (test/unit/fuzz.test.ts), `npm run fuzz` a long one.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, applyEdits, applyPreferredFixes, type Analysis } from '../../src/analysis/engine';
 import type { Finding } from '../../src/analysis/model';
+import { gofmtRejects, haveGofmt } from '../unit/helpers/gocheck';
 import { SHAPES, sizeFor } from './shapes';
 
 /** Small deterministic PRNG (mulberry32). */
@@ -129,29 +128,6 @@ export function fixtures(): { name: string; text: string }[] {
   return out;
 }
 
-/** Go's parser on many texts at once: the indexes of the texts it rejects, with its first message. */
-export function gofmtRejects(texts: readonly string[]): Map<number, string> {
-  const out = new Map<number, string>();
-  if (!texts.length) return out;
-  const dir = mkdtempSync(join(tmpdir(), 'cd-fuzz-'));
-  try {
-    texts.forEach((t, i) => writeFileSync(join(dir, `f${i}.go`), t));
-    const res = spawnSync('gofmt', ['-e', '-l', dir], { encoding: 'utf8', maxBuffer: 256 << 20 });
-    if (res.error) throw res.error;
-    for (const line of res.stderr.split('\n')) {
-      const m = /f(\d+)\.go:(.*)$/.exec(line);
-      if (m && !out.has(Number(m[1]))) out.set(Number(m[1]), m[2]);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return out;
-}
-
-export function haveGofmt(): boolean {
-  return spawnSync('gofmt', ['-e', '/dev/null'], { encoding: 'utf8' }).error === undefined;
-}
-
 export interface Input {
   name: string;
   text: string;
@@ -227,8 +203,7 @@ export function runCampaign(all: Input[], opts: { judge?: boolean } = {}): Campa
       return;
     }
     // Rules that threw (the engine reports them and goes on) are crashes too.
-    for (const e of a.errors)
-      res.crashes.push({ input: input.name, error: `${e.rule ?? 'analysis'}: ${e.stack ?? e.message}` });
+    for (const e of a.errors) res.crashes.push({ input: input.name, error: `${e.rule ?? 'analysis'}: ${e.stack ?? e.message}` });
     const ms = performance.now() - t0;
     if (ms > res.worstMs) {
       res.worstMs = ms;

@@ -4,7 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureReady } from '../../src/analysis/engine';
-import { haveGofmt, inputs, runCampaign } from './campaign';
+import { haveGofmt } from '../unit/helpers/gocheck';
+import { inputs, runCampaign } from './campaign';
 
 async function main(): Promise<void> {
   await ensureReady();

@@ -11,7 +11,7 @@ import { freshName, nameInUse } from '../../src/analysis/fixes/names';
 import { timeoutValue } from '../../src/analysis/fixes/values';
 import { parseGo, type SyntaxNode } from '../../src/analysis/parser';
 import { allRules } from '../../src/analysis/rules/index';
-import { goFilesUnder, gofmtDirty } from './helpers/gocheck';
+import { goFilesUnder, gofmtDirty, gofmtRejects, haveGofmt } from './helpers/gocheck';
 
 function file(text: string, others: string[] = []): FileFacts {
   const fs = [text, ...others].map((t, i) => new FileFacts(`/virtual/p/f${i}.go`, t, parseGo(t)));
@@ -108,6 +108,83 @@ describe('fix builders', () => {
       const f = file(src);
       const s = src.indexOf('strings.ToUpper("x")');
       assert.deepEqual(unusedImports(f, [{ start: s, end: s + 'strings.ToUpper("x")'.length }]), []);
+    });
+
+    // Every import layout Go accepts, with imports added and/or a spec dropped: Go's own parser must
+    // accept every output (tree-sitter accepts `import ("net")\n\t"time"`), and a gofmt-clean input
+    // must give a gofmt-clean output.
+    const body = 'var _ = strings.ToUpper\nvar _ = io.EOF\n';
+    const layouts: Record<string, string> = {
+      'one-line group': `package p\n\nimport ("io"; "strings")\n\n${body}`,
+      'one-line group of one': `package p\n\nimport ("strings")\n\nvar _ = strings.ToUpper\n`,
+      'two specs on a line': `package p\n\nimport (\n\t"io"; "strings"\n)\n\n${body}`,
+      'a spec on the ( line': `package p\n\nimport ("io"\n\t"strings"\n)\n\n${body}`,
+      'a spec on the ) line': `package p\n\nimport (\n\t"io"\n\t"strings")\n\n${body}`,
+      'comments around and in the group': `// Package p.\npackage p // the p\n\n// imports\nimport (\n\t// doc\n\t"io" // why\n\t"strings" /* b */\n) // after\n\n${body}`,
+      'comments in an irregular group': `package p\n\nimport ( // c\n\t"io"; /* b */ "strings")\n\n${body}`,
+      'single specs with comments': `package p\n\nimport "io" // why\nimport "strings"\n\n${body}`,
+      'named, dot and blank imports': `package p\n\nimport (\n\t_ "embed"\n\t. "io"\n\tstr "strings"\n)\n\nvar _ = str.ToUpper\nvar _ = EOF\n`,
+      'third-party group only': `package p\n\nimport (\n\t"example.com/x"\n\t"strings"\n)\n\nvar _ = x.Y\nvar _ = strings.ToUpper\n`,
+      'cgo only': `package p\n\n/*\n#include <stdlib.h>\n*/\nimport "C"\n\nvar _ = C.free\n`,
+      'cgo and a group': `package p\n\n// #include <stdlib.h>\nimport "C"\n\nimport (\n\t"io"\n\t"strings"\n)\n\n${body}var _ = C.free\n`,
+      'empty group': `package p\n\nimport ()\n\nvar _ = 1\n`,
+      'no imports': `package p // the p\n\nvar _ = 1\n`,
+      'no imports, no package clause': `var _ = 1\n`,
+    };
+    const adds = [[], ['time'], ['context', 'time']];
+    const outputs: { name: string; input: string; text: string }[] = [];
+    before(() => {
+      for (const [layout, src] of Object.entries(layouts)) {
+        const f = file(src);
+        for (const add of adds) {
+          const ref = /\b(strings|str)\.ToUpper/.exec(src);
+          for (const dropIt of ref ? [false, true] : [false]) {
+            if (!add.length && !dropIt) continue;
+            const range = dropIt ? { start: ref!.index, end: ref!.index + ref![0].length } : { start: 0, end: 0 };
+            const drop = dropIt ? unusedImports(f, [range]) : [];
+            if (dropIt) assert.equal(drop.length, 1, `${layout}: strings unused`);
+            const use = add.map((p) => `${p}.X`).join(', ');
+            const edits = dropIt
+              ? [{ ...range, newText: use || '0' }]
+              : add.length
+                ? [{ start: src.length, end: src.length, newText: `var _ = ${use}\n` }]
+                : [];
+            const text = applyEdits(src, withImports(ctxOf(f), edits, add, drop));
+            outputs.push({ name: `${layout}, add [${add}]${dropIt ? ', drop strings' : ''}`, input: src, text });
+          }
+        }
+      }
+    });
+    const framed = (t: string) => (/^(\s*\/\/[^\n]*\n)*\s*package /.test(t) ? t : `package p\n\n${t}`);
+
+    it('every layout: Go accepts each output, gofmt-clean in gives gofmt-clean out', function () {
+      if (!haveGofmt()) this.skip();
+      const rejected = gofmtRejects(outputs.map((o) => framed(o.text)));
+      assert.deepEqual(
+        [...rejected].map(([i, e]) => `${outputs[i].name}: ${e}\n${outputs[i].text}`),
+        [],
+      );
+      const inputs = [...new Set(outputs.map((o) => o.input))];
+      const dirtyIn = gofmtDirty(inputs.map(framed));
+      const cleanIn = new Set(inputs.filter((_, i) => !dirtyIn.has(i)));
+      const judged = outputs.filter((o) => cleanIn.has(o.input));
+      const dirtyOut = gofmtDirty(judged.map((o) => framed(o.text)));
+      assert.deepEqual(
+        [...dirtyOut].map((i) => `${judged[i].name}\n${judged[i].text}`),
+        [],
+      );
+      assert.ok(judged.length >= 20, `${judged.length} gofmt-clean cases`);
+    });
+
+    it('rewrites irregular groups as gofmt prints them, keeps import "C" apart, starts a file without imports', () => {
+      const out = (name: string) => outputs.find((o) => o.name === name)!.text;
+      assert.match(out('one-line group, add [time]'), /^import \(\n\t"io"\n\t"strings"\n\t"time"\n\)\n/m);
+      assert.match(out('two specs on a line, add [time], drop strings'), /^import \(\n\t"io"\n\t"time"\n\)\n/m);
+      assert.match(out('cgo only, add [time]'), /\*\/\nimport "C"\n\nimport "time"\n/);
+      assert.match(out('cgo and a group, add [context,time]'), /import "C"\n\nimport \(\n\t"context"\n\t"io"\n\t"strings"\n\t"time"\n\)/);
+      assert.equal(out('no imports, no package clause, add [time]'), 'import "time"\n\nvar _ = 1\nvar _ = time.X\n');
+      assert.match(out('no imports, add [time]'), /^package p \/\/ the p\n\nimport "time"\n\nvar _ = 1\n/);
+      assert.match(out('comments in an irregular group, add [time]'), /import \(\n\t"time"\n\t\/\/ c\n/);
     });
   });
 

@@ -3,7 +3,8 @@
 // must give Go that Go's own parser accepts. A small seeded campaign; `npm run fuzz` runs a long one.
 import { strict as assert } from 'node:assert';
 import { analyzeFiles, ensureReady } from '../../src/analysis/engine';
-import { fixtures, haveGofmt, inputs, runCampaign } from '../fuzz/campaign';
+import { fixtures, inputs, runCampaign } from '../fuzz/campaign';
+import { haveGofmt } from './helpers/gocheck';
 
 describe('fuzz: broken, mutated, generated and adversarial Go', function () {
   this.timeout(300_000);

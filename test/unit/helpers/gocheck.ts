@@ -112,6 +112,32 @@ export function gofmtDirty(texts: readonly string[]): Set<number> {
   }
 }
 
+/**
+ * Go's parser on many texts in one `gofmt -e` process: the indexes of the texts it rejects, with its
+ * first message. (tree-sitter accepts text Go rejects, so fix outputs are judged by Go.)
+ */
+export function gofmtRejects(texts: readonly string[]): Map<number, string> {
+  const out = new Map<number, string>();
+  if (!texts.length) return out;
+  const dir = mkdtempSync(join(tmpdir(), 'cd-gofmt-e-'));
+  try {
+    texts.forEach((t, i) => writeFileSync(join(dir, `f${i}.go`), t));
+    const res = spawnSync('gofmt', ['-e', '-l', dir], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    if (res.error) throw res.error;
+    for (const line of res.stderr.split('\n')) {
+      const m = /f(\d+)\.go:(.*)$/.exec(line);
+      if (m && !out.has(Number(m[1]))) out.set(Number(m[1]), m[2]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+export function haveGofmt(): boolean {
+  return spawnSync('gofmt', ['-e', '/dev/null'], { encoding: 'utf8' }).error === undefined;
+}
+
 /** The .go files under `dir`, recursively, in a stable order. */
 export function goFilesUnder(dir: string): string[] {
   const out: string[] = [];
