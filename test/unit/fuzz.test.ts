@@ -28,7 +28,7 @@ describe('fuzz: broken, mutated, generated and adversarial Go', function () {
   });
 
   it('a seeded campaign over every fixture, generated programs and the adversarial shapes: no crash, no fix Go rejects', () => {
-    const all = inputs(20261203, { mutations: fixtures().length, programs: 160, shapeKb: [2] });
+    const all = inputs(20261203, { mutations: fixtures().length, programs: 160, shapeKb: [2, 16] });
     const r = runCampaign(all);
     assert.deepEqual(
       r.crashes.map((c) => `${c.input}: ${c.error.split('\n').slice(0, 3).join(' | ')}`),
