@@ -125,4 +125,18 @@ export default function features(ctx: UiContext): void {
     assert.ok(counts.warnings + counts.errors + counts.infos >= all.length);
     await ctx.wb.screenshot('scan-workspace');
   });
+
+  it('"Go Conn Doctor: Show Log" opens the language server\'s log', async () => {
+    await ctx.wb.command('Go Conn Doctor: Show Log');
+    // the Output panel, on our channel, showing the server's start-up line
+    const view = ctx.wb.page.locator('.part.panel .output .view-lines, .part.panel .monaco-editor .view-lines').first();
+    await view.waitFor({ timeout: 30_000 });
+    await waitUntil(
+      async () => /conndoctor .* language server \(pid \d+\)/.test((await view.innerText()).replace(/\u00a0/g, ' ')),
+      30_000,
+      'the server log in the Output panel',
+      200,
+    );
+    await ctx.wb.screenshot('show-log');
+  });
 }
