@@ -34,11 +34,22 @@ export function renderMessage(meta: RuleMeta, id: string, args: Record<string, s
   return fill(locale === 'zh-cn' ? m.zh : m.en, args);
 }
 
-/** Placeholder values as strings (numbers are written as they are). */
+/** Longest placeholder value: a headline quotes code, it does not reproduce a long expression. */
+export const MAX_ARG = 40;
+
+/** `code` on one line, at most MAX_ARG characters (the middle elided). */
+export function clip(code: string): string {
+  const one = code.replace(/\s+/g, ' ').trim();
+  if (one.length <= MAX_ARG) return one;
+  const head = Math.ceil((MAX_ARG - 1) * 0.6);
+  return `${one.slice(0, head)}…${one.slice(one.length - (MAX_ARG - 1 - head))}`;
+}
+
+/** Placeholder values as strings (numbers are written as they are), clipped to one short line. */
 export function argStrings(args: Record<string, string | number> | undefined): Record<string, string> | undefined {
   if (!args) return undefined;
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(args)) out[k] = String(v);
+  for (const [k, v] of Object.entries(args)) out[k] = clip(String(v));
   return out;
 }
 

@@ -34,6 +34,16 @@ const rule: Rule = {
         'SetReadDeadline(time.Now()) 把截止时间设在过去：接下来的 Read 会立即以 os.ErrDeadlineExceeded（"i/o timeout"）失败，即使数据已经到达——这不是非阻塞读，也不能检查连接是否存活。过去的截止时间用于唤醒阻塞在另一个 goroutine 中的 Read；读取之前应使用 time.Time{} 清除它或设置一个将来的时间。',
     },
     docs: 'deadline-now',
+    messages: {
+      past: {
+        en: '{call} puts the deadline in the past: the read after it fails at once',
+        zh: '{call} 把截止时间设在过去：之后的读取会立即失败',
+      },
+      read: {
+        en: 'this read fails at once with {err}, even if data is waiting',
+        zh: '此次读取会立即以 {err} 失败，即使数据已经到达',
+      },
+    },
   },
   check(ctx) {
     // Tests provoke timeouts on purpose and run under `go test -timeout`: stay quiet there.
@@ -48,14 +58,11 @@ const rule: Rule = {
       if (!chain.keys.size) continue;
       const read = readAfter(ctx, call, chain);
       if (!read) continue;
-      const line = read.startPosition.row + 1;
       // The error is a net.Error with Timeout() since Go 1; it matches os.ErrDeadlineExceeded since Go 1.15.
-      const err = ctx.goAtLeast('1.15') ? 'os.ErrDeadlineExceeded ("i/o timeout")' : 'an "i/o timeout" error';
-      const message =
-        `${d.recv.text}.${d.method}(${d.arg!.text}) puts the deadline in the past, and the read on line ${line} then fails at once ` +
-        `with ${err} even if data is waiting; a past deadline only serves to wake a read ` +
-        `blocked in another goroutine — clear it with time.Time{} or set a future deadline before reading`;
-      ctx.report(call, message, fixes(ctx, d.arg!));
+      const err = ctx.goAtLeast('1.15') ? 'os.ErrDeadlineExceeded' : 'an "i/o timeout" error';
+      ctx.report(call, { id: 'past', args: { call: `${d.recv.text}.${d.method}` } }, fixes(ctx, d.arg!), {
+        related: [{ at: read, id: 'read', args: { err } }],
+      });
     }
   },
 };

@@ -39,6 +39,16 @@ const rule: Rule = {
         'SetReadDeadline/SetDeadline 接收的是绝对时间。在服务连接的循环之前只设置一次 time.Now().Add(d)，会在设置 d 之后切断连接，即使客户端仍然活跃。应在每次迭代开始时设置截止时间，得到空闲超时。',
     },
     docs: 'deadline-outside-loop',
+    messages: {
+      once: {
+        en: '{call} sets a deadline (now + {dur}) once, before the loop that reads {conn}',
+        zh: '{call} 只在读取 {conn} 的循环之前设置一次截止时间（now + {dur}）',
+      },
+      read: {
+        en: 'read in the loop: the deadline set before it is never refreshed',
+        zh: '循环中的读取：之前设置的截止时间从未刷新',
+      },
+    },
   },
   check(ctx) {
     // Tests provoke timeouts on purpose and run under `go test -timeout`: stay quiet there.
@@ -78,12 +88,12 @@ const rule: Rule = {
       const dur = nowAdd(ctx.file, viaVar ? ctx.file.binding(unparen(d.arg)!)!.value!.expr : d.arg);
       // The duration's name says the whole session is meant to be bounded (`maxConnAge`, `sessionTTL`).
       if (dur && ABSOLUTE_INTENT.test(dur.text) && !/idle/i.test(dur.text)) continue;
-      const what = `${d.recv.text}.${d.method}`;
-      const message =
-        `${what} sets an absolute deadline (now + ${dur?.text ?? 'd'}) once, before the loop that reads ${chain.root.name} ` +
-        `on line ${read.startPosition.row + 1}: it is never refreshed, so the connection fails that long after it was set ` +
-        `even while the client is active; set it at the top of each iteration (an idle timeout)`;
-      ctx.report(call, message, viaVar ? [] : fixes(ctx, stmt, call, loop, chain));
+      ctx.report(
+        call,
+        { id: 'once', args: { call: `${d.recv.text}.${d.method}`, dur: dur?.text ?? 'd', conn: chain.root.name } },
+        viaVar ? [] : fixes(ctx, stmt, call, loop, chain),
+        { related: [{ at: read, id: 'read' }] },
+      );
     }
   },
 };

@@ -21,6 +21,12 @@ const rule: Rule = {
         '在 `if err != nil` 之前写的 defer Close 在调用失败时也会执行。此时值为 nil，`defer resp.Body.Close()` 和 `defer conn.Close()` 会因空指针解引用而 panic。应在错误检查之后再 defer Close。',
     },
     docs: 'defer-before-errcheck',
+    messages: {
+      panics: {
+        en: 'defer {what} runs even if {callee} failed: {base} is nil then and it panics',
+        zh: '即使 {callee} 失败，defer {what} 也会执行：此时 {base} 为 nil，调用会 panic',
+      },
+    },
   },
   check(ctx) {
     for (const d of ofType(ctx.tree.rootNode, 'defer_statement')) check(ctx, d);
@@ -79,7 +85,6 @@ function check(ctx: RuleContext, d: SyntaxNode): void {
 
   const what = dc.viaBody ? `${dc.base}.Body.Close()` : `${dc.base}.Close()`;
   const callee = calleeText(a.call);
-  const message = `defer ${what} runs even if ${callee} failed: ${dc.base} is nil then and the deferred call panics; defer it after the \`if ${err} != nil\` check`;
   const fixes = [];
   const ifStmt = stmts[checkIdx];
   if (
@@ -104,7 +109,7 @@ function check(ctx: RuleContext, d: SyntaxNode): void {
       });
     }
   }
-  ctx.report(d, message, fixes);
+  ctx.report(d, { id: 'panics', args: { what, callee, base: dc.base } }, fixes);
 }
 
 function calleeText(call: SyntaxNode): string {

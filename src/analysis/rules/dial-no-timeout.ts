@@ -35,6 +35,28 @@ const rule: Rule = {
         'net.Dial、tls.Dial 以及未设置 Timeout 的 net.Dialer 没有连接超时：拨向丢弃数据包的主机时会一直阻塞，直到操作系统放弃（Linux 上约 127 秒，其他系统更久）。请使用 net.DialTimeout、设置了 Timeout 的 net.Dialer，或带截止时间的 context 调用 DialContext。',
     },
     docs: 'dial-no-timeout',
+    messages: {
+      dial: {
+        en: 'net.Dial has no connect timeout: a host that drops SYNs blocks it for about 127 s on Linux',
+        zh: 'net.Dial 没有连接超时：丢弃 SYN 的主机会让它阻塞约 127 秒（Linux）',
+      },
+      'tls-loopback': {
+        en: 'tls.Dial has no timeout for the TLS handshake: a server that accepts but never answers hangs it',
+        zh: 'tls.Dial 没有 TLS 握手超时：接受连接但从不应答的服务器会让它永远挂起',
+      },
+      tls: {
+        en: 'tls.Dial has no timeout for the TCP connect or the TLS handshake',
+        zh: 'tls.Dial 的 TCP 连接和 TLS 握手都没有超时',
+      },
+      dialer: {
+        en: 'net.Dialer without Timeout used in {how}: no connect timeout',
+        zh: '在 {how} 中使用了没有 Timeout 的 net.Dialer：没有连接超时',
+      },
+      'dialer-loopback': {
+        en: 'net.Dialer without Timeout used in {how} to a loopback address: no handshake timeout',
+        zh: '在连接回环地址的 {how} 中使用了没有 Timeout 的 net.Dialer：没有握手超时',
+      },
+    },
   },
   check(ctx) {
     if (ctx.file.isTest) return;
@@ -68,13 +90,12 @@ function remoteTCP(network: SyntaxNode | undefined, addr: SyntaxNode | undefined
 const TLS_DIAL = new Set(['crypto/tls.DialWithDialer']);
 
 /**
- * A loopback connect is answered at once, but tls.Dial then waits for the server's handshake
- * messages with no deadline (crypto/tls dial(): only Dialer.Timeout/Deadline bound HandshakeContext).
+ * Suffix untimedDial gives a TLS dial to a loopback address. A loopback connect is answered at once,
+ * but tls.Dial then waits for the server's handshake messages with no deadline (crypto/tls dial():
+ * only Dialer.Timeout/Deadline bound HandshakeContext). Elsewhere, a connect to a host that drops
+ * SYNs also waits until the OS gives up (about 127 s on Linux with tcp_syn_retries=6).
  */
-const TLS_HANG =
-  'a server that accepts but never answers the handshake (a stuck process, a plain-TCP service on that port) blocks it forever';
-
-const SYN_NOTE = 'a host that drops SYNs blocks it until the OS gives up (about 127 s on Linux with tcp_syn_retries=6)';
+const LOOPBACK = ' to a loopback address';
 
 function checkCall(ctx: RuleContext, call: SyntaxNode): void {
   const fn = unparen(call.childForFieldName('function'));
@@ -100,7 +121,7 @@ function checkCall(ctx: RuleContext, call: SyntaxNode): void {
         ),
       });
     }
-    ctx.report(call, `net.Dial has no connect timeout: ${SYN_NOTE}; use net.DialTimeout`, fixes);
+    ctx.report(call, { id: 'dial' }, fixes);
     return;
   }
   if (q === 'crypto/tls.Dial') {
@@ -124,10 +145,7 @@ function checkCall(ctx: RuleContext, call: SyntaxNode): void {
         ),
       });
     }
-    const msg = isLoopbackAddr(args[1])
-      ? `tls.Dial has no timeout for the TLS handshake: ${TLS_HANG}; use tls.DialWithDialer with a net.Dialer that has a Timeout (it bounds the handshake too)`
-      : `tls.Dial has no timeout for the TCP connect or the TLS handshake: ${SYN_NOTE}, and ${TLS_HANG}; use tls.DialWithDialer with a net.Dialer that has a Timeout (it bounds both)`;
-    ctx.report(call, msg, fixes);
+    ctx.report(call, { id: isLoopbackAddr(args[1]) ? 'tls-loopback' : 'tls' }, fixes);
   }
 }
 
@@ -158,7 +176,7 @@ function untimedDial(ctx: RuleContext, use: SyntaxNode): string | null {
     // The handshake is bounded by the dialer's Timeout only, loopback or not.
     return isTCP(callArgs(call)[1])
       ? isLoopbackAddr(callArgs(call)[2])
-        ? 'tls.DialWithDialer to a loopback address'
+        ? `tls.DialWithDialer${LOOPBACK}`
         : 'tls.DialWithDialer'
       : null;
   }
@@ -250,10 +268,8 @@ function checkDialer(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'zero
     }
   }
   const at = form === 'literal' ? node : node.childForFieldName('name')!;
-  const why = how.endsWith('loopback address')
-    ? `the zero Timeout means no handshake timeout, and ${TLS_HANG}`
-    : `the zero Timeout means no connect timeout, and ${SYN_NOTE}`;
-  ctx.report(at, `net.Dialer without Timeout used in ${how}: ${why}; set Timeout (or dial with a context that has a deadline)`, fixes);
+  const loopback = how.endsWith(LOOPBACK);
+  ctx.report(at, { id: loopback ? 'dialer-loopback' : 'dialer', args: { how: loopback ? how.slice(0, -LOOPBACK.length) : how } }, fixes);
 }
 
 export default rule;

@@ -25,6 +25,44 @@ const rule: Rule = {
         'http.Get/Post/Head/PostForm、http.DefaultClient 以及未设置 Timeout 的 http.Client 永远不会放弃：服务器接受连接却不响应或缓慢发送响应体时，调用（及其 goroutine 和连接）会一直阻塞。请使用设置了 Timeout 的 http.Client，或带截止时间的请求 context。',
     },
     docs: 'http-client-no-timeout',
+    messages: {
+      send: {
+        en: 'http.{name} uses http.DefaultClient, which has no timeout',
+        zh: 'http.{name} 使用没有超时的 http.DefaultClient',
+      },
+      'default-cannot': {
+        en: 'http.DefaultClient has no timeout ({method}, which cannot carry a deadline)',
+        zh: 'http.DefaultClient 没有超时（{method} 无法携带截止时间）',
+      },
+      'default-nodeadline': {
+        en: 'http.DefaultClient has no timeout ({method}, with a request that has no deadline)',
+        zh: 'http.DefaultClient 没有超时（{method} 发送的请求没有截止时间）',
+      },
+      kept: {
+        en: 'http.DefaultClient (no timeout) is kept in {kept} and sends requests',
+        zh: 'http.DefaultClient（没有超时）保存在 {kept} 中并用于发送请求',
+      },
+      'kept-elsewhere': {
+        en: 'http.DefaultClient (no timeout) is kept in {kept}; {callee} sends requests in another file',
+        zh: 'http.DefaultClient（没有超时）保存在 {kept} 中；{callee} 在另一个文件中用它发送请求',
+      },
+      client: {
+        en: 'http.Client without Timeout sends requests',
+        zh: '没有设置 Timeout 的 http.Client 用于发送请求',
+      },
+      'client-elsewhere': {
+        en: 'http.Client without Timeout sends requests ({callee} in another file)',
+        zh: '没有设置 Timeout 的 http.Client 用于发送请求（{callee}，在另一个文件中）',
+      },
+      'send-cannot': {
+        en: '{callee} sends a request that cannot carry a deadline: a silent server blocks it forever',
+        zh: '{callee} 发送的请求无法携带截止时间：不响应的服务器会让它永远阻塞',
+      },
+      'send-nodeadline': {
+        en: '{callee} sends a request that has no deadline: a silent server blocks it forever',
+        zh: '{callee} 发送的请求没有截止时间：不响应的服务器会让它永远阻塞',
+      },
+    },
   },
   check(ctx) {
     if (ctx.file.isTest) return;
@@ -56,14 +94,13 @@ const rule: Rule = {
 };
 
 const SEND = new Set(['Get', 'Post', 'Head', 'PostForm']);
-const HANG = 'a server that accepts the connection but never answers (or trickles the body) blocks it forever';
 
 /** Why a send through some client has no deadline (a phrase following the method), or null when it may have one. */
-function untimedSend(ctx: RuleContext, method: string, call: SyntaxNode): string | null {
+function untimedSend(ctx: RuleContext, method: string, call: SyntaxNode): 'cannot' | 'nodeadline' | null {
   // The arity of *http.Client's methods: a Get(ctx, key) of some other client is not one.
   const n = callArgs(call).length;
-  if (SEND.has(method)) return n === ARITY[method] ? 'which cannot carry a deadline' : null;
-  if (method === 'Do' && n === 1 && requestState(ctx.file, callArgs(call)[0]) === 'none') return 'with a request that has no deadline';
+  if (SEND.has(method)) return n === ARITY[method] ? 'cannot' : null;
+  if (method === 'Do' && n === 1 && requestState(ctx.file, callArgs(call)[0]) === 'none') return 'nodeadline';
   return null;
 }
 
@@ -106,11 +143,7 @@ function checkCall(ctx: RuleContext, call: SyntaxNode): void {
   if (q && q.startsWith('net/http.') && SEND.has(q.slice('net/http.'.length))) {
     const name = q.slice('net/http.'.length);
     const fixes = clientFixes(ctx, call, 'it', (c) => ({ start: fn.startIndex, end: fn.endIndex, newText: `${c}.${name}` }));
-    ctx.report(
-      call,
-      `http.${name} uses http.DefaultClient, which has no timeout: ${HANG}; send it with an http.Client that has a Timeout`,
-      fixes,
-    );
+    ctx.report(call, { id: 'send', args: { name } }, fixes);
     return;
   }
   if (fn.type !== 'selector_expression') return;
@@ -120,11 +153,7 @@ function checkCall(ctx: RuleContext, call: SyntaxNode): void {
   const why = untimedSend(ctx, method, call);
   if (!why) return;
   const fixes = clientFixes(ctx, call, 'it', (c) => ({ start: recv.startIndex, end: recv.endIndex, newText: c }));
-  ctx.report(
-    call,
-    `http.DefaultClient has no timeout (${method}, ${why}): ${HANG}; use an http.Client with a Timeout${method === 'Do' ? ' or build the request with http.NewRequestWithContext and a deadline' : ''}`,
-    fixes,
-  );
+  ctx.report(call, { id: `default-${why}`, args: { method } }, fixes);
 }
 
 /** Does the client's Transport bound the wait for the response (ResponseHeaderTimeout)? Unknown transports count as yes. */
@@ -178,7 +207,7 @@ function checkClient(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'new'
   if (holder.kind === 'other') return;
   const uses = holderUses(ctx.file, holder);
   if (uses.some((u) => ['Timeout', 'Transport'].includes(fieldAssignedOn(u) ?? ''))) return;
-  let evidence: { method: string; why: string; call: SyntaxNode } | null = null;
+  let evidence: { method: string; why: 'cannot' | 'nodeadline'; call: SyntaxNode } | null = null;
   for (const u of uses) {
     const m = methodCallOn(u);
     if (!m) continue;
@@ -223,8 +252,9 @@ function checkClient(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'new'
   }
   const at = form === 'zero' ? node.childForFieldName('name')! : node;
   const sameFile = evidence.call.tree.rootNode.id === ctx.tree.rootNode.id;
-  const where = sameFile ? ` at line ${evidence.call.startPosition.row + 1}` : ' in another file of the package';
   const callee = evidence.call.childForFieldName('function')?.text ?? evidence.method;
+  // The send is in the same file: it is where the detail goes.
+  const related = sameFile ? [{ at: evidence.call, id: `send-${evidence.why}`, args: { callee } }] : [];
   if (form === 'default') {
     const kept =
       holder.kind === 'field'
@@ -234,14 +264,10 @@ function checkClient(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'new'
           : holder.kind === 'global'
             ? holder.name
             : 'a variable';
-    ctx.report(
-      at,
-      `http.DefaultClient (no timeout) is kept in ${kept} and sends requests (${callee}${where}, ${evidence.why}): ${HANG}; keep an http.Client with a Timeout instead`,
-      fixes,
-    );
+    ctx.report(at, { id: sameFile ? 'kept' : 'kept-elsewhere', args: { kept, callee } }, fixes, { related });
     return;
   }
-  ctx.report(at, `http.Client without Timeout sends requests (${callee}${where}, ${evidence.why}): ${HANG}; set Timeout`, fixes);
+  ctx.report(at, { id: sameFile ? 'client' : 'client-elsewhere', args: { callee } }, fixes, { related });
 }
 
 export default rule;

@@ -34,6 +34,16 @@ const rule: Rule = {
         '在 Unix 上，Go 会在 bind 之前为每个 TCP 和 Unix 监听套接字设置 `SO_REUSEADDR`，因此在 `ListenConfig.Control` 钩子里再设置一次没有任何作用，可以删除该调用（或整个钩子）。Windows 不同：Go 在那里特意不设置它；`SO_REUSEPORT` 则从不由 Go 设置。',
     },
     docs: 'redundant-reuseaddr',
+    messages: {
+      listener: {
+        en: 'SO_REUSEADDR on the listener {ln} is redundant on Unix: Go set it before bind',
+        zh: '在监听器 {ln} 上设置 SO_REUSEADDR 在 Unix 上是多余的：Go 已在 bind 之前设置',
+      },
+      hook: {
+        en: 'SO_REUSEADDR set in a net.ListenConfig Control hook is redundant on Unix: Go sets it already',
+        zh: '在 net.ListenConfig 的 Control 钩子中设置 SO_REUSEADDR 在 Unix 上是多余的：Go 已经设置',
+      },
+    },
   },
   check(ctx) {
     if (ctx.text.indexOf('SO_REUSEADDR') === -1) return;
@@ -58,21 +68,20 @@ function checkReuseAddr(ctx: RuleContext, call: SyntaxNode, fdArg: SyntaxNode): 
   if (ctx.file.binding(fd)?.scope.id !== cb.literal.id) return;
   const origin = rawConnOrigin(ctx, cb.rawConn);
   if (!origin) return;
-  let where: string;
+  let id: string;
+  let ln = '';
   let hook: SyntaxNode | null = null;
   if (origin.kind === 'socket') {
     if (!isSocketListenerKind(origin.sockKind)) return;
-    where = `on the listener ${origin.of.text} (it is already bound: the option was set before bind)`;
+    id = 'listener';
+    ln = origin.of.text;
   } else {
     if (!listenOnlyHook(ctx, origin.fn)) return;
-    where = 'in a net.ListenConfig Control hook used to Listen';
+    id = 'hook';
     hook = origin.fn;
   }
-  const message =
-    `SO_REUSEADDR set ${where} is redundant on Unix: Go already sets it on every listening TCP and Unix socket before bind. ` +
-    `Remove it (Windows is different: Go leaves it off there on purpose; SO_REUSEPORT is not set by Go)`;
   const fix = (hook && hookRemovalFix(ctx, hook, call, cb.rawConn)) ?? statementRemovalFix(ctx, call, cb.literal);
-  ctx.report(call, message, fix ? [fix] : []);
+  ctx.report(call, { id, args: { ln } }, fix ? [fix] : []);
 }
 
 // ---- Where the Control hook is used -------------------------------------------------------------

@@ -37,6 +37,12 @@ const rule: Rule = {
         '调用 `Shutdown` 或 `Close` 后，`ListenAndServe`/`Serve` 会立即返回 `http.ErrServerClosed`。把这个错误交给 `log.Fatal`（或 `panic`、`os.Exit`）会在 Shutdown 仍在等待请求完成时结束进程。应把 `http.ErrServerClosed` 视为正常结束：`if err != nil && !errors.Is(err, http.ErrServerClosed)`。',
     },
     docs: 'serve-error-unchecked',
+    messages: {
+      fatal: {
+        en: '{call}() returns http.ErrServerClosed on Shutdown: {sink} then ends the process',
+        zh: '{call}() 在 Shutdown 时返回 http.ErrServerClosed：随后 {sink} 会结束进程',
+      },
+    },
   },
   check(ctx) {
     if (ctx.file.isTest || ctx.text.indexOf('Serve') === -1) return;
@@ -50,12 +56,9 @@ const rule: Rule = {
       // Only a server someone stops returns ErrServerClosed.
       if (!serverIsStopped(ctx, sc.recv)) continue;
       const callText = `${sc.recv.text}.${sc.name}`;
-      const message =
-        `${callText}() returns http.ErrServerClosed as soon as Shutdown or Close is called, and ${sink.what} then ends the process ` +
-        `while Shutdown is still draining requests; treat http.ErrServerClosed as a normal stop (errors.Is(err, http.ErrServerClosed))`;
       const fix =
         sink.kind === 'arg' ? wrapFix(ctx, call, sink.fatal) : sink.kind === 'check' ? conditionFix(ctx, sink.cond, sink.err) : null;
-      ctx.report(call, message, fix ? [fix] : []);
+      ctx.report(call, { id: 'fatal', args: { call: callText, sink: sink.what } }, fix ? [fix] : []);
     }
   },
 };

@@ -40,6 +40,24 @@ const rule: Rule = {
         '`(*http.Server).Close` 会立即关闭所有连接，正在处理的请求会在响应中途被切断（客户端看到 EOF 或连接重置）。应使用带超时的 `Shutdown(ctx)` 停止服务器，它会等待活动请求完成；仅当 Shutdown 返回错误时再调用 `Close`。',
     },
     docs: 'server-close-not-shutdown',
+    messages: {
+      'in-fn': {
+        en: '{r}.Close() in {fn} cuts off in-flight requests; use Shutdown',
+        zh: '{fn} 中的 {r}.Close() 会切断进行中的请求；应使用 Shutdown',
+      },
+      signal: {
+        en: '{r}.Close() on a signal cuts off in-flight requests; use Shutdown',
+        zh: '收到信号时调用 {r}.Close() 会切断进行中的请求；应使用 Shutdown',
+      },
+      stop: {
+        en: '{r}.Close() after a stop signal cuts off in-flight requests; use Shutdown',
+        zh: '收到停止信号后调用 {r}.Close() 会切断进行中的请求；应使用 Shutdown',
+      },
+      end: {
+        en: "{r}.Close() at the end of the server's run cuts off in-flight requests; use Shutdown",
+        zh: '在服务器运行结束时调用 {r}.Close() 会切断进行中的请求；应使用 Shutdown',
+      },
+    },
   },
   check(ctx) {
     if (ctx.file.isTest || ctx.text.indexOf('.Close()') === -1) return;
@@ -70,11 +88,8 @@ function checkClose(ctx: RuleContext, call: SyntaxNode, recv: SyntaxNode): void 
   const why = stopEvidence(ctx, call, fn, outer, key, name);
   if (!why) return;
   const r = recv.text;
-  const message =
-    `${r}.Close() ${why} cuts off in-flight requests: Close closes every connection at once, mid-response. ` +
-    `Use ${r}.Shutdown(ctx) with a timeout, which stops accepting and lets active requests finish, and call Close only if it fails`;
   const fix = closeFix(ctx, call, r);
-  ctx.report(call, message, fix ? [fix] : []);
+  ctx.report(call, { id: why.id, args: { r, fn: why.fn ?? '' } }, fix ? [fix] : []);
 }
 
 /** Why this Close is the server's stop path, or null when nothing says so (stay quiet). */
@@ -85,23 +100,23 @@ function stopEvidence(
   outer: SyntaxNode,
   key: string | null,
   name: string,
-): string | null {
-  if (hasWord(name, STOP_WORDS)) return `in ${name}`;
+): { id: string; fn?: string } | null {
+  if (hasWord(name, STOP_WORDS)) return { id: 'in-fn', fn: name };
   for (const c of ofType(outer, 'call_expression')) {
     const q = ctx.file.qualified(c.childForFieldName('function'));
-    if (q === 'os/signal.Notify' || q === 'os/signal.NotifyContext') return 'on a signal';
+    if (q === 'os/signal.Notify' || q === 'os/signal.NotifyContext') return { id: 'signal' };
   }
   // Waits for an event before closing: `<-stop`, `case <-ctx.Done():`.
   for (const n of descendantsNoFunc(fn)) {
     if (n.startIndex >= call.startIndex) break;
     if (n.type === 'unary_expression' && (n.childForFieldName('operator')?.text ?? n.child(0)?.text) === '<-' && isWaitingReceive(n)) {
-      return 'after a stop signal';
+      return { id: 'stop' };
     }
   }
   // The same function runs the server in the background and then stops it (a blocking Serve
   // followed by Close is only cleanup after the server has already failed).
   if (key && ofType(outer, 'call_expression').some((c) => isServeOn(c, key) && inGoroutine(c, outer)))
-    return "at the end of the server's run";
+    return { id: 'end' };
   return null;
 }
 

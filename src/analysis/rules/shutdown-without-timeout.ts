@@ -27,6 +27,12 @@ const rule: Rule = {
         '`Shutdown(context.Background())` 会无限期地等待所有连接变为空闲：只要有一个处理函数不返回（卡住的后端调用、长轮询、流式响应），进程就永远无法退出。应传入 `context.WithTimeout` 创建的 context，超时后再调用 `Close`。',
     },
     docs: 'shutdown-without-timeout',
+    messages: {
+      forever: {
+        en: '{r}.Shutdown({arg}) can wait forever: one stuck handler keeps it waiting',
+        zh: '{r}.Shutdown({arg}) 可能永远等待：一个卡住的处理函数就会让它一直等下去',
+      },
+    },
   },
   check(ctx) {
     if (ctx.file.isTest || ctx.text.indexOf('Shutdown(') === -1) return;
@@ -38,12 +44,8 @@ const rule: Rule = {
       const bg = backgroundArg(ctx, args[0]);
       if (!bg) continue;
       const r = sc.recv.text;
-      const message =
-        `${r}.Shutdown(${args[0].text}) can wait forever: after closing the listeners and idle connections it waits until every remaining connection is idle, ` +
-        `so one handler that never returns (stuck backend call, long poll, streaming response) keeps it waiting ` +
-        `(hijacked connections such as WebSockets are not waited for). Use a context from context.WithTimeout and call ${r}.Close() if it expires`;
       const fix = timeoutFix(ctx, call, args[0], bg.viaVar);
-      ctx.report(call, message, fix ? [fix] : []);
+      ctx.report(call, { id: 'forever', args: { r, arg: args[0].text } }, fix ? [fix] : []);
     }
   },
 };
