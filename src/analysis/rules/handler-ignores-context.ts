@@ -23,6 +23,20 @@ const rule: Rule = {
         'HTTP 处理函数中的 time.Sleep、<-time.After 或无限接收循环忽略了 r.Context()：客户端断开后处理函数仍占用 goroutine 和连接直到等待结束，Server.Shutdown 也会一直等它。请在同时接收 r.Context().Done() 的 select 中等待。',
     },
     docs: 'handler-ignores-context',
+    messages: {
+      wait: {
+        en: '{what} in an HTTP handler ignores {req}.Context(): Server.Shutdown waits for it',
+        zh: 'HTTP 处理函数中的 {what} 忽略了 {req}.Context()：Server.Shutdown 会一直等待它',
+      },
+      'wait-loop': {
+        en: '{what} in a loop in an HTTP handler ignores {req}.Context(): Shutdown waits for it',
+        zh: 'HTTP 处理函数循环中的 {what} 忽略了 {req}.Context()：Shutdown 会一直等待它',
+      },
+      endless: {
+        en: 'endless loop receiving from {ch} in an HTTP handler never watches {req}.Context()',
+        zh: 'HTTP 处理函数中从 {ch} 接收的无限循环从不关注 {req}.Context()',
+      },
+    },
   },
   check(ctx) {
     if (ctx.file.isTest) return;
@@ -173,10 +187,9 @@ function checkWait(
       }
     }
   }
-  const where = loops.length ? ' in a loop' : '';
   ctx.report(
     wait,
-    `${what}${where} in an HTTP handler ignores ${reqName}.Context(): after the client disconnects the handler keeps its goroutine and connection until the wait ends, and Server.Shutdown waits for it; wait in a select that also receives from ${reqName}.Context().Done()`,
+    { id: loops.length ? 'wait-loop' : 'wait', args: { what, req: reqName } },
     fixes,
   );
 }
@@ -196,7 +209,7 @@ function checkReceiveLoop(ctx: RuleContext, body: SyntaxNode, recv: SyntaxNode, 
   if (first?.id !== recv.id) return;
   ctx.report(
     recv,
-    `endless loop receiving from ${unparen(recv.childForFieldName('operand'))?.text ?? 'a channel'} in an HTTP handler never watches ${reqName}.Context(): the handler never returns, not even after the client disconnects, and Server.Shutdown waits for it forever; receive in a select with a case <-${reqName}.Context().Done() that returns`,
+    { id: 'endless', args: { ch: unparen(recv.childForFieldName('operand'))?.text ?? '?', req: reqName } },
   );
 }
 

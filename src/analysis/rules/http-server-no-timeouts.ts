@@ -38,6 +38,24 @@ const rule: Rule = {
         'http.ListenAndServe、http.Serve 以及未设置 ReadHeaderTimeout 或 ReadTimeout 的 http.Server 读取请求时永不超时：缓慢发送请求头的客户端（slowloris）可以任意长时间占用连接、goroutine 和文件描述符。请使用设置了 ReadHeaderTimeout 的 http.Server（Go 1.8+）。',
     },
     docs: 'http-server-no-timeouts',
+    messages: {
+      helper: {
+        en: 'http.{name} uses a zero http.Server: no timeouts (slowloris); set {key}',
+        zh: 'http.{name} 使用零值 http.Server：没有超时（易受 slowloris 攻击）；应设置 {key}',
+      },
+      server: {
+        en: 'http.Server without ReadHeaderTimeout or ReadTimeout (slowloris): set {key}',
+        zh: 'http.Server 没有设置 ReadHeaderTimeout 或 ReadTimeout（易受 slowloris 攻击）：应设置 {key}',
+      },
+      'server-one': {
+        en: 'http.Server without ReadHeaderTimeout or ReadTimeout ({other} does not bound the headers)',
+        zh: 'http.Server 没有设置 ReadHeaderTimeout 或 ReadTimeout（{other} 不限制读取请求头）',
+      },
+      'server-both': {
+        en: "http.Server without ReadHeaderTimeout or ReadTimeout (Idle/WriteTimeout don't bound the headers)",
+        zh: 'http.Server 没有设置 ReadHeaderTimeout 或 ReadTimeout（IdleTimeout/WriteTimeout 不限制读取请求头）',
+      },
+    },
   },
   check(ctx) {
     if (ctx.file.isTest) return;
@@ -52,9 +70,6 @@ const rule: Rule = {
     }
   },
 };
-
-const SLOWLORIS =
-  'a client that sends its request headers slowly (slowloris) holds a connection, a goroutine and a file descriptor as long as it likes';
 
 /** Helper → [server fields from the call's arguments by index, method, method arguments by index]. */
 const HELPERS: Record<string, { fields: [string, number][]; method: string; margs: number[]; n: number }> = {
@@ -153,7 +168,7 @@ function checkHelper(ctx: RuleContext, call: SyntaxNode): void {
   }
   ctx.report(
     call,
-    `http.${name} serves with a zero http.Server, which has no timeouts: ${SLOWLORIS}; use an http.Server with ${tf.key}`,
+    { id: 'helper', args: { name, key: tf.key } },
     fixes,
   );
 }
@@ -162,12 +177,13 @@ const SERVE_METHODS = new Set(['ListenAndServe', 'ListenAndServeTLS', 'Serve', '
 
 function checkServer(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'zero'): void {
   let holder: Holder;
-  let extra = '';
+  let id = 'server';
+  let other = '';
   if (form === 'literal') {
     const { keys, unkeyed } = literalKeys(node);
     if (unkeyed || keys.has('ReadHeaderTimeout') || keys.has('ReadTimeout')) return;
     const others = ['IdleTimeout', 'WriteTimeout'].filter((k) => keys.has(k));
-    if (others.length) extra = ` (${others.join(' and ')} do${others.length === 1 ? 'es' : ''} not bound reading the request headers)`;
+    if (others.length) [id, other] = others.length === 1 ? ['server-one', others[0]] : ['server-both', ''];
     holder = holderOf(ctx.file, node);
   } else {
     const id = node.childForFieldName('name')!;
@@ -205,7 +221,7 @@ function checkServer(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'zero
     }
   }
   const at = form === 'zero' ? node.childForFieldName('name')! : node;
-  ctx.report(at, `http.Server without ReadHeaderTimeout or ReadTimeout${extra}: ${SLOWLORIS}; set ${tf.key}`, fixes);
+  ctx.report(at, { id, args: { key: tf.key, other } }, fixes);
 }
 
 /** Is ReadHeaderTimeout/ReadTimeout assigned on this server anywhere in the package (`srv.ReadHeaderTimeout = …`)? */

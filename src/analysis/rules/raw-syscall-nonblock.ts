@@ -22,6 +22,24 @@ const rule: Rule = {
         'Go 的网络轮询器要求所有网络套接字保持非阻塞模式。对这类套接字调用 `syscall.SetNonblock(fd, false)` 会让读写阻塞一个系统线程、截止时间失效，`Close` 也可能挂起；在 `File().Fd()` 之后再手动改回非阻塞只是在弥补用错的 API。应使用 `SyscallConn()` 配合 `RawConn.Control`/`Read`/`Write`，不要改动阻塞模式。',
     },
     docs: 'raw-syscall-nonblock',
+    messages: {
+      'file-true': {
+        en: '{fn}(…, true) on a descriptor from {x}.File().Fd() undoes by hand what Fd() did',
+        zh: '对来自 {x}.File().Fd() 的描述符调用 {fn}(…, true)，是在手动撤销 Fd() 的副作用',
+      },
+      file: {
+        en: "{fn} on a descriptor from {x}.File().Fd() changes {x}'s socket mode too",
+        zh: '对来自 {x}.File().Fd() 的描述符调用 {fn} 也会改变 {x} 的套接字模式',
+      },
+      'control-true': {
+        en: '{fn}({fd}, true) inside {where} does nothing: the Go poller owns this flag',
+        zh: '{where} 中的 {fn}({fd}, true) 没有作用：该标志由 Go 的轮询器管理',
+      },
+      control: {
+        en: '{fn}({fd}, {mode}) in {where} changes a socket the Go runtime poller owns',
+        zh: '{where} 中的 {fn}({fd}, {mode}) 修改了由 Go 运行时轮询器管理的套接字',
+      },
+    },
   },
   check(ctx) {
     if (ctx.text.indexOf('SetNonblock') === -1) return;
@@ -38,27 +56,16 @@ const rule: Rule = {
 function checkSetNonblock(ctx: RuleContext, call: SyntaxNode, fdArg: SyntaxNode, modeArg: SyntaxNode, pkg: string): void {
   const mode = unparen(modeArg)?.text;
   const fn = `${pkg}.SetNonblock`;
-  const xsys = pkg === 'syscall' ? ' (and golang.org/x/sys/unix rather than the frozen syscall package for socket options)' : '';
   const origin = fdOrigin(ctx, fdArg);
   if (!origin) return;
   if (origin.kind === 'file') {
     const x = origin.conn;
-    const message =
-      mode === 'true'
-        ? `${fn}(…, true) on a descriptor from ${x}.File().Fd() undoes by hand what Fd() did (it switched ${x}'s socket into blocking mode); ` +
-          `use ${x}.SyscallConn() and RawConn.Control${xsys}, which reach the descriptor without changing its mode`
-        : `${fn} on a descriptor from ${x}.File().Fd() changes the mode of ${x}'s socket too (the copy shares its open file description): ` +
-          `in blocking mode ${x}'s deadlines stop working and Read or Close can hang; use ${x}.SyscallConn() and RawConn.Control${xsys}`;
-    ctx.report(call, message);
+    ctx.report(call, { id: mode === 'true' ? 'file-true' : 'file', args: { fn, x } });
     return;
   }
   const where = origin.method === 'Control' ? 'RawConn.Control' : `RawConn.${origin.method}`;
-  const message =
-    mode === 'true'
-      ? `${fn}(${fdArg.text}, true) inside ${where} does nothing: Go creates network sockets non-blocking and its poller owns that flag; remove the call`
-      : `${fn}(${fdArg.text}, ${mode ?? '…'}) inside ${where} changes a socket the Go runtime poller owns: in blocking mode Read and Write park an OS thread in the kernel, ` +
-        `deadlines stop firing and Close waits for the blocked call. Leave the mode alone; for a blocking wait use RawConn.Read/Write with a callback that returns false on EAGAIN`;
-  ctx.report(call, message);
+  const args = { fn, fd: fdArg.text, where, mode: mode ?? '…' };
+  ctx.report(call, { id: mode === 'true' ? 'control-true' : 'control', args });
 }
 
 type Origin = { kind: 'file'; conn: string } | { kind: 'control'; method: string };
