@@ -29,6 +29,48 @@ const rule: Rule = {
         '`err.(net.Error)` 会漏掉用 %w 包装的超时（内联写法 `err.(net.Error).Timeout()` 遇到其他错误还会 panic），Temporary() 自 Go 1.18 起已弃用，匹配消息中的 "i/o timeout" 会漏掉 HTTP 客户端超时和 keep-alive 超时。连接截止时间请用 errors.Is(err, os.ErrDeadlineExceeded)（Go 1.15+），否则用 errors.As 取出 net.Error 再调用 Timeout()。',
     },
     docs: 'timeout-error-assertion',
+    messages: {
+      inline: {
+        en: '{err}.(net.Error).{m}() panics when {err} is not a net.Error (io.EOF)',
+        zh: '当 {err} 不是 net.Error（io.EOF、被包装的错误）时，{err}.(net.Error).{m}() 会 panic',
+      },
+      assert: {
+        en: '{err}.(net.Error) panics when {err} is not a net.Error (io.EOF, a wrapped error)',
+        zh: '当 {err} 不是 net.Error（io.EOF、被包装的错误）时，{err}.(net.Error) 会 panic',
+      },
+      temporary: {
+        en: 'Temporary() is deprecated since Go 1.18: it is not well-defined; retry on Timeout()',
+        zh: 'Temporary() 自 Go 1.18 起已弃用：其含义不明确；应根据 Timeout() 重试',
+      },
+      'outer-as': {
+        en: '{err}.(net.Error) sees only the outermost error; use errors.As(err, &ne) && ne.Timeout()',
+        zh: '{err}.(net.Error) 只能看到最外层的错误；应使用 errors.As(err, &ne) && ne.Timeout()',
+      },
+      'outer-unwrap': {
+        en: '{err}.(net.Error) sees only the outermost error; unwrap the error before asserting',
+        zh: '{err}.(net.Error) 只能看到最外层的错误；应先解包错误再做类型断言',
+      },
+      keepalive: {
+        en: '{err}.(net.Error).Timeout() is also true on keep-alive timeouts; use os.ErrDeadlineExceeded',
+        zh: '{err}.(net.Error).Timeout() 在 keep-alive 超时时也为真；应使用 os.ErrDeadlineExceeded',
+      },
+      'temporary-call': {
+        en: '{recv}.Temporary() is deprecated since Go 1.18: test {recv}.Timeout() or use errors.Is',
+        zh: '{recv}.Temporary() 自 Go 1.18 起已弃用：应检查 {recv}.Timeout() 或使用 errors.Is',
+      },
+      'match-is': {
+        en: 'matching "i/o timeout" in {err}.Error() depends on message text; use errors.Is',
+        zh: '在 {err}.Error() 中匹配 "i/o timeout" 依赖于消息文本；应使用 errors.Is',
+      },
+      'match-as': {
+        en: 'matching "i/o timeout" in {err}.Error() depends on message text; use errors.As',
+        zh: '在 {err}.Error() 中匹配 "i/o timeout" 依赖于消息文本；应使用 errors.As',
+      },
+      'match-unwrap': {
+        en: 'matching "i/o timeout" in {err}.Error() depends on message text; unwrap and test Timeout()',
+        zh: '在 {err}.Error() 中匹配 "i/o timeout" 依赖于消息文本；应解包后检查 Timeout()',
+      },
+    },
   },
   check(ctx) {
     if (ctx.file.isTest) return;
@@ -246,11 +288,14 @@ function expressionFixes(ctx: RuleContext, node: SyntaxNode, errNode: SyntaxNode
   return fixes;
 }
 
-function advice(ctx: RuleContext, src: Source): string {
-  if (src.kind === 'deadline' && ctx.goAtLeast('1.15'))
-    return `for a deadline on ${src.conn} use errors.Is(err, os.ErrDeadlineExceeded) (Go 1.15+)`;
-  if (!ctx.goAtLeast('1.13')) return 'unwrap the error before asserting (errors.As needs Go 1.13)';
-  return 'use errors.As(err, &ne) && ne.Timeout()';
+/**
+ * What to use instead: for a deadline on a connection errors.Is(err, os.ErrDeadlineExceeded) (Go
+ * 1.15+); errors.As(err, &ne) && ne.Timeout() otherwise (Go 1.13+); before Go 1.13, unwrap by hand.
+ */
+function advice(ctx: RuleContext, src: Source): 'is' | 'as' | 'unwrap' {
+  if (src.kind === 'deadline' && ctx.goAtLeast('1.15')) return 'is';
+  if (!ctx.goAtLeast('1.13')) return 'unwrap';
+  return 'as';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -266,11 +311,10 @@ function checkAssertion(ctx: RuleContext, ta: SyntaxNode, reported: Set<number>)
   if (inline) {
     if (inline.name !== 'Timeout' && inline.name !== 'Temporary') return;
     const src = errorSource(ctx, errNode, ta);
-    const temp = inline.name === 'Temporary' ? `; ${TEMPORARY}` : '';
     const fixes = inline.name === 'Timeout' ? expressionFixes(ctx, inline.call, errNode, src) : [];
     ctx.report(
       ta,
-      `${errNode.text}.(net.Error).${inline.name}() panics when ${errNode.text} is not a net.Error (io.EOF, a wrapped error) and misses wrapped timeouts${temp}; ${advice(ctx, src)}`,
+      { id: 'inline', args: { err: errNode.text, m: inline.name } },
       fixes,
     );
     return;
@@ -298,39 +342,25 @@ function checkAssertion(ctx: RuleContext, ta: SyntaxNode, reported: Set<number>)
   const e = errNode.text;
   const fixes = left.length === 2 && !methods.has('Temporary') ? assertionFixes(ctx, stmt, left[0], left[1], errNode, src, uses) : [];
   if (left.length === 1) {
-    ctx.report(
-      ta,
-      `${e}.(net.Error) panics when ${e} is not a net.Error (io.EOF, a wrapped error)${methods.has('Temporary') ? `; ${TEMPORARY}` : ''}; ${advice(ctx, src)}`,
-      fixes,
-    );
+    ctx.report(ta, { id: 'assert', args: { err: e } }, fixes);
     return;
   }
   if (methods.has('Temporary')) {
-    const wrap = src.kind === 'other' ? `, and ${e}.(net.Error) misses wrapped errors` : '';
-    ctx.report(ta, `${TEMPORARY}${wrap}; retry on Timeout() or on the specific errors you expect`, fixes);
+    ctx.report(ta, { id: 'temporary' }, fixes);
     return;
   }
   if (src.kind === 'other') {
-    ctx.report(
-      ta,
-      `${e}.(net.Error) sees only the outermost error: a timeout wrapped with %w (or by another package) is missed; ${advice(ctx, src)}`,
-      fixes,
-    );
+    // A timeout wrapped with %w (or by another package) is missed.
+    ctx.report(ta, { id: advice(ctx, src) === 'unwrap' ? 'outer-unwrap' : 'outer-as', args: { err: e } }, fixes);
     return;
   }
   // Straight from I/O on a connection: the assertion sees the real error. What remains is the Go 1.15
   // advice for deadlines: Timeout() is also true for a keep-alive timeout (Go 1.13), errors.Is is exact.
   if (src.kind === 'deadline' && ctx.goAtLeast('1.15')) {
-    ctx.report(
-      ta,
-      `${e}.(net.Error).Timeout() is also true when no deadline passed (a dead peer detected by TCP keep-alive, since Go 1.13); ${advice(ctx, src)}, which is exactly the deadline`,
-      fixes,
-    );
+    // A dead peer detected by TCP keep-alive (on by default since Go 1.13) is a timeout too.
+    ctx.report(ta, { id: 'keepalive', args: { err: e } }, fixes);
   }
 }
-
-const TEMPORARY =
-  'Temporary() is deprecated since Go 1.18: "temporary" is not well-defined (most such errors are timeouts, the others are surprising)';
 
 /** Fixes for `ne, ok := err.(net.Error)` followed by `ok && ne.Timeout()`. */
 function assertionFixes(
@@ -512,7 +542,7 @@ function checkTemporary(ctx: RuleContext, call: SyntaxNode, reported: Set<number
     const v = unparen(b?.value?.expr);
     if (v?.type === 'type_assertion_expression') return; // reported with the assertion
   }
-  ctx.report(call, `${recv.text}.${TEMPORARY}; test ${recv.text}.Timeout(), or errors.Is against the specific error you want to retry`);
+  ctx.report(call, { id: 'temporary-call', args: { recv: recv.text } });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -532,9 +562,10 @@ function checkErrorText(ctx: RuleContext, call: SyntaxNode): void {
   const src = errorSource(ctx, errNode, call);
   // When this was the file's last use of package strings, its import goes with it.
   const fixes = expressionFixes(ctx, call, errNode, src, true);
+  // Timeouts worded differently (http.Client's "Client.Timeout exceeded") are missed.
   ctx.report(
     call,
-    `matching "i/o timeout" in ${errNode.text}.Error() depends on message text and misses timeouts worded differently (http.Client's "Client.Timeout exceeded", keep-alive's "connection timed out"); ${advice(ctx, src)}`,
+    { id: `match-${advice(ctx, src)}`, args: { err: errNode.text } },
     fixes,
   );
 }
