@@ -41,6 +41,44 @@ const rule: Rule = {
         'Accept 循环在任何错误上都直接 continue，既不检查 net.ErrClosed 也不退避。监听器关闭后每次 Accept 都立即失败，循环以 100% CPU 空转（并刷满日志）；遇到 "too many open files" 时同样忙等。应在 net.ErrClosed 时返回，其他错误时休眠退避（net/http：从 5 ms 翻倍到 1 s）。',
     },
     docs: 'accept-error-spin',
+    messages: {
+      'cont-new': {
+        en: 'continue after a failed {call}() with no check for net.ErrClosed and no back-off',
+        zh: '{call}() 失败后直接 continue，既没有检查 net.ErrClosed，也没有退避',
+      },
+      'cont-old': {
+        en: 'continue after a failed {call}() with no check for a closed listener and no back-off',
+        zh: '{call}() 失败后直接 continue，既没有检查监听器是否已关闭，也没有退避',
+      },
+      'cont-checked': {
+        en: 'continue after a failed {call}(): it looks at the error but never leaves the loop',
+        zh: '{call}() 失败后直接 continue：检查了错误却从不退出循环',
+      },
+      'fall-new': {
+        en: 'a failed {call}() falls through to retry with no net.ErrClosed check or back-off',
+        zh: '失败的 {call}() 直接进入下一次迭代，既没有检查 net.ErrClosed，也没有退避',
+      },
+      'fall-old': {
+        en: 'a failed {call}() falls through to retry with no closed-listener check or back-off',
+        zh: '失败的 {call}() 直接进入下一次迭代，既没有检查监听器是否已关闭，也没有退避',
+      },
+      'fall-checked': {
+        en: 'a failed {call}() falls through to retry: it looks at the error but never leaves the loop',
+        zh: '失败的 {call}() 直接进入下一次迭代：检查了错误却从不退出循环',
+      },
+      temporary: {
+        en: 'continue after a temporary {call}() error with no back-off: "too many open files" spins',
+        zh: '{call}() 出现临时错误后直接 continue 而没有退避："too many open files" 时会空转',
+      },
+      spins: {
+        en: 'once {ln} is closed this fails at once on every iteration: the loop spins a CPU core',
+        zh: '{ln} 关闭后这里每次迭代都会立即失败：循环会占满一个 CPU 核心',
+      },
+      emfile: {
+        en: 'out of descriptors (EMFILE) this fails at once until one is freed: the loop spins',
+        zh: '文件描述符耗尽（EMFILE）时这里会立即失败，直到有描述符被释放：循环会空转',
+      },
+    },
   },
   check(ctx) {
     if (!/\.Accept(TCP|Unix)?\(\)/.test(ctx.text)) return;
@@ -154,19 +192,15 @@ function checkErrorPath(ctx: RuleContext, site: Site): boolean {
       if (waits(ctx, n)) return true;
     }
   }
-  const closedCheck = ctx.goAtLeast('1.16')
-    ? 'net.ErrClosed'
-    : 'a closed listener ("use of closed network connection"; net.ErrClosed needs Go 1.16)';
+  // Before Go 1.16 a closed listener is told by its message, "use of closed network connection".
   const checked = !!errBranch && checksClosed(errBranch);
-  const what = checked
-    ? `it looks at the error but never leaves the loop, and has no back-off`
-    : `no check for ${closedCheck} and no back-off`;
-  const consequence =
-    `once ${site.ln} is closed every Accept fails at once and this loop spins a CPU core at 100% (and floods the log); on "too many open files" ` +
-    `it busy-loops too. Return when the listener is closed and sleep before retrying other errors`;
+  const what = checked ? 'checked' : ctx.goAtLeast('1.16') ? 'new' : 'old';
+  const args = { call: `${site.ln}.${site.method}`, ln: site.ln };
+  // On "too many open files" it busy-loops too; the fix returns on a closed listener and sleeps before retrying.
+  const related = [{ at: site.call, id: 'spins', args }];
   if (cont) {
-    const message = `continue after a failed ${site.ln}.${site.method}() with ${what}: ${consequence}`;
-    ctx.report(cont, message, errBranch ? continueFixes(ctx, loop, check, errBranch, cont, err) : []);
+    const fixes = errBranch ? continueFixes(ctx, loop, check, errBranch, cont, err) : [];
+    ctx.report(cont, { id: `cont-${what}`, args }, fixes, { related });
     return true;
   }
   if (errBranch && terminates(errBranch, ctx.file)) return true;
@@ -177,8 +211,8 @@ function checkErrorPath(ctx: RuleContext, site: Site): boolean {
     if (!okBranch || !terminates(okBranch, ctx.file)) return true;
     for (const s of rest) for (const n of descendantsNoFunc(s)) if (leaves(ctx, n, loop) || waits(ctx, n)) return true;
   }
-  const message = `a failed ${site.ln}.${site.method}() falls through to the next iteration with ${what}: ${consequence}`;
-  ctx.report(site.call, message, rest.length ? [] : fallThroughFixes(ctx, loop, check, errBranch, okBranch, err));
+  const fixes = rest.length ? [] : fallThroughFixes(ctx, loop, check, errBranch, okBranch, err);
+  ctx.report(site.call, { id: `fall-${what}`, args }, fixes);
   return true;
 }
 
@@ -199,10 +233,10 @@ function checkTemporary(ctx: RuleContext, site: Site): void {
     for (const cont of descendantsNoFunc(s)) {
       if (cont.type !== 'continue_statement' || !jumpTargets(cont, loop) || !underTemporaryCheck(cont, s, err)) continue;
       if (waitsOnPathTo(ctx, cont, loop)) continue;
-      const message =
-        `continue after a temporary ${site.ln}.${site.method}() error with no back-off: "too many open files" (EMFILE) is a temporary error, ` +
-        `so while the process is out of descriptors this loop retries at 100% CPU (and floods the log); sleep before retrying (net/http: 5 ms doubling to 1 s)`;
-      ctx.report(cont, message, temporaryFixes(ctx, loop, s, cont));
+      // EMFILE is a temporary error: net/http sleeps 5 ms doubling to 1 s before retrying.
+      ctx.report(cont, { id: 'temporary', args: { call: `${site.ln}.${site.method}` } }, temporaryFixes(ctx, loop, s, cont), {
+        related: [{ at: site.call, id: 'emfile' }],
+      });
       return;
     }
   }
