@@ -174,11 +174,7 @@ function untimedDial(ctx: RuleContext, use: SyntaxNode): string | null {
   const call = list.parent;
   if (call?.type === 'call_expression' && ctx.file.qualified(call.childForFieldName('function')) === 'crypto/tls.DialWithDialer') {
     // The handshake is bounded by the dialer's Timeout only, loopback or not.
-    return isTCP(callArgs(call)[1])
-      ? isLoopbackAddr(callArgs(call)[2])
-        ? `tls.DialWithDialer${LOOPBACK}`
-        : 'tls.DialWithDialer'
-      : null;
+    return isTCP(callArgs(call)[1]) ? (isLoopbackAddr(callArgs(call)[2]) ? `tls.DialWithDialer${LOOPBACK}` : 'tls.DialWithDialer') : null;
   }
   return null;
 }

@@ -187,11 +187,7 @@ function checkWait(
       }
     }
   }
-  ctx.report(
-    wait,
-    { id: loops.length ? 'wait-loop' : 'wait', args: { what, req: reqName } },
-    fixes,
-  );
+  ctx.report(wait, { id: loops.length ? 'wait-loop' : 'wait', args: { what, req: reqName } }, fixes);
 }
 
 /**
@@ -207,10 +203,7 @@ function checkReceiveLoop(ctx: RuleContext, body: SyntaxNode, recv: SyntaxNode, 
   // Report once per loop: at its first bare receive.
   const first = [...descendantsNoFunc(loop)].find((d) => isReceive(d) && !inSelect(d, body));
   if (first?.id !== recv.id) return;
-  ctx.report(
-    recv,
-    { id: 'endless', args: { ch: unparen(recv.childForFieldName('operand'))?.text ?? '?', req: reqName } },
-  );
+  ctx.report(recv, { id: 'endless', args: { ch: unparen(recv.childForFieldName('operand'))?.text ?? '?', req: reqName } });
 }
 
 function isEndless(loop: SyntaxNode): boolean {

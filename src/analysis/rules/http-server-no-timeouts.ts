@@ -166,11 +166,7 @@ function checkHelper(ctx: RuleContext, call: SyntaxNode): void {
       });
     }
   }
-  ctx.report(
-    call,
-    { id: 'helper', args: { name, key: tf.key } },
-    fixes,
-  );
+  ctx.report(call, { id: 'helper', args: { name, key: tf.key } }, fixes);
 }
 
 const SERVE_METHODS = new Set(['ListenAndServe', 'ListenAndServeTLS', 'Serve', 'ServeTLS']);

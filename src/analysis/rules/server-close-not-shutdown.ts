@@ -115,8 +115,7 @@ function stopEvidence(
   }
   // The same function runs the server in the background and then stops it (a blocking Serve
   // followed by Close is only cleanup after the server has already failed).
-  if (key && ofType(outer, 'call_expression').some((c) => isServeOn(c, key) && inGoroutine(c, outer)))
-    return { id: 'end' };
+  if (key && ofType(outer, 'call_expression').some((c) => isServeOn(c, key) && inGoroutine(c, outer))) return { id: 'end' };
   return null;
 }
 

@@ -312,11 +312,7 @@ function checkAssertion(ctx: RuleContext, ta: SyntaxNode, reported: Set<number>)
     if (inline.name !== 'Timeout' && inline.name !== 'Temporary') return;
     const src = errorSource(ctx, errNode, ta);
     const fixes = inline.name === 'Timeout' ? expressionFixes(ctx, inline.call, errNode, src) : [];
-    ctx.report(
-      ta,
-      { id: 'inline', args: { err: errNode.text, m: inline.name } },
-      fixes,
-    );
+    ctx.report(ta, { id: 'inline', args: { err: errNode.text, m: inline.name } }, fixes);
     return;
   }
   // ne, ok := err.(net.Error) / ne := err.(net.Error)
@@ -563,11 +559,7 @@ function checkErrorText(ctx: RuleContext, call: SyntaxNode): void {
   // When this was the file's last use of package strings, its import goes with it.
   const fixes = expressionFixes(ctx, call, errNode, src, true);
   // Timeouts worded differently (http.Client's "Client.Timeout exceeded") are missed.
-  ctx.report(
-    call,
-    { id: `match-${advice(ctx, src)}`, args: { err: errNode.text } },
-    fixes,
-  );
+  ctx.report(call, { id: `match-${advice(ctx, src)}`, args: { err: errNode.text } }, fixes);
 }
 
 export default rule;
