@@ -57,7 +57,8 @@ func f(c net.Conn) error {
 
   it('deadline-now names os.ErrDeadlineExceeded only from Go 1.15 (at the read, a related location)', () => {
     const at = (v: string) =>
-      analyzeFiles([{ path: '/nonexistent/p.go', text: src }], [], { rules: ['deadline-now'], goVersion: v })[0]?.related?.[0]?.message ?? '';
+      analyzeFiles([{ path: '/nonexistent/p.go', text: src }], [], { rules: ['deadline-now'], goVersion: v })[0]?.related?.[0]?.message ??
+      '';
     assert.match(at('1.15'), /os\.ErrDeadlineExceeded/);
     assert.doesNotMatch(at('1.14'), /os\.ErrDeadlineExceeded/);
     assert.match(at('1.14'), /"i\/o timeout" error/);
