@@ -1,22 +1,51 @@
 // Shared reporting for the close rules (conn-not-closed, body-not-closed): messages and fixes.
-import type { RuleContext } from '../context';
-import type { Fix } from '../model';
+import type { RelatedRef, RuleContext } from '../context';
+import type { Fix, MessageText } from '../model';
 import type { SyntaxNode } from '../parser';
 import { guardAfter, type Acquisition, type LeakExit, type LifecycleResult } from '../facts/lifecycle';
 import { indentAt, isFunctionNode, lineStart, named, statementsOf } from '../facts/syntax';
 import { ownsLines } from '../fixes/layout';
 
-export function describeExit(ctx: RuleContext, e: LeakExit): string {
+/**
+ * The headlines of a leak at each kind of exit, for a rule's `meta.messages`: `subject` names the
+ * value in English and Chinese (`{what} {name} from {callee}`). Also the related locations: every
+ * leaking exit, and a function the value is lent to that does not close it.
+ */
+export function leakMessages(subject: { en: string; zh: string }): Record<string, MessageText> {
+  const s = subject;
+  return {
+    return: { en: `${s.en} is not closed at the return at line {line}`, zh: `${s.zh}在第 {line} 行的 return 处没有关闭` },
+    continue: { en: `${s.en} is not closed at the continue at line {line}`, zh: `${s.zh}在第 {line} 行的 continue 处没有关闭` },
+    break: { en: `${s.en} is not closed at the break at line {line}`, zh: `${s.zh}在第 {line} 行的 break 处没有关闭` },
+    overwrite: { en: `${s.en} is not closed before the next iteration overwrites it`, zh: `${s.zh}在下一次迭代覆盖它之前没有关闭` },
+    'iteration-end': { en: `${s.en} is not closed at the end of the iteration (line {line})`, zh: `${s.zh}在循环迭代结束处（第 {line} 行）没有关闭` },
+    'function-end': { en: `${s.en} is not closed at the end of the function (line {line})`, zh: `${s.zh}在函数结束处（第 {line} 行）没有关闭` },
+    'block-end': { en: `${s.en} is not closed at the end of the block (line {line})`, zh: `${s.zh}在代码块结束处（第 {line} 行）没有关闭` },
+    exit: { en: '{name} is still open when the function leaves here', zh: '函数从这里离开时 {name} 仍未关闭' },
+    borrow: { en: '{fn}({name}) uses it but does not close it', zh: '{fn}({name}) 使用了它，但没有关闭它' },
+  };
+}
+
+/** The headline's message id for a leak at `e`, and the line it names. */
+export function exitMessage(ctx: RuleContext, e: LeakExit): { id: string; line: number } {
   const line = ctx.lineIndex().position(e.node.startIndex).line + 1;
-  if (e.kind === 'return') return `the return at line ${line}`;
-  if (e.kind === 'jump') return `the ${e.node.type === 'continue_statement' ? 'continue' : 'break'} at line ${line}`;
+  if (e.kind === 'return') return { id: 'return', line };
+  if (e.kind === 'jump') return { id: e.node.type === 'continue_statement' ? 'continue' : 'break', line };
   const endLine = ctx.lineIndex().position(e.node.endIndex).line + 1;
-  if (e.kind === 'overwrite')
-    return `the end of the loop iteration (line ${e.node.type === 'continue_statement' ? line : endLine}): the next iteration overwrites it`;
+  if (e.kind === 'overwrite') return { id: 'overwrite', line: e.node.type === 'continue_statement' ? line : endLine };
   const p = e.node.parent;
-  if (p && p.type === 'for_statement') return `the end of the loop iteration (line ${endLine})`;
-  if (isFunctionNode(p)) return `the end of the function (line ${endLine})`;
-  return `the end of the block (line ${endLine})`;
+  if (p && p.type === 'for_statement') return { id: 'iteration-end', line: endLine };
+  if (isFunctionNode(p)) return { id: 'function-end', line: endLine };
+  return { id: 'block-end', line: endLine };
+}
+
+/** Reports the leak of `a` (`name`, `args` for the subject) at its first exit, the others and a borrower as related locations. */
+export function reportLeak(ctx: RuleContext, a: Acquisition, res: LifecycleResult, args: Record<string, string>, fixes: Fix[]): void {
+  const first = exitMessage(ctx, res.exits[0]);
+  const related: RelatedRef[] = res.exits.slice(1).map((e) => ({ at: e.node, id: 'exit', args: { name: args.name } }));
+  const b = res.borrowers[0];
+  if (b && b.call.tree === ctx.tree) related.unshift({ at: b.call, id: 'borrow', args: { fn: b.fn, name: args.name } });
+  ctx.report(a.call, { id: first.id, args: { ...args, line: first.line } }, fixes, { related });
 }
 
 /** The fixes for a value that leaks on some exits. `closeExpr` is `conn.Close()` or `resp.Body.Close()`. */

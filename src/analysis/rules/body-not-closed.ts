@@ -3,7 +3,7 @@
 import type { Rule } from '../model';
 import { acquisitions, analyzeAcquisition } from '../facts/lifecycle';
 import { isResponse } from '../facts/kinds';
-import { calleeName, closeFixes, describeExit, valueName } from './_close';
+import { calleeName, closeFixes, leakMessages, reportLeak, valueName } from './_close';
 
 const rule: Rule = {
   meta: {
@@ -19,20 +19,25 @@ const rule: Rule = {
         '此 *http.Response 的 Body 在某条路径上没有关闭（响应也没有被返回或交出）。Body 关闭之前，连接无法回到 Transport 的空闲连接池：每个请求都会新建连接，旧连接滞留（TIME_WAIT 激增、文件描述符增长）。应在错误检查之后立即 `defer resp.Body.Close()`；只要 err 为 nil，Body 就不为 nil，非 2xx 状态码也一样。',
     },
     docs: 'body-not-closed',
+    messages: {
+      discarded: {
+        en: 'the response of {callee} is discarded: its Body is never closed',
+        zh: '{callee} 返回的响应被丢弃：其 Body 从未关闭',
+      },
+      ...leakMessages({ en: '{name}.Body from {callee}', zh: '来自 {callee} 的 {name}.Body ' }),
+    },
   },
   check(ctx) {
     for (const a of acquisitions(ctx.file, 'response', isResponse)) {
       if (!a.ident) {
-        ctx.report(a.call, `the response of ${calleeName(a)} is discarded: its Body is never closed and the connection cannot be reused`);
+        // Until Body is closed the connection cannot be reused.
+        ctx.report(a.call, { id: 'discarded', args: { callee: calleeName(a) } });
         continue;
       }
       const res = analyzeAcquisition(ctx.file, a, 'response');
       if (!res || !res.exits.length) continue;
       const name = valueName(a);
-      const where = describeExit(ctx, res.exits[0]);
-      const more = res.exitCount > 1 ? ` (and ${res.exitCount - 1} other path${res.exitCount > 2 ? 's' : ''})` : '';
-      const msg = `${name}.Body from ${calleeName(a)} is not closed at ${where}${more}`;
-      ctx.report(a.call, msg, closeFixes(ctx, a, res, `${name}.Body.Close()`));
+      reportLeak(ctx, a, res, { name, callee: calleeName(a) }, closeFixes(ctx, a, res, `${name}.Body.Close()`));
     }
   },
 };

@@ -6,6 +6,7 @@ import type { SyntaxNode } from '../parser';
 import { acquisitions, analyzeAcquisition, LifecycleAnalyzer, type Tracked } from '../facts/lifecycle';
 import { isClosable } from '../facts/kinds';
 import { enclosingFunction, named, ofType, unparen } from '../facts/syntax';
+import type { MessageRef } from '../messages';
 import { closeFixes, valueName } from './_close';
 
 const rule: Rule = {
@@ -22,6 +23,16 @@ const rule: Rule = {
         'CloseWrite 和 CloseRead 只关闭连接的一个方向（半关闭：对端读到 EOF），并不释放套接字。在调用 Close 之前文件描述符一直占用。半关闭之后，按需读到 EOF，然后调用 Close。',
     },
     docs: 'closewrite-without-close',
+    messages: {
+      half: {
+        en: '{m}() only half-closes {name}: the socket and its file descriptor stay open',
+        zh: '{m}() 只半关闭了 {name}：套接字及其文件描述符仍然打开',
+      },
+      'half-owned': {
+        en: '{m}() only half-closes {name}: the socket stays open (this goroutine owns it)',
+        zh: '{m}() 只半关闭了 {name}：套接字仍然打开（此 goroutine 拥有它）',
+      },
+    },
   },
   check(ctx) {
     const reported = new Set<number>();
@@ -31,7 +42,7 @@ const rule: Rule = {
       if (!res || !res.exits.length || !res.halfCloses.length || res.closedExplicitly || res.deferredClose) continue;
       const hc = res.halfCloses[0];
       reported.add(hc.id);
-      ctx.report(hc, message(hc, valueName(a)), closeFixes(ctx, a, res, `${valueName(a)}.Close()`));
+      ctx.report(hc, message(hc, valueName(a), 'half'), closeFixes(ctx, a, res, `${valueName(a)}.Close()`));
     }
     // Connections owned by a goroutine handler (`go handle(conn)`): the handler must close them.
     for (const goStmt of ofType(ctx.tree.rootNode, 'go_statement')) {
@@ -106,13 +117,14 @@ function checkParam(ctx: RuleContext, fnNode: SyntaxNode, name: string, _idx: nu
       edits: [{ start: body.startIndex + 1, end: body.startIndex + 1, newText: `\n${indent}defer ${name}.Close()` }],
     });
   }
-  ctx.report(halves[0], message(halves[0], name) + ' (this goroutine owns it)', fixes);
+  ctx.report(halves[0], message(halves[0], name, 'half-owned'), fixes);
 }
 
-function message(call: SyntaxNode, name: string): string {
+/** The headline: the descriptor stays open because `name` is never closed (the fix: Close when done). */
+function message(call: SyntaxNode, name: string, id: 'half' | 'half-owned'): MessageRef {
   const fn = unparen(call.childForFieldName('function'));
   const m = fn?.childForFieldName('field')?.text ?? 'CloseWrite';
-  return `${m}() only half-closes ${name}: the socket and its file descriptor stay open because ${name} is never closed; call ${name}.Close() when done`;
+  return { id, args: { m, name } };
 }
 
 export default rule;

@@ -7,7 +7,7 @@ import { closerOf } from '../facts/thirdparty';
 import { unparen } from '../facts/syntax';
 import { registryStores, unclosedStore, type RegistryStore } from '../facts/registry';
 import type { RuleContext } from '../context';
-import { calleeName, closeFixes, describeExit, valueName } from './_close';
+import { calleeName, closeFixes, leakMessages, reportLeak, valueName } from './_close';
 
 const rule: Rule = {
   meta: {
@@ -23,6 +23,29 @@ const rule: Rule = {
         '此处获得的 net.Conn 或 net.Listener 在某条路径上既没有关闭，也没有返回、保存或交给负责关闭的 goroutine。文件描述符会泄漏；对端关闭后套接字一直停留在 CLOSE_WAIT，直到进程退出，积累多了就会出现 "too many open files"。应在错误检查之后立即 `defer c.Close()`，或在提前返回的路径上关闭它。',
     },
     docs: 'conn-not-closed',
+    messages: {
+      discarded: {
+        en: 'the {what} returned by {callee} is discarded and never closed',
+        zh: '{callee} 返回的 {what} 被丢弃，从未关闭',
+      },
+      ...leakMessages({ en: '{what} {name} from {callee}', zh: '来自 {callee} 的 {what} {name} ' }),
+      'kept-field': {
+        en: 'connection {name} is kept in {holder}, but nothing in the package ever closes {holder}',
+        zh: '连接 {name} 保存在 {holder} 中，但包内没有任何代码关闭 {holder}',
+      },
+      kept: {
+        en: 'connection {name} is kept in {holder}, but nothing in the package closes those kept there',
+        zh: '连接 {name} 保存在 {holder} 中，但包内没有任何代码关闭其中保存的连接',
+      },
+      'kept-element': {
+        en: '{name} (in a {struct}) is kept in {holder}; nothing closes its {field}',
+        zh: '{name}（在 {struct} 中）保存在 {holder} 中；没有任何代码关闭它的 {field}',
+      },
+      deleted: {
+        en: 'this delete drops a connection without closing it',
+        zh: '这里的 delete 丢弃了一个连接，却没有关闭它',
+      },
+    },
   },
   check(ctx) {
     for (const a of acquisitions(ctx.file, 'closer', isClosable)) {
@@ -39,7 +62,7 @@ const rule: Rule = {
         continue;
       if (!a.ident) {
         const what = noun(a.kind);
-        ctx.report(a.call, `the ${what} returned by ${calleeName(a)} is discarded and never closed`);
+        ctx.report(a.call, { id: 'discarded', args: { what, callee: calleeName(a) } });
         continue;
       }
       const res = analyzeAcquisition(ctx.file, a, 'closer');
@@ -52,37 +75,26 @@ const rule: Rule = {
       if (res.borrowers.some((b) => b.call.parent?.type === 'go_statement' && halfClosesIn(ctx.pkg.funcs.get(b.fn)?.node.text))) continue;
       const name = valueName(a);
       const what = noun(a.kind);
-      const where = describeExit(ctx, res.exits[0]);
-      const more = res.exitCount > 1 ? ` (and ${res.exitCount - 1} other path${res.exitCount > 2 ? 's' : ''})` : '';
-      const borrow = res.borrowers.length ? `; ${res.borrowers[0].fn}(${name}) uses it but does not close it` : '';
-      const msg = `${what} ${name} from ${calleeName(a)} is not closed at ${where}${more}${borrow}`;
-      ctx.report(a.call, msg, closeFixes(ctx, a, res, `${name}${closer?.fix ?? '.Close()'}`));
+      reportLeak(ctx, a, res, { what, name, callee: calleeName(a) }, closeFixes(ctx, a, res, `${name}${closer?.fix ?? '.Close()'}`));
     }
     // Connections kept in a map, slice or field that nothing in the package ever closes.
     for (const s of registryStores(ctx.file)) {
       const u = unclosedStore(ctx.file, s);
-      if (u) ctx.report(u.at, registryMessage(ctx, u));
+      if (u) reportStore(ctx, u);
     }
   },
 };
 
-function registryMessage(ctx: RuleContext, s: RegistryStore): string {
-  const name = s.conn?.text ?? 'the connection';
+/** A connection kept where nothing closes it: each stays open (in CLOSE_WAIT once its peer hangs up) until the process exits. */
+function reportStore(ctx: RuleContext, s: RegistryStore): void {
+  const name = s.conn?.text ?? '_';
   const holder = s.holder.kind === 'field' ? `${s.holder.struct}.${s.holder.field}` : s.holder.name;
-  const stays = 'each stays open (in CLOSE_WAIT once its peer hangs up) until the process exits';
-  if (s.shape === 'field') return `connection ${name} is kept in ${holder}, but nothing in the package ever closes ${holder}: ${stays}`;
-  let dropped = '';
-  if (s.deleted) {
-    const where =
-      s.deleted.file === ctx.file
-        ? `at line ${ctx.lineIndex().position(s.deleted.node.startIndex).line + 1}`
-        : `in ${s.deleted.file.path.replace(/^.*\//, '')}`;
-    dropped = ` (the delete ${where} drops one without closing it)`;
-  }
-  const what = s.element
-    ? `connection ${name} is kept (in a ${s.element.struct}) in ${holder}, but nothing in the package closes ${s.element.struct}.${s.element.fields[0]} or the ${s.element.struct}s kept there`
-    : `connection ${name} is kept in ${holder}, but nothing in the package closes the connections kept there`;
-  return `${what}${dropped}: ${stays}; close it where it is removed, or in the holder's Close`;
+  // A delete in this file that drops one without closing it; the fix is closing it where it is removed.
+  const related = s.deleted && s.deleted.file === ctx.file ? [{ at: s.deleted.node, id: 'deleted' }] : [];
+  if (s.shape === 'field') ctx.report(s.at, { id: 'kept-field', args: { name, holder } }, [], { related });
+  else if (s.element)
+    ctx.report(s.at, { id: 'kept-element', args: { name, holder, struct: s.element.struct, field: s.element.fields[0] } }, [], { related });
+  else ctx.report(s.at, { id: 'kept', args: { name, holder } }, [], { related });
 }
 
 /** "connection", "listener", or the third-party type's own noun ("websocket connection", "SSH session"). */
