@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync, existsSync } from '
 import { join, relative } from 'node:path';
 import { analyzeFiles, applyPreferredFixes, ensureReady, type SourceFile } from '../../src/analysis/engine';
 import { parseGo } from '../../src/analysis/parser';
-import { allRules, ruleById } from '../../src/analysis/rules/index';
+import { allRules } from '../../src/analysis/rules/index';
 import { MAX_MESSAGE } from '../../src/analysis/messages';
 import type { Finding } from '../../src/analysis/model';
 import { goFilesUnder, gofmtDirty } from './helpers/gocheck';
@@ -64,13 +64,12 @@ describe('rule fixtures', function () {
             const byLine = new Map<number, Finding[]>();
             for (const f of mine) byLine.set(f.range.start.line, [...(byLine.get(f.range.start.line) ?? []), f]);
             const rel = relative(ROOT, src.path);
-            // Rules with message ids report every finding by id, as one short line.
-            if (ruleById(ruleId)?.meta.messages)
-              for (const f of mine) {
-                if (!f.messageId) problems.push(`${rel}:${f.range.start.line + 1}: a finding without a message id: ${f.message}`);
-                if (f.message.length > MAX_MESSAGE || f.message.includes('\n'))
-                  problems.push(`${rel}:${f.range.start.line + 1}: message over ${MAX_MESSAGE} characters: ${f.message}`);
-              }
+            // Every finding is reported by message id, as one short line.
+            for (const f of mine) {
+              if (!f.messageId) problems.push(`${rel}:${f.range.start.line + 1}: a finding without a message id: ${f.message}`);
+              if (f.message.length > MAX_MESSAGE || f.message.includes('\n'))
+                problems.push(`${rel}:${f.range.start.line + 1}: message over ${MAX_MESSAGE} characters: ${f.message}`);
+            }
             for (const [line, res] of want) {
               const got = byLine.get(line) ?? [];
               for (const re of res) {

@@ -34,6 +34,13 @@ describe('messages', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('every rule reports through meta.messages (the fixtures check each finding has an id)', () => {
+    assert.deepEqual(
+      allRules.filter((r) => !Object.keys(r.meta.messages ?? {}).length).map((r) => r.meta.id),
+      [],
+    );
+  });
+
   it('ctx.report with an id renders the headline, keeps id and args, and related locations by id', async () => {
     await ensureReady();
     const text = 'package p\n\nfunc f() {\n\tg()\n}\n';

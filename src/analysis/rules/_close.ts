@@ -18,8 +18,14 @@ export function leakMessages(subject: { en: string; zh: string }): Record<string
     continue: { en: `${s.en} is not closed at the continue at line {line}`, zh: `${s.zh}在第 {line} 行的 continue 处没有关闭` },
     break: { en: `${s.en} is not closed at the break at line {line}`, zh: `${s.zh}在第 {line} 行的 break 处没有关闭` },
     overwrite: { en: `${s.en} is not closed before the next iteration overwrites it`, zh: `${s.zh}在下一次迭代覆盖它之前没有关闭` },
-    'iteration-end': { en: `${s.en} is not closed at the end of the iteration (line {line})`, zh: `${s.zh}在循环迭代结束处（第 {line} 行）没有关闭` },
-    'function-end': { en: `${s.en} is not closed at the end of the function (line {line})`, zh: `${s.zh}在函数结束处（第 {line} 行）没有关闭` },
+    'iteration-end': {
+      en: `${s.en} is not closed at the end of the iteration (line {line})`,
+      zh: `${s.zh}在循环迭代结束处（第 {line} 行）没有关闭`,
+    },
+    'function-end': {
+      en: `${s.en} is not closed at the end of the function (line {line})`,
+      zh: `${s.zh}在函数结束处（第 {line} 行）没有关闭`,
+    },
     'block-end': { en: `${s.en} is not closed at the end of the block (line {line})`, zh: `${s.zh}在代码块结束处（第 {line} 行）没有关闭` },
     exit: { en: '{name} is still open when the function leaves here', zh: '函数从这里离开时 {name} 仍未关闭' },
     borrow: { en: '{fn}({name}) uses it but does not close it', zh: '{fn}({name}) 使用了它，但没有关闭它' },

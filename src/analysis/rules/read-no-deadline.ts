@@ -3,6 +3,7 @@
 // sends nothing parks the goroutine forever.
 import type { Fix, Rule } from '../model';
 import type { RuleContext } from '../context';
+import type { MessageRef } from '../messages';
 import type { SyntaxNode } from '../parser';
 import type { Binding } from '../facts/scope';
 import type { FileFacts } from '../facts/package';
@@ -55,6 +56,44 @@ const rule: Rule = {
         '服务器在循环中读取连接却从不设置读截止时间：客户端保持连接但不发送数据（或每分钟只发一个字节）时，goroutine、socket 及其缓冲区会被永远占用——TCP keep-alive 只能发现已经消失的对端。应在每次迭代开始时调用 SetReadDeadline(time.Now().Add(d))。',
     },
     docs: 'read-no-deadline',
+    messages: {
+      'loop-accepted': {
+        en: 'accepted connection {name} is read in a loop with no read deadline',
+        zh: '已接受的连接 {name} 在循环中读取，但没有读截止时间',
+      },
+      'loop-param': {
+        en: 'connection parameter {name} (accepted in {fn}) is read in a loop with no deadline',
+        zh: '连接参数 {name}（在 {fn} 中接受）在循环中读取，但没有截止时间',
+      },
+      'loop-param-any': {
+        en: 'connection parameter {name} is read in a loop with no read deadline',
+        zh: '连接参数 {name} 在循环中读取，但没有读截止时间',
+      },
+      'loop-field': {
+        en: '{name} (accepted in {fn}, kept in {field}) is read in a loop with no deadline',
+        zh: '{name}（在 {fn} 中接受，保存在 {field} 中）在循环中读取，但没有截止时间',
+      },
+      'loop-field-any': {
+        en: '{name} (an accepted connection kept in {field}) is read in a loop with no deadline',
+        zh: '{name}（保存在 {field} 中的已接受连接）在循环中读取，但没有截止时间',
+      },
+      handshake: {
+        en: 'TLS handshake on accepted connection {name} with no deadline',
+        zh: '已接受的连接 {name} 上的 TLS 握手没有截止时间',
+      },
+      'once-accepted': {
+        en: 'accepted connection {name} is read once (a greeting or handshake) with no deadline',
+        zh: '已接受的连接 {name} 被读取一次（问候或握手），但没有截止时间',
+      },
+      'once-param': {
+        en: 'connection parameter {name} (accepted in {fn}) is read once with no deadline',
+        zh: '连接参数 {name}（在 {fn} 中接受）被读取一次，但没有截止时间',
+      },
+      'accept-loop': {
+        en: 'the Accept loop waits for that read: no other connection is accepted meanwhile',
+        zh: 'Accept 循环会等待这次读取：在此期间不会接受其他连接',
+      },
+    },
   },
   check(ctx) {
     const text = ctx.text;
@@ -72,7 +111,6 @@ const rule: Rule = {
       if (!open.length) continue;
       // A read here, or a call to a same-package helper that reads (`readCommand(r)`, `c.readLine()`).
       let chain: Chain;
-      let via: string | null = null;
       let field: FieldRef | null = null;
       const cr = connRead(ctx.file, call, { fields: true });
       if (cr) {
@@ -81,7 +119,7 @@ const rule: Rule = {
       } else {
         const hr = helperCallRead(ctx.file, call);
         if (!hr) continue;
-        ({ chain, via, field } = hr);
+        ({ chain, field } = hr);
       }
       const outermost = loops[loops.length - 1];
       if (done.has(outermost.id)) continue;
@@ -126,11 +164,9 @@ const rule: Rule = {
       }
       if (src.kind === 'field' && messageReader) continue;
       done.add(outermost.id);
-      const message =
-        `${describe(src)} is read${via ? ` (by ${via})` : ''} in a loop with no read deadline: a client that stays connected but sends nothing blocks ` +
-        `this read forever, holding the goroutine and the socket (TCP keep-alive only notices peers that are gone); ` +
-        `set ${src.connExpr ?? src.name}.SetReadDeadline(time.Now().Add(d)) at the top of each iteration`;
-      ctx.report(call, message, src.connExpr ? fixes(ctx, open[0], src.connExpr, call, fn) : []);
+      // A client that stays connected but sends nothing blocks the read forever (TCP keep-alive only
+      // notices peers that are gone): set a read deadline at the top of each iteration.
+      ctx.report(call, describe(src), src.connExpr ? fixes(ctx, open[0], src.connExpr, call, fn) : []);
     }
     checkSingleReads(ctx, new Set(ctx.findings.map((f) => f.startOffset)));
   },
@@ -153,7 +189,6 @@ function checkSingleReads(ctx: RuleContext, reported: Set<number>): void {
     if (reported.has(call.startIndex)) continue;
     let chain: Chain | null = null;
     let handshake = false;
-    let via: string | null = null;
     const hs = serverHandshake(ctx, call);
     if (hs) {
       chain = hs;
@@ -163,7 +198,7 @@ function checkSingleReads(ctx: RuleContext, reported: Set<number>): void {
       if (cr && !cr.read.copy) chain = cr.chain;
       else {
         const hr = helperCallRead(ctx.file, call);
-        if (hr && !hr.field) ({ chain, via } = hr);
+        if (hr && !hr.field) chain = hr.chain;
       }
     }
     const root = chain?.root;
@@ -190,22 +225,23 @@ function checkSingleReads(ctx: RuleContext, reported: Set<number>): void {
     }
     // Read inline in the loop that accepts it: every other client waits too.
     const inAcceptLoop = enclosingLoops(call).some(isOpenEndedLoop);
-    const blocksAll = inAcceptLoop ? '; it runs in the Accept loop, so until it returns no other connection is accepted' : '';
+    const acceptLoop = enclosingLoops(call).find(isOpenEndedLoop);
+    const related = acceptLoop ? [{ at: acceptLoop.child(0) ?? acceptLoop, id: 'accept-loop' }] : [];
     const recv = handshake ? unparen(unparen(call.childForFieldName('function'))?.childForFieldName('operand')) : null;
     const conn =
       handshake && recv?.type === 'identifier'
         ? recv.text
         : (chain.conns.find((b) => b.isParam || b.decl.startIndex < call.startIndex)?.name ?? null);
-    const who = o === 'param' ? `connection parameter ${root.name} (accepted in ${acceptedIn})` : `accepted connection ${root.name}`;
-    const message = handshake
-      ? `TLS handshake on accepted connection ${recv?.text ?? root.name} with no deadline: on a server connection Handshake waits for the client's hello, ` +
-        `so a client that connects and sends nothing blocks it forever, holding the goroutine and the socket${blocksAll}; set a deadline before it ` +
-        `(and clear it after)${ctx.goAtLeast('1.17') ? ' or use HandshakeContext with a timeout' : ''}`
-      : `${who} is read once (a greeting or handshake)${via ? ` by ${via}` : ''} with no deadline anywhere: a client that connects and sends nothing ` +
-        `blocks this read forever, holding the goroutine and the socket${blocksAll}; set ${conn ?? root.name}.SetReadDeadline(time.Now().Add(d)) before it ` +
-        `(and clear it after)`;
+    // On a server connection Handshake waits for the client's hello, and a greeting read for the
+    // client's first bytes: a client that connects and sends nothing blocks either forever. Set a
+    // deadline before it and clear it after (or HandshakeContext with a timeout, Go 1.17).
+    const message: MessageRef = handshake
+      ? { id: 'handshake', args: { name: recv?.text ?? root.name } }
+      : o === 'param'
+        ? { id: 'once-param', args: { name: root.name, fn: acceptedIn ?? '' } }
+        : { id: 'once-accepted', args: { name: root.name } };
     // In the Accept loop a failed SetDeadline must not end the server: no fix there (the read belongs in a goroutine).
-    ctx.report(call, message, conn && !inAcceptLoop ? singleReadFixes(ctx, call, fn, conn, handshake) : []);
+    ctx.report(call, message, conn && !inAcceptLoop ? singleReadFixes(ctx, call, fn, conn, handshake) : [], { related });
   }
 }
 
@@ -337,10 +373,12 @@ function sourceOf(ctx: RuleContext, chain: Chain, override: FieldRef | null): So
   };
 }
 
-function describe(src: Source): string {
-  if (src.kind === 'accepted') return `accepted connection ${src.name}`;
-  if (src.kind === 'param') return `connection parameter ${src.name}${src.acceptedIn ? ` (accepted in ${src.acceptedIn})` : ''}`;
-  return `${src.name} (a connection accepted${src.acceptedIn ? ` in ${src.acceptedIn}` : ''}, kept in ${src.field})`;
+/** The loop finding's headline (the read is at the finding: a helper that reads needs no naming). */
+function describe(src: Source): MessageRef {
+  const any = src.acceptedIn ? '' : '-any';
+  const args = { name: src.name, fn: src.acceptedIn ?? '', field: src.field ?? '' };
+  if (src.kind === 'accepted') return { id: 'loop-accepted', args };
+  return { id: `loop-${src.kind}${any}`, args };
 }
 
 function loopRefreshesDeadline(ctx: RuleContext, loop: SyntaxNode): boolean {
