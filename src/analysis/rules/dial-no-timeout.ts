@@ -52,6 +52,10 @@ const rule: Rule = {
         en: 'net.Dialer without Timeout used in {how}: no connect timeout',
         zh: '在 {how} 中使用了没有 Timeout 的 net.Dialer：没有连接超时',
       },
+      ssh: {
+        en: 'ssh.ClientConfig without Timeout used in ssh.Dial: the TCP connect has no timeout',
+        zh: '在 ssh.Dial 中使用了没有 Timeout 的 ssh.ClientConfig：TCP 连接没有超时',
+      },
       'dialer-loopback': {
         en: 'net.Dialer without Timeout used in {how} to a loopback address: no handshake timeout',
         zh: '在连接回环地址的 {how} 中使用了没有 Timeout 的 net.Dialer：没有握手超时',
@@ -203,11 +207,8 @@ function checkSSHConfig(ctx: RuleContext, lit: SyntaxNode): void {
   const fixes: Fix[] = e
     ? [{ title: `Set Timeout: ${t.text} on the ssh.ClientConfig`, preferred: true, edits: withImports(ctx, [e], t.imports) }]
     : [];
-  ctx.report(
-    lit,
-    `ssh.ClientConfig without Timeout used in ssh.Dial: the TCP connect has no timeout, and ${SYN_NOTE}; set Timeout (it bounds the connect; the SSH handshake after it is bounded only by a deadline on the connection)`,
-    fixes,
-  );
+  // Timeout bounds the connect; the SSH handshake after it is bounded only by a deadline on the connection.
+  ctx.report(lit, { id: 'ssh' }, fixes);
 }
 
 const SSH_DIAL = new Set([`${SSH_PKG}.Dial`]);
