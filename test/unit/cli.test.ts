@@ -107,6 +107,7 @@ describe('conndoctor CLI', function () {
         'fixes',
         'line',
         'message',
+        'messageId',
         'offset',
         'rule',
         'severity',
