@@ -23,6 +23,7 @@ const ACTION_ICON: Record<StateAction, string> = {
   manualPid: 'symbol-number',
   retry: 'refresh',
   learnMore: 'book',
+  manageTrust: 'shield',
 };
 
 export class Toolbar {
@@ -197,6 +198,11 @@ export function statePanel(m: AttachMessage, cb: StatusCallbacks): HTMLElement |
       ic = 'loading codicon-modifier-spin';
       title = t('state.discovering');
       detail = '';
+      break;
+    case 'untrusted':
+      ic = 'workspace-untrusted';
+      title = t('state.untrusted');
+      detail = t('state.untrusted.detail');
       break;
     case 'no-process':
       ic = 'debug-disconnect';

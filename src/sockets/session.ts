@@ -10,6 +10,8 @@ import { isFinal, Sampler, type History } from './sampler';
 
 export type SessionStatus =
   | { kind: 'discovering' }
+  /** the workspace is not trusted: nothing is looked for, attached, sampled or fetched until it is */
+  | { kind: 'untrusted' }
   | { kind: 'no-process' }
   | { kind: 'choose' }
   | { kind: 'attached'; target: ProcessCandidate; followedFrom?: number }
@@ -37,6 +39,11 @@ export interface SessionOptions {
   platform?: NodeJS.Platform;
   /** tests: a fake discovery */
   discoverFn?: typeof discover;
+  /**
+   * Workspace Trust (default: trusted). Looking at processes, reading their sockets and fetching their goroutine
+   * dumps must not happen on behalf of a folder the user has not trusted; trustGranted() starts the session.
+   */
+  trusted?: () => boolean;
 }
 
 const SUPPORTED: NodeJS.Platform[] = ['linux', 'darwin', 'win32'];
@@ -92,6 +99,27 @@ export class SocketSession {
     this.emit('status');
   }
 
+  private get trusted(): boolean {
+    return this.opts.trusted?.() ?? true;
+  }
+
+  /** Trust granted (onDidGrantWorkspaceTrust): start looking. */
+  trustGranted(): void {
+    if (this.status.kind !== 'untrusted' || !this.trusted) return;
+    this.setStatus({ kind: 'discovering' });
+    void this.discoverNow();
+  }
+
+  /** Not trusted: says so (once) and returns false. */
+  private checkTrust(): boolean {
+    if (this.trusted) return true;
+    this.stopSampler();
+    this.probe = undefined;
+    this.goroutines = undefined;
+    if (this.status.kind !== 'untrusted') this.setStatus({ kind: 'untrusted' });
+    return false;
+  }
+
   get history(): History | undefined {
     return this.sampler?.history;
   }
@@ -116,12 +144,13 @@ export class SocketSession {
       });
       return;
     }
+    if (!this.checkTrust()) return;
     void this.discoverNow();
   }
 
   /** Runs discovery now; auto-attaches when not attached and one candidate is clearly the workspace's program. */
   discoverNow(): Promise<void> {
-    if (this.disposed) return Promise.resolve();
+    if (this.disposed || !this.checkTrust()) return Promise.resolve();
     this.discovering ??= (async () => {
       try {
         const found = await this.runDiscover();
@@ -227,6 +256,7 @@ export class SocketSession {
 
   /** Attach to a PID the user picked (from the list, or typed). */
   async attach(pid: number, manual: boolean): Promise<void> {
+    if (!this.checkTrust()) return;
     this.picked = true;
     let cand = this.candidates.find((c) => c.pid === pid);
     if (!cand) {
@@ -246,6 +276,7 @@ export class SocketSession {
   }
 
   private attachTo(target: ProcessCandidate): void {
+    if (!this.checkTrust()) return;
     this.stopSampler();
     this.goroutines = undefined;
     this.probe = this.opts.goroutines ? this.newProbe(target) : undefined;
@@ -330,6 +361,7 @@ export class SocketSession {
   setGoroutines(on: boolean): void {
     this.opts.goroutines = on;
     const s = this.status;
+    if (!this.trusted) return;
     this.probe = on && (s.kind === 'attached' || s.kind === 'exited') ? this.newProbe(s.target) : undefined;
     this.samplesSinceProbe = 0;
     if (!on) this.goroutines = undefined;

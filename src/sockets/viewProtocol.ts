@@ -305,6 +305,8 @@ export const viewCandidate: Schema<ViewCandidate> = obj<ViewCandidate>({
 /** What the view is showing, each non-attached state with the actions offered (first = primary). */
 export type AttachStatus =
   | { kind: 'discovering' }
+  /** Restricted Mode: the view inspects no process until the workspace is trusted */
+  | { kind: 'untrusted' }
   /** no Go process of the workspace runs */
   | { kind: 'no-process'; workspace?: string }
   /** several candidates and none clearly best: the user picks */
@@ -320,6 +322,7 @@ export type AttachStatus =
 
 export const attachStatus: Schema<AttachStatus> = tagged<AttachStatus, 'kind'>('kind', {
   discovering: { kind: lit(['discovering'] as const) },
+  untrusted: { kind: lit(['untrusted'] as const) },
   'no-process': { kind: lit(['no-process'] as const), workspace: opt(str) },
   choose: { kind: lit(['choose'] as const) },
   attached: { kind: lit(['attached'] as const), target: viewCandidate, followedFrom: opt(int) },
@@ -331,10 +334,10 @@ export const attachStatus: Schema<AttachStatus> = tagged<AttachStatus, 'kind'>('
 });
 
 /**
- * Buttons a state offers. `runGo` and `learnMore` are sent to the host as messages of the same type, `retry` as `discover`;
+ * Buttons a state offers. `runGo`, `learnMore` and `manageTrust` are sent to the host as messages of the same type, `retry` as `discover`;
  * `pick` opens the view's candidate list (and asks the host to rediscover); `manualPid` opens the PID field.
  */
-export const STATE_ACTIONS = ['runGo', 'pick', 'manualPid', 'retry', 'learnMore'] as const;
+export const STATE_ACTIONS = ['runGo', 'pick', 'manualPid', 'retry', 'learnMore', 'manageTrust'] as const;
 export type StateAction = (typeof STATE_ACTIONS)[number];
 
 export interface ViewEvidence {
@@ -620,7 +623,9 @@ export type ViewMessage =
   /** start `go run .` in a terminal in the workspace folder */
   | { type: 'runGo' }
   /** platform without a collector: open the documentation */
-  | { type: 'learnMore' };
+  | { type: 'learnMore' }
+  /** Restricted Mode: open the Workspace Trust editor */
+  | { type: 'manageTrust' };
 
 const positiveInt: Schema<number> = schema((v, p) =>
   Number.isSafeInteger(v) && (v as number) > 0 ? undefined : `${p}: expected a positive integer`,
@@ -651,6 +656,7 @@ export const viewMessage: Schema<ViewMessage> = tagged<ViewMessage, 'type'>('typ
   export: { type: lit(['export'] as const), format: lit(EXPORT_FORMATS) },
   runGo: { type: lit(['runGo'] as const) },
   learnMore: { type: lit(['learnMore'] as const) },
+  manageTrust: { type: lit(['manageTrust'] as const) },
 });
 
 export const parseHostMessage = (v: unknown): Parsed<HostMessage> => parse(hostMessage, v);

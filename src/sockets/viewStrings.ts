@@ -39,12 +39,16 @@ export const VIEW_STRINGS = {
   'state.unsupported': 'Live sockets are not available on {0}',
   'state.unsupported.detail': 'There are collectors for Linux, macOS and Windows.',
   'state.error': 'Could not read the sockets',
+  'state.untrusted': 'Live Sockets needs a trusted workspace',
+  'state.untrusted.detail':
+    'It looks for this workspace’s running Go program, reads its sockets, can fetch its goroutine dumps and start go run. In Restricted Mode Go Conn Doctor only reads files.',
   // actions
   'action.runGo': 'Run “go run .” in a terminal',
   'action.pick': 'Choose a process…',
   'action.manualPid': 'Enter a PID…',
   'action.retry': 'Look again',
   'action.learnMore': 'Learn more',
+  'action.manageTrust': 'Manage Workspace Trust',
   // picker
   'picker.title': 'Go processes of this workspace',
   'picker.none': 'No Go process of this workspace was found.',

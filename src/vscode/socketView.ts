@@ -39,6 +39,7 @@ import {
 import { requestFindings } from './findings';
 import { SOCKETS_VIEW } from './ids';
 import { info, reportError, warn } from './log';
+import { onTrustGranted, requireTrust } from './trust';
 
 export const SOCKET_COMMANDS = {
   pick: 'conndoctor.sockets.pick',
@@ -99,6 +100,10 @@ function attachMessage(s: SessionStatus, cands: readonly ProcessCandidate[]): Ho
       status = { kind: 'choose' };
       actions = ['pick', 'manualPid'];
       break;
+    case 'untrusted':
+      status = { kind: 'untrusted' };
+      actions = ['manageTrust'];
+      break;
     default:
       status = { kind: 'discovering' };
   }
@@ -153,6 +158,7 @@ class SocketViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
         }
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.session?.discoverNow()),
+      onTrustGranted(() => this.session?.trustGranted()),
     );
     const off = debugPids.onDidChange(() => void this.session?.discoverNow());
     this.disposables.push({ dispose: () => void off() });
@@ -169,6 +175,8 @@ class SocketViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
       worker: this.worker,
       debugPids: () => this.debugPids.pids(),
       goroutines: goroutinesEnabled(),
+      // Restricted Mode: the session looks at no process (discovery, sampling, pprof) until trust is granted
+      trusted: () => vscode.workspace.isTrusted,
     });
     this.session = s;
     s.on((e) => {
@@ -373,6 +381,9 @@ class SocketViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
       case 'runGo':
         void this.runGo();
         break;
+      case 'manageTrust':
+        void vscode.commands.executeCommand('workbench.trust.manage');
+        break;
       case 'learnMore':
         void vscode.commands.executeCommand(
           'markdown.showPreview',
@@ -459,6 +470,7 @@ class SocketViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
 
   /** `go run .` in a terminal, in the folder of the workspace's main package (asks when there are several). */
   private async runGo(): Promise<void> {
+    if (!(await requireTrust(vscode.l10n.t('Running “go run .”')))) return;
     const roots = folders();
     const dirs = roots.flatMap((r) => mainPackageDirs(r));
     let dir: string | undefined;
@@ -486,6 +498,7 @@ class SocketViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
 
   /** QuickPick of the candidates with why each matched, and "Enter a PID…". */
   async pick(): Promise<void> {
+    if (!(await requireTrust(vscode.l10n.t('Watching a process’s sockets')))) return;
     const s = this.ensureSession();
     await s.discoverNow();
     const lang = locale();

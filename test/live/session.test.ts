@@ -6,6 +6,7 @@ import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultWorkerScript, SocketWorker } from '../../src/sockets/collector';
+import { discover } from '../../src/sockets/discover';
 import { SocketSession, type SessionStatus } from '../../src/sockets/session';
 import { alive, buildGo, markLine, Scenario, startProcess, stop, stopAll, waitFor } from './helpers';
 
@@ -125,6 +126,47 @@ const linux = process.platform === 'linux';
     const g = await waitFor(() => s.goroutines?.netBlocked.find((x) => x.op === 'Read' && x.userFrame), 15000);
     assert.equal(g.count, 3);
     assert.ok(g.location!.endsWith(`/scenario/main.go:${markLine('scenario', 'READ')}`), g.location);
+  });
+
+  it('an untrusted workspace: its running program is not looked for, attached or sampled until trust is granted', async () => {
+    const proc = startProcess(exe, ['-addr', '127.0.0.1:0'], { cwd: ws });
+    await waitFor(() => existsSync(`/proc/${proc.pid}`));
+    let trusted = false;
+    let discoveries = 0;
+    const s = new SocketSession({
+      folders: () => [ws],
+      intervalMs: 250,
+      worker,
+      discoverEveryMs: 100,
+      goroutines: true,
+      trusted: () => trusted,
+      discoverFn: (o) => {
+        discoveries++;
+        return discover(o);
+      },
+    });
+    sessions.push(s);
+    const seen: string[] = [];
+    s.on((e) => seen.push(`${e}:${s.status.kind}`));
+    s.start();
+    assert.equal(kind(s), 'untrusted');
+    // the view's picker and manual PID field go through attach(): refused too
+    await s.attach(proc.pid!, true);
+    s.setVisible(true);
+    s.setGoroutines(true);
+    await s.discoverNow();
+    await new Promise((r) => setTimeout(r, 600)); // several discovery periods
+    assert.equal(kind(s), 'untrusted');
+    assert.equal(discoveries, 0, 'no process listing in an untrusted workspace');
+    assert.equal(s.sampler, undefined);
+    assert.equal(s.goroutines, undefined);
+    assert.deepEqual(seen, ['status:untrusted']);
+    s.trustGranted(); // no-op while still untrusted
+    assert.equal(kind(s), 'untrusted');
+    trusted = true;
+    s.trustGranted();
+    await waitFor(() => s.status.kind === 'attached' && s.status.target.pid === proc.pid && s.history?.status === 'ok', 10000);
+    assert.ok(discoveries > 0);
   });
 
   it('a typed pid that does not exist -> an error saying "no such process", not a wait for a restart', async () => {

@@ -305,6 +305,16 @@ describe('webview (headless Chromium)', function () {
     await v.clearSent();
     await v.page.locator('vscode-button[data-action="learnMore"]').click();
     await v.waitForSent((m) => m.type === 'learnMore');
+
+    // Restricted Mode: no process is looked at; the one action opens the Workspace Trust editor
+    await v.post({ type: 'attach', status: { kind: 'untrusted' }, actions: ['manageTrust'], candidates: [] });
+    assert.equal(await text(v, '.state-title'), 'Live Sockets needs a trusted workspace');
+    assert.match(await text(v, '.state-detail'), /In Restricted Mode Go Conn Doctor only reads files/);
+    assert.ok(await v.page.locator('.toolbar').isHidden());
+    await v.screenshot('state-untrusted-light');
+    await v.clearSent();
+    await v.page.locator('vscode-button[data-action="manageTrust"]').click();
+    await v.waitForSent((m) => m.type === 'manageTrust');
   });
 
   it('toolbar: pause and resume, the interval, export by mouse and by keyboard', async () => {
