@@ -8,12 +8,32 @@ export interface GoModInfo {
   module?: string;
   go?: string;
   toolchain?: string;
+  /** `require` lines: module path -> version. */
+  requires?: Map<string, string>;
+  /** `replace` lines: module path (optionally `path@version`) -> a module version or a local directory. */
+  replaces?: Map<string, { path: string; version?: string }>;
 }
 
 export function parseGoMod(text: string, file = 'go.mod'): GoModInfo {
   const info: GoModInfo = { file };
+  let block: string | null = null;
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\/\/.*$/, '').trim();
+    if (block) {
+      if (line === ')') block = null;
+      else directive(info, block, line);
+      continue;
+    }
+    const b = /^(require|replace|exclude|retract|tool|godebug|ignore)\s*\($/.exec(line);
+    if (b) {
+      block = b[1];
+      continue;
+    }
+    const d = /^(require|replace)\s+(.*)$/.exec(line);
+    if (d) {
+      directive(info, d[1], d[2]);
+      continue;
+    }
     let m = /^module\s+"?([^"\s]+)"?/.exec(line);
     if (m) info.module = m[1];
     m = /^go\s+(\d+\.\d+(?:\.\d+)?(?:[a-z]+\d*)?)$/.exec(line);
@@ -22,6 +42,22 @@ export function parseGoMod(text: string, file = 'go.mod'): GoModInfo {
     if (m) info.toolchain = m[1];
   }
   return info;
+}
+
+const unquote = (s: string) => s.replace(/^"(.*)"$/, '$1');
+
+function directive(info: GoModInfo, kind: string, line: string): void {
+  if (!line) return;
+  if (kind === 'require') {
+    const [path, version] = line.split(/\s+/).map(unquote);
+    if (path && version) (info.requires ??= new Map()).set(path, version);
+  } else if (kind === 'replace') {
+    const [from, to] = line.split('=>').map((x) => x.trim());
+    if (!from || !to) return;
+    const [fromPath, fromVersion] = from.split(/\s+/).map(unquote);
+    const [toPath, toVersion] = to.split(/\s+/).map(unquote);
+    (info.replaces ??= new Map()).set(fromVersion ? `${fromPath}@${fromVersion}` : fromPath, { path: toPath, version: toVersion });
+  }
 }
 
 const cache = new Map<string, GoModInfo | null>();
