@@ -9,6 +9,7 @@ import { findGoMod } from './facts/gomod';
 import { DEFAULT_FIX_SETTINGS, RuleContext, type FixSettings } from './context';
 import type { AnalysisError, Finding, Rule, Severity, TextEdit } from './model';
 import { allRules } from './rules/index';
+import { flushSummaries } from './facts/summaries';
 import { BudgetExceeded, InputError, overBudget, ParseTimeout, ruleBudgetFor, TooComplex, withBudget } from './limits';
 
 export { InputError, ParseTimeout };
@@ -167,6 +168,8 @@ export function analyze(targets: SourceFile[], siblings: SourceFile[] = [], opts
       });
     }
   });
+  // What was learned about other packages' functions is kept for the next run.
+  flushSummaries();
   return out;
 }
 

@@ -60,9 +60,15 @@ export class TooComplex extends Error {}
  * one is the closest measure we have.
  */
 export class Stopwatch {
-  private readonly wall = performance.now();
-  private readonly cpu = cpuMs();
+  private wall = performance.now();
+  private cpu = cpuMs();
   private skips = 0;
+
+  /** Leaves out time spent on something else (work done off this budget, see `offBudget`). */
+  exclude(wallMs: number, cpuMsSpent: number): void {
+    this.wall += wallMs;
+    this.cpu += cpuMsSpent;
+  }
 
   elapsed(): number {
     return Math.min(performance.now() - this.wall, cpuMs() - this.cpu);
@@ -99,6 +105,22 @@ export function withBudget<T>(ms: number, fn: () => T): T {
     return fn();
   } finally {
     current = outer;
+  }
+}
+
+/**
+ * Runs `fn` under its own budget of `ms`, not charged to the current one: work shared by every file
+ * that needs it (another package's summaries, computed once and cached) must not use up the budget
+ * of the file that happened to ask first.
+ */
+export function offBudget<T>(ms: number, fn: () => T): T {
+  const outer = current;
+  const w0 = performance.now();
+  const c0 = cpuMs();
+  try {
+    return withBudget(ms, fn);
+  } finally {
+    outer?.watch.exclude(performance.now() - w0, cpuMs() - c0);
   }
 }
 

@@ -8,6 +8,7 @@ import type { AnalysisError, Finding } from './model';
 import { firstSyntaxError, parseGo, type SyntaxTree } from './parser';
 import { FileFacts } from './facts/package';
 import { declaredNames, isRelevantText, mentionsAny } from './relevance';
+import { recordInputs, takeInputs } from './facts/summaries';
 
 export interface DirResult {
   findings: Finding[];
@@ -134,11 +135,18 @@ export function analyzeDir(files: string[], opts: AnalyzeOptions): DirResult {
     }
     if (!want.length) return res;
     res.parsedBytes = [...picked].reduce((n, s) => n + Buffer.byteLength(s.text), 0);
-    const out = analyze(
-      want,
-      [...picked].filter((s) => !want.includes(s)),
-      opts,
-    );
+    recordInputs();
+    let out: ReturnType<typeof analyze>;
+    try {
+      out = analyze(
+        want,
+        [...picked].filter((s) => !want.includes(s)),
+        opts,
+      );
+    } finally {
+      const inputs = takeInputs();
+      if (inputs.length) res.inputs = inputs;
+    }
     res.findings = out.findings;
     for (const i of out.incomplete) {
       // Files the engine parsed itself (those only mentioning relevant names) can time out there.

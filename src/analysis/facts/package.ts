@@ -3,7 +3,9 @@
 import type { SyntaxNode, SyntaxTree } from '../parser';
 import { Imports } from './imports';
 import { CONSTRUCTORS, constructorResults, fieldKind, methodResults, packageVarKind, type Kind } from './kinds';
+import { isStdPath } from './modules';
 import { FunctionScopes, outerFunction, type Binding } from './scope';
+import { foreignFieldKind, foreignResults } from './summaries';
 import { exprList, unparen, named, ofType, paramsOf, resultTypes } from './syntax';
 
 export interface FuncInfo {
@@ -14,6 +16,8 @@ export interface FuncInfo {
   file: FileFacts;
   params: { name: string; typeNode: SyntaxNode | null }[];
   results: (SyntaxNode | null)[];
+  /** The last parameter is `...T`. */
+  variadic: boolean;
   /** A method of an interface type declared in the package (no body). */
   iface?: boolean;
 }
@@ -63,7 +67,12 @@ export class FileFacts {
 
   /** `pkg/path.Name` of a package-level reference, via imports (aliases and dot imports). */
   qualified(n: SyntaxNode | null | undefined): string | null {
-    const u = unparen(n);
+    let u = unparen(n);
+    // `f := http.Get; f(u)`: a local bound once to a package function, called.
+    if (u && u.type === 'identifier' && u.parent?.type === 'call_expression' && u.parent.childForFieldName('function')?.id === u.id) {
+      const v = this.funcValue(u);
+      if (v) u = v;
+    }
     if (u && u.type === 'selector_expression') {
       const op = u.childForFieldName('operand');
       // `net.Dial` where `net` is a local variable is not the package.
@@ -73,10 +82,57 @@ export class FileFacts {
     return this.imports.qualified(u, DOT_NAMES);
   }
 
+  /**
+   * The expression a local function value stands for when it is bound once and never reassigned:
+   * `f := http.Get` (a package function) or `m := cli.Get` (a method value).
+   */
+  funcValue(id: SyntaxNode): SyntaxNode | null {
+    const b = this.binding(id);
+    if (!b || b.isParam || !b.value || b.value.count !== 1) return null;
+    const v = unparen(b.value.expr);
+    if (!v || (v.type !== 'selector_expression' && v.type !== 'identifier')) return null;
+    let ok = this.funcValues.get(b);
+    if (ok === undefined) {
+      ok = !(this.scopesFor(id)?.usesOf(b) ?? []).some((u) => {
+        const list = u.parent;
+        const st = list?.parent;
+        return (
+          list?.type === 'expression_list' && !!st && st.type === 'assignment_statement' && st.childForFieldName('left')?.id === list.id
+        );
+      });
+      this.funcValues.set(b, ok);
+    }
+    if (!ok) return null;
+    if (v.type === 'identifier' && this.binding(v)) return null;
+    return v;
+  }
+
+  private readonly funcValues = new Map<Binding, boolean>();
+
+  /** The function expression a call invokes, looking through local function values. */
+  calleeExpr(call: SyntaxNode): SyntaxNode | null {
+    const fn = unparen(call.childForFieldName('function'));
+    if (fn?.type === 'identifier' && this.binding(fn)) return this.funcValue(fn);
+    return fn;
+  }
+
+  /** `q` (from `qualified`) names a member of the standard library. */
+  isStdQualified(q: string): boolean {
+    return isStdPath(q.slice(0, q.lastIndexOf('.')));
+  }
+
+  /** A Kind from the standard library (not this package's `local.T`, not another module's type). */
+  isStdKind(k: Kind): boolean {
+    const base = k.replace(/^\*/, '');
+    if (base.startsWith('local.')) return false;
+    const i = base.lastIndexOf('.');
+    return i > 0 && isStdPath(base.slice(0, i));
+  }
+
   /** Canonical callee of a call: `net.Dial` for package functions, `Kind.Method` for known receivers. */
   callee(call: SyntaxNode): { qualified?: string; method?: string; recvKind?: Kind | null; recv?: SyntaxNode } | null {
     if (call.type !== 'call_expression') return null;
-    const fn = unparen(call.childForFieldName('function'));
+    const fn = this.calleeExpr(call) ?? unparen(call.childForFieldName('function'));
     if (!fn) return null;
     const q = this.qualified(fn);
     if (q) return { qualified: q };
@@ -129,10 +185,16 @@ export class FileFacts {
         const ok = this.kindOf(op, depth + 1);
         const std = fieldKind(ok, field);
         if (std) return std;
-        if (ok && ok.replace(/^\*/, '').startsWith('local.')) {
-          const st = this.pkg?.structs.get(ok.replace(/^\*?local\./, ''));
+        const base = ok?.replace(/^\*/, '');
+        if (base?.startsWith('local.')) {
+          const st = this.pkg?.structs.get(base.slice(6));
           const ft = st?.get(field);
           if (ft) return ft.file.typeKind(ft.type);
+        } else if (base && !this.isStdKind(base)) {
+          // A field of another module's struct (`connInfo.ProxyProtocolHeader`).
+          const i = base.lastIndexOf('.');
+          const k = i > 0 ? foreignFieldKind(this, base.slice(0, i), base.slice(i + 1), field) : null;
+          if (k) return k;
         }
         return this.pkg?.uniqueFieldKind(field) ?? null;
       }
@@ -156,13 +218,19 @@ export class FileFacts {
 
   /** Result kinds of a call, by position. */
   callResults(call: SyntaxNode, depth = 0): (Kind | null)[] | null {
-    const fn = unparen(call.childForFieldName('function'));
+    const fn = this.calleeExpr(call);
     if (!fn) return null;
     const q = this.qualified(fn);
-    if (q) return constructorResults(q);
+    if (q) {
+      const known = constructorResults(q);
+      if (known) return known;
+      // A function of another module: its declared results, when its source is on disk.
+      const i = q.lastIndexOf('.');
+      return this.isStdQualified(q) ? null : foreignResults(this, q.slice(0, i), q.slice(i + 1));
+    }
     if (fn.type === 'identifier' && !this.binding(fn)) {
       const f = this.pkg?.funcs.get(fn.text);
-      if (f) return f.results.map((r) => f.file.typeKind(r));
+      if (f) return f.results.map((r) => f.file.typeKind(r) ?? this.typeArgKind(f, call, r));
       return null;
     }
     if (fn.type === 'selector_expression') {
@@ -170,12 +238,32 @@ export class FileFacts {
       const name = fn.childForFieldName('field')?.text ?? '';
       const std = methodResults(recvKind, name);
       if (std) return std;
-      if (recvKind?.replace(/^\*/, '').startsWith('local.')) {
-        const m = this.pkg?.funcs.get(`${recvKind.replace(/^\*?local\./, '')}.${name}`);
+      const base = recvKind?.replace(/^\*/, '');
+      if (base?.startsWith('local.')) {
+        const m = this.pkg?.method(base.slice(6), name);
         if (m) return m.results.map((r) => m.file.typeKind(r));
+      } else if (base && !this.isStdKind(base)) {
+        const i = base.lastIndexOf('.');
+        if (i > 0) return foreignResults(this, base.slice(0, i), `${base.slice(i + 1)}.${name}`);
       }
     }
     return null;
+  }
+
+  /** `mk[http.Client]()` with `func mk[T any]() *T`: the result kind with the type argument put in. */
+  private typeArgKind(f: FuncInfo, call: SyntaxNode, r: SyntaxNode | null): Kind | null {
+    const args = named(call.childForFieldName('type_arguments'));
+    if (!r || !args.length) return null;
+    const ptr = r.type === 'pointer_type';
+    const base = ptr ? r.namedChild(0) : r;
+    if (base?.type !== 'type_identifier') return null;
+    const names = named(f.node.childForFieldName('type_parameters'))
+      .filter((d) => d.type === 'type_parameter_declaration')
+      .flatMap((d) => d.childrenForFieldName('name').map((n) => n?.text));
+    const i = names.indexOf(base.text);
+    const arg = args[i];
+    const k = arg ? this.typeKind(arg.type === 'type_elem' ? arg.namedChild(0) : arg) : null;
+    return k ? (ptr ? `*${k}` : k) : null;
   }
 
   bindingKind(b: Binding, depth = 0): Kind | null {
@@ -217,6 +305,11 @@ function funcParams(fn: SyntaxNode): FuncInfo['params'] {
   return paramsOf(fn.childForFieldName('parameters')).map((p) => ({ name: p.name?.text ?? '_', typeNode: p.type }));
 }
 
+/** The last parameter is `...T`. */
+function isVariadic(fn: SyntaxNode): boolean {
+  return named(fn.childForFieldName('parameters')).some((p) => p.type === 'variadic_parameter_declaration');
+}
+
 /** Names a dot import of these packages would bring in (the ones rules look for). */
 const DOT_NAMES = new Map<string, string>();
 for (const q of Object.keys(CONSTRUCTORS)) {
@@ -246,6 +339,10 @@ export class PackageFacts {
   readonly files: FileFacts[] = [];
   readonly structs = new Map<string, Map<string, { type: SyntaxNode; file: FileFacts }>>();
   readonly typeNames = new Set<string>();
+  /** Names of the package's interface types. */
+  readonly interfaces = new Set<string>();
+  /** Struct type -> names of its embedded fields (their types' names). */
+  readonly embedded = new Map<string, string[]>();
   readonly globals = new Map<string, { spec: SyntaxNode; binding: Binding; file: FileFacts }>();
   readonly funcs = new Map<string, FuncInfo>();
   /** Every package-level name: functions, variables, constants and types (not methods). */
@@ -297,12 +394,18 @@ export class PackageFacts {
                 // Embedded field: its name is the type's last element.
                 const base = ft.type === 'pointer_type' ? ft.namedChild(0) : ft;
                 const nm = base?.type === 'qualified_type' ? base.childForFieldName('name')?.text : base?.text;
-                if (nm) fields.set(nm, { type: ft, file: f });
+                if (nm) {
+                  fields.set(nm, { type: ft, file: f });
+                  let emb = this.embedded.get(name);
+                  if (!emb) this.embedded.set(name, (emb = []));
+                  emb.push(nm);
+                }
               }
               for (const nm of names) fields.set(nm.text, { type: ft, file: f });
             }
             this.structs.set(name, fields);
           } else if (t?.type === 'interface_type') {
+            this.interfaces.add(name);
             // `type HTTPClient interface { Do(*http.Request) (*http.Response, error) }`: calls through
             // such interfaces produce the same values as the std methods they mirror.
             for (const m of named(t)) {
@@ -315,6 +418,7 @@ export class PackageFacts {
                 node: m,
                 file: f,
                 params: funcParams(m),
+                variadic: isVariadic(m),
                 results: resultTypes(m),
                 iface: true,
               });
@@ -350,9 +454,20 @@ export class PackageFacts {
           if (t?.type === 'generic_type') t = t.childForFieldName('type');
           key = `${t?.text ?? '?'}.${name}`;
         }
-        this.funcs.set(key, { name, key, node: d, file: f, params: funcParams(d), results: resultTypes(d) });
+        this.funcs.set(key, { name, key, node: d, file: f, params: funcParams(d), variadic: isVariadic(d), results: resultTypes(d) });
       }
     }
+  }
+
+  /** Method `name` of type `type`, declared on it or promoted from an embedded struct of this package. */
+  method(type: string, name: string, depth = 0): FuncInfo | null {
+    const f = this.funcs.get(`${type}.${name}`);
+    if (f || depth > 3) return f ?? null;
+    for (const e of this.embedded.get(type) ?? []) {
+      const m = this.method(e, name, depth + 1);
+      if (m) return m;
+    }
+    return null;
   }
 
   globalKind(name: string, depth = 0): Kind | null {

@@ -18,6 +18,10 @@ export function leakMessages(subject: { en: string; zh: string }): Record<string
     continue: { en: `${s.en} is not closed at the continue at line {line}`, zh: `${s.zh}在第 {line} 行的 continue 处没有关闭` },
     break: { en: `${s.en} is not closed at the break at line {line}`, zh: `${s.zh}在第 {line} 行的 break 处没有关闭` },
     overwrite: { en: `${s.en} is not closed before the next iteration overwrites it`, zh: `${s.zh}在下一次迭代覆盖它之前没有关闭` },
+    reassign: {
+      en: `${s.en} is not closed before the assignment at line {line} overwrites it`,
+      zh: `${s.zh}在第 {line} 行的赋值覆盖它之前没有关闭`,
+    },
     'iteration-end': {
       en: `${s.en} is not closed at the end of the iteration (line {line})`,
       zh: `${s.zh}在循环迭代结束处（第 {line} 行）没有关闭`,
@@ -38,6 +42,8 @@ export function exitMessage(ctx: RuleContext, e: LeakExit): { id: string; line: 
   if (e.kind === 'return') return { id: 'return', line };
   if (e.kind === 'jump') return { id: e.node.type === 'continue_statement' ? 'continue' : 'break', line };
   const endLine = ctx.lineIndex().position(e.node.endIndex).line + 1;
+  if (e.kind === 'overwrite' && (e.node.type === 'assignment_statement' || e.node.type === 'short_var_declaration'))
+    return { id: 'reassign', line };
   if (e.kind === 'overwrite') return { id: 'overwrite', line: e.node.type === 'continue_statement' ? line : endLine };
   const p = e.node.parent;
   if (p && p.type === 'for_statement') return { id: 'iteration-end', line: endLine };
