@@ -5,7 +5,7 @@ import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import { assignedWithErr, assignsTo, isErrCheck, terminates } from '../facts/flow';
 import { isClosable, isResponse } from '../facts/kinds';
-import { lineEnd, lineStart, ofType, pathText, positionInList, unparen } from '../facts/syntax';
+import { lineEnd, lineStart, ofType, pathText, positionInList, statementsOf, unparen } from '../facts/syntax';
 
 const rule: Rule = {
   meta: {
@@ -50,7 +50,27 @@ function deferredClose(d: SyntaxNode): { base: string; viaBody: boolean; call: S
 function check(ctx: RuleContext, d: SyntaxNode): void {
   const dc = deferredClose(d);
   if (!dc) return;
-  const pos = positionInList(d);
+  // The statement of the list holding the producer that contains the defer: the defer itself, or
+  // an if/else around it (`if verbose { defer c.Close() }`) whose condition does not guard the value.
+  let anchor: SyntaxNode = d;
+  for (;;) {
+    const list = anchor.parent;
+    if (!list || list.type !== 'statement_list') return;
+    const block = list.parent;
+    const ifs = block?.type === 'block' ? block.parent : null;
+    if (!ifs || ifs.type !== 'if_statement') break;
+    if (ifs.childForFieldName('consequence')?.id !== block!.id && ifs.childForFieldName('alternative')?.id !== block!.id) break;
+    let top: SyntaxNode = ifs;
+    while (top.parent?.type === 'if_statement' && top.parent.childForFieldName('alternative')?.id === top.id) top = top.parent;
+    if (mentionsGuard(top, dc.base)) return;
+    // Inside the branch, an earlier check or re-assignment makes the defer safe or unrelated.
+    for (const st of statementsOf(list)) {
+      if (st.id === anchor.id) break;
+      if (assignsTo(st, dc.base) || (st.type === 'if_statement' && mentionsGuard(st, dc.base))) return;
+    }
+    anchor = top;
+  }
+  const pos = positionInList(anchor);
   if (!pos) return;
   const { stmts, index: i } = pos;
   // Find the statement that produced the value: the nearest earlier assignment of it.
@@ -63,7 +83,19 @@ function check(ctx: RuleContext, d: SyntaxNode): void {
   }
   if (producer === -1) return;
   const a = assignedWithErr(stmts[producer]);
-  if (!a || !a.err || !a.call || a.left[0].text !== dc.base) return;
+  if (!a || !a.call || a.left[0].text !== dc.base) return;
+  if (!a.err) {
+    // `res, _ := client.Get(u)` then `defer res.Body.Close()`: no check at all, same panic.
+    const discarded = a.left.length >= 2 && a.left[a.left.length - 1].text === '_';
+    if (discarded && anchor.id === d.id && i === producer + 1 && knownKind(ctx, a.left[0], a.call, dc.viaBody, true)) {
+      const what = dc.viaBody ? `${dc.base}.Body.Close()` : `${dc.base}.Close()`;
+      ctx.report(
+        d,
+        `defer ${what} runs even if ${calleeText(a.call)} failed: its error is discarded, ${dc.base} is nil then and the deferred call panics; check the error first`,
+      );
+    }
+    return;
+  }
   const err = a.err.text;
   // Between producer and defer, nothing may check err already.
   for (let j = producer + 1; j < i; j++) if (isErrCheck(stmts[j], err) || assignsTo(stmts[j], err)) return;
@@ -77,17 +109,14 @@ function check(ctx: RuleContext, d: SyntaxNode): void {
     if (assignsTo(stmts[j], err) || assignsTo(stmts[j], dc.base)) return;
   }
   if (checkIdx === -1) return;
-  const kind = ctx.file.kindOf(a.left[0]);
-  const known = dc.viaBody ? isResponse(kind) : isClosable(kind);
-  // Without type facts we still know the shape is wrong for any (T, error) producer whose value is
-  // nil on error; stay with the types we can name to keep precision (and gopls covers the rest).
-  if (!known && !(dc.viaBody && kind === null && looksLikeHTTPCall(ctx, a.call))) return;
+  if (!knownKind(ctx, a.left[0], a.call, dc.viaBody)) return;
 
   const what = dc.viaBody ? `${dc.base}.Body.Close()` : `${dc.base}.Close()`;
   const callee = calleeText(a.call);
   const fixes = [];
   const ifStmt = stmts[checkIdx];
   if (
+    anchor.id === d.id &&
     terminates(ifStmt.childForFieldName('consequence'), ctx.file) &&
     !ifStmt.childForFieldName('alternative') &&
     !ifStmt.childForFieldName('initializer')
@@ -110,6 +139,31 @@ function check(ctx: RuleContext, d: SyntaxNode): void {
     }
   }
   ctx.report(d, { id: 'panics', args: { what, callee, base: dc.base } }, fixes);
+}
+
+/**
+ * Does an if/else chain's condition (or initializer) look at the error or the value itself? Then the
+ * defer inside is guarded (`if err == nil { defer c.Close() }`, `if resp != nil { ... }`).
+ */
+function mentionsGuard(ifs: SyntaxNode, base: string): boolean {
+  for (let cur: SyntaxNode | null = ifs; cur?.type === 'if_statement'; cur = cur.childForFieldName('alternative')) {
+    for (const part of [cur.childForFieldName('condition'), cur.childForFieldName('initializer')]) {
+      if (!part) continue;
+      for (const id of part.descendantsOfType('identifier')) if (id.text === base || /^err/i.test(id.text)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A value whose type we can name as a response or connection. Without type facts we still know the
+ * shape is wrong for any (T, error) producer whose value is nil on error; stay with the types we can
+ * name to keep precision (and gopls covers the rest).
+ */
+function knownKind(ctx: RuleContext, value: SyntaxNode, call: SyntaxNode, viaBody: boolean, strict = false): boolean {
+  const kind = ctx.file.kindOf(value);
+  if (viaBody ? isResponse(kind) : isClosable(kind)) return true;
+  return !strict && viaBody && kind === null && looksLikeHTTPCall(ctx, call);
 }
 
 function calleeText(call: SyntaxNode): string {
