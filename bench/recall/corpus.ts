@@ -4,14 +4,20 @@
 // function. Sources come from git mirrors (the `fetch` tool's /work/.mirror, or CONNDOCTOR_MIRRORS),
 // exported to .cache/recall/src (outside git). Bugs whose mirror is absent are listed as unavailable.
 //
-//   node --import tsx bench/recall/corpus.ts [--json] [--only id-substring] [--verbose]
-import { readdirSync, readFileSync } from 'node:fs';
+// Cross-package summaries need the bug's dependencies in the module cache: the modules that the
+// package (and the module's own packages it imports) require are fetched through the Go module
+// proxy first (`--no-deps` skips that, measuring what a machine without them would see).
+//
+//   node --import tsx bench/recall/corpus.ts [--json] [--only id-substring] [--verbose] [--no-deps]
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ensureReady } from '../../src/analysis/engine';
+import { parseGoMod } from '../../src/analysis/facts/gomod';
+import { isStdPath } from '../../src/analysis/facts/modules';
 import { analyzeDir } from '../../src/analysis/project';
 import { parseGo } from '../../src/analysis/parser';
 import type { Finding } from '../../src/analysis/model';
-import { exportCommit, mirrorOf } from './modules';
+import { downloadModule, exportCommit, mirrorOf } from './modules';
 
 interface Bug {
   id: string;
@@ -67,13 +73,74 @@ function funcRange(text: string, name: string): { start: number; end: number } |
   return null;
 }
 
+const IMPORT_RE = /^\s*(?:[\w.]+\s+)?"([^"]+)"\s*$/gm;
+
+/** Import paths of the non-test .go files in `dir`. */
+function importsOf(dir: string): string[] {
+  const out = new Set<string>();
+  for (const f of readdirSync(dir)) {
+    if (!f.endsWith('.go') || f.endsWith('_test.go')) continue;
+    const text = readFileSync(join(dir, f), 'utf8');
+    const m = /\n\s*(func|type|var|const)\s/.exec(text);
+    const head = m ? text.slice(0, m.index) : text;
+    for (const x of head.matchAll(IMPORT_RE)) out.add(x[1]);
+    for (const x of head.matchAll(/^import\s+(?:[\w.]+\s+)?"([^"]+)"/gm)) out.add(x[1]);
+  }
+  return [...out];
+}
+
+const downloaded = new Set<string>();
+
+/**
+ * Fetches the modules that the bug's package, and the module's own packages it imports (a few
+ * levels), require: what `go build` would have put in the module cache.
+ */
+function fetchDeps(root: string, file: string): void {
+  let modDir = join(root, dirname(file));
+  while (!existsSync(join(modDir, 'go.mod')) && modDir.length > root.length) modDir = dirname(modDir);
+  if (!existsSync(join(modDir, 'go.mod'))) return;
+  const mod = parseGoMod(readFileSync(join(modDir, 'go.mod'), 'utf8'));
+  if (!mod.module || !mod.requires) return;
+  const seen = new Set<string>();
+  const queue = [join(root, dirname(file))];
+  const wanted = new Set<string>();
+  while (queue.length && seen.size < 40) {
+    const dir = queue.shift()!;
+    if (seen.has(dir) || !existsSync(dir)) continue;
+    seen.add(dir);
+    for (const imp of importsOf(dir)) {
+      if (isStdPath(imp)) continue;
+      if (imp === mod.module || imp.startsWith(`${mod.module}/`)) {
+        queue.push(join(modDir, imp.slice(mod.module.length)));
+        continue;
+      }
+      let best = '';
+      for (const r of mod.requires.keys()) if ((imp === r || imp.startsWith(`${r}/`)) && r.length > best.length) best = r;
+      if (!best) continue;
+      const rep = mod.replaces?.get(best);
+      if (rep && !rep.version) continue; // a local directory: part of the tree already
+      wanted.add(rep ? `${rep.path}@${rep.version}` : `${best}@${mod.requires.get(best)}`);
+    }
+  }
+  for (const spec of wanted) {
+    if (downloaded.has(spec)) continue;
+    downloaded.add(spec);
+    try {
+      downloadModule(spec);
+    } catch {
+      /* not on the proxy: the analysis stays conservative for that package */
+    }
+  }
+}
+
 function packageFindings(root: string, file: string): { findings: Finding[]; errors: string[] } {
   const dir = join(root, dirname(file));
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'))
     .map((f) => join(dir, f));
   const r = analyzeDir(files, { rules: CLOSE_RULES });
-  return { findings: r.findings, errors: r.errors };
+  // A file cut short by its time budget would read as a miss: say so.
+  return { findings: r.findings, errors: [...r.errors, ...(r.incomplete ?? []).map((i) => i.message)] };
 }
 
 function describe(f: Finding): string {
@@ -87,6 +154,10 @@ function check(bug: Bug): Result {
   try {
     const before = exportCommit(git, bug.repo, bug.parent);
     const after = exportCommit(git, bug.repo, bug.fix);
+    if (!process.argv.includes('--no-deps')) {
+      fetchDeps(before, bug.file);
+      fetchDeps(after, bug.file);
+    }
     const p = packageFindings(before, bug.file);
     const mine = p.findings.filter((f) => f.file === join(before, bug.file));
     const fr = funcRange(readFileSync(join(before, bug.file), 'utf8'), bug.func);
