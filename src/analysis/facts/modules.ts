@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { findGoMod, type GoModInfo } from './gomod';
 
 export interface GoEnv {
@@ -132,13 +132,21 @@ export function resolveImport(fromDir: string, importPath: string): PackageLocat
   const rest = (base: string) => importPath.slice(base.length).replace(/^\//, '');
   if (importPath === mod.module || importPath.startsWith(`${mod.module}/`)) {
     const dir = join(modDir, rest(mod.module));
-    return hasGoFiles(dir) ? { dir, path: importPath, origin: 'workspace', version: null } : null;
+    return hasGoFiles(dir) ? { dir, path: importPath, origin: 'workspace', version: cachedVersion(mod.module, modDir) } : null;
   }
   if (existsSync(join(modDir, 'vendor', 'modules.txt'))) {
     const dir = join(modDir, 'vendor', importPath);
     if (hasGoFiles(dir)) return { dir, path: importPath, origin: 'vendor', version: null };
   }
   return resolveDependency(mod, modDir, importPath);
+}
+
+/** A module read from the module cache (`…/mod/github.com/x/y@v1.2.3`) never changes: its version names it. */
+function cachedVersion(module: string, modDir: string): string | null {
+  const mc = goEnv().modcache;
+  if (!mc || !modDir.startsWith(mc + sep)) return null;
+  const at = modDir.lastIndexOf('@');
+  return at > modDir.lastIndexOf(sep) ? `${module}${modDir.slice(at)}` : null;
 }
 
 function resolveDependency(mod: GoModInfo, modDir: string, importPath: string): PackageLocation | null {

@@ -173,7 +173,8 @@ function trackable(f: FuncInfo, t: SyntaxNode | null): boolean {
     // A named interface of this package (`type Transport interface{ io.ReadWriteCloser }`).
     return f.file.pkg.interfaces.has(k.slice(6));
   }
-  return TRACKABLE_QUALIFIED.test(k);
+  // The standard library's and the modelled third-party types that own a connection.
+  return TRACKABLE_QUALIFIED.test(k) || isClosable(k);
 }
 
 function summarize(f: FuncInfo): FuncSummary {
@@ -428,6 +429,8 @@ interface Foreign {
   /** Functions we could not summarize in time (not retried in this process). */
   unknown: Set<string>;
   cacheFile: string | null;
+  /** The disk cache was read (see `load`). */
+  loaded: boolean;
   dirty: boolean;
   /** Files whose change would change what we learned (a workspace package's sources; GOROOT/VERSION). */
   inputs: string[];
@@ -529,49 +532,67 @@ function foreignEntry(loc: PackageLocation): Foreign {
 }
 
 function newEntry(loc: PackageLocation): Foreign {
-  let cacheFile: string | null = null;
-  const dir = summaryCacheDir();
-  if (dir) {
-    let version = loc.version;
-    if (!version) {
-      const h = createHash('sha1');
-      for (const p of goFilesOf(loc.dir)) {
-        try {
-          h.update(p.slice(loc.dir.length)).update('\0').update(readFileSync(p)).update('\0');
-        } catch {
-          /* unreadable file: it is left out of the package too */
-        }
-      }
-      version = `hash:${h.digest('hex')}`;
-    }
-    const key = createHash('sha1')
-      .update(`${SUMMARY_VERSION}\0${version}\0${loc.path}\0${loc.origin === 'std' ? '' : loc.dir}`)
-      .digest('hex');
-    cacheFile = join(dir, key.slice(0, 2), `${key}.json`);
-  }
   // Module cache contents never change for a version; the standard library changes with the toolchain.
   const gr = goEnv().goroot;
   const deps = loc.origin === 'std' ? (gr ? [join(gr, 'VERSION')] : []) : loc.version ? [] : goFilesOf(loc.dir);
-  const e: Foreign = { loc, funcs: new Map(), fields: new Map(), unknown: new Set(), cacheFile, dirty: false, inputs: deps };
-  if (cacheFile) {
-    try {
-      const data = JSON.parse(readFileSync(cacheFile, 'utf8')) as Stored;
-      for (const [k, v] of Object.entries(data.funcs)) e.funcs.set(k, v);
-      for (const [k, v] of Object.entries(data.fields ?? {})) e.fields.set(k, v);
-      stats.diskLoads++;
-      e.relevant = data.relevant;
-    } catch {
-      /* not cached yet (or unreadable): computed on demand */
-    }
-  }
+  const e: Foreign = {
+    loc,
+    funcs: new Map(),
+    fields: new Map(),
+    unknown: new Set(),
+    cacheFile: null,
+    loaded: false,
+    dirty: false,
+    inputs: deps,
+  };
   foreign.set(loc.dir, e);
   return e;
+}
+
+/**
+ * Reads what an earlier run learned about the package from the disk cache, once. Keyed by
+ * module@version (or Go version), else by a hash of the package's files: done only when needed,
+ * as hashing reads every file.
+ */
+function load(e: Foreign): void {
+  if (e.loaded) return;
+  e.loaded = true;
+  const dir = summaryCacheDir();
+  if (!dir) return;
+  const loc = e.loc;
+  let version = loc.version;
+  if (!version) {
+    const h = createHash('sha1');
+    for (const p of goFilesOf(loc.dir)) {
+      try {
+        h.update(p.slice(loc.dir.length)).update('\0').update(readFileSync(p)).update('\0');
+      } catch {
+        /* unreadable file: it is left out of the package too */
+      }
+    }
+    version = `hash:${h.digest('hex')}`;
+  }
+  const key = createHash('sha1')
+    .update(`${SUMMARY_VERSION}\0${version}\0${loc.path}\0${loc.origin === 'std' ? '' : loc.dir}`)
+    .digest('hex');
+  e.cacheFile = join(dir, key.slice(0, 2), `${key}.json`);
+  try {
+    const data = JSON.parse(readFileSync(e.cacheFile, 'utf8')) as Stored;
+    for (const [k, v] of Object.entries(data.funcs)) if (!e.funcs.has(k)) e.funcs.set(k, v);
+    for (const [k, v] of Object.entries(data.fields ?? {})) if (!e.fields.has(k)) e.fields.set(k, v);
+    stats.diskLoads++;
+    e.relevant ??= data.relevant;
+  } catch {
+    /* not cached yet (or unreadable): computed on demand */
+  }
 }
 
 const IMPORT_RE = /"(net|net\/[\w/]+|crypto\/tls|golang\.org\/x\/net\/[\w/]+)"/;
 
 /** Can functions of this package return connections or responses at all? (A cheap text check.) */
 function isRelevant(e: Foreign): boolean {
+  // A versioned package's cache entry is cheap to read and remembers the answer.
+  if (e.relevant === undefined && e.loc.version) load(e);
   if (e.relevant === undefined) {
     e.relevant = goFilesOf(e.loc.dir).some((p) => {
       try {
@@ -633,6 +654,7 @@ function foreignSummary(file: FileFacts, pkgPath: string, key: string): FuncSumm
   const loc = locate(file, pkgPath);
   if (!loc) return null;
   const e = foreignEntry(loc);
+  load(e);
   let s = e.funcs.get(key) ?? null;
   if (!s && e.unknown.has(key)) return null;
   if (!s) {
@@ -666,38 +688,44 @@ function foreignSummary(file: FileFacts, pkgPath: string, key: string): FuncSumm
  */
 export function foreignResults(file: FileFacts, pkgPath: string, key: string): (Kind | null)[] | null {
   if (isStdPath(pkgPath)) return null;
-  const loc = locate(file, pkgPath);
-  if (!loc) return null;
-  const e = foreignEntry(loc);
-  const s = e.funcs.get(key);
-  if (s) return absolute(s, loc.path).results;
-  if (!isRelevant(e)) return null;
-  return foreignSummary(file, pkgPath, key)?.results ?? null;
+  // Finding and reading another package is shared work: not charged to the asking file's budget.
+  return offBudget(FOREIGN_BUDGET_MS, () => {
+    const loc = locate(file, pkgPath);
+    if (!loc) return null;
+    const e = foreignEntry(loc);
+    const s = e.funcs.get(key);
+    if (s) return absolute(s, loc.path).results;
+    if (!isRelevant(e)) return null;
+    return foreignSummary(file, pkgPath, key)?.results ?? null;
+  });
 }
 
 /** The kind of field `field` of struct type `type` of another (non-standard) package. */
 export function foreignFieldKind(file: FileFacts, pkgPath: string, type: string, field: string): Kind | null {
   if (isStdPath(pkgPath)) return null;
-  const loc = locate(file, pkgPath);
-  if (!loc) return null;
-  const e = foreignEntry(loc);
-  const key = `${type}.${field}`;
-  if (!e.fields.has(key)) {
-    if (!isRelevant(e)) return null;
-    const k = offBudget(FOREIGN_BUDGET_MS, () => {
+  return offBudget(FOREIGN_BUDGET_MS, () => {
+    const loc = locate(file, pkgPath);
+    if (!loc) return null;
+    const e = foreignEntry(loc);
+    const key = `${type}.${field}`;
+    if (!e.fields.has(key)) {
+      if (!isRelevant(e)) return null;
+      load(e);
+    }
+    if (!e.fields.has(key)) {
+      let k: Kind | null = null;
       try {
         const ft = parsePackage(e)?.structs.get(type)?.get(field);
-        return ft ? ft.file.typeKind(ft.type) : null;
+        k = ft ? ft.file.typeKind(ft.type) : null;
       } catch (err) {
-        if (err instanceof BudgetExceeded || err instanceof TooComplex) return null;
-        throw err;
+        if (!(err instanceof BudgetExceeded || err instanceof TooComplex)) throw err;
       }
-    });
-    e.fields.set(key, k);
-    e.dirty = true;
-  }
-  const k = e.fields.get(key) ?? null;
-  return k ? k.replace(/^(\*?)local\./, `$1${loc.path}.`) : null;
+      e.fields.set(key, k);
+      e.dirty = true;
+    }
+    const k = e.fields.get(key) ?? null;
+    return k ? k.replace(/^(\*?)local\./, `$1${loc.path}.`) : null;
+  });
 }
 
 function absolute(s: FuncSummary, pkgPath: string): FuncSummary {
@@ -708,6 +736,7 @@ function absolute(s: FuncSummary, pkgPath: string): FuncSummary {
 /** Writes the summaries learned about other packages to the disk cache (atomically per package). */
 export function flushSummaries(): void {
   for (const e of foreign.values()) {
+    if (e.dirty && !e.loaded && e.loc.version) load(e);
     if (!e.dirty || !e.cacheFile) continue;
     e.dirty = false;
     try {
