@@ -10,7 +10,8 @@ import { analyzeFiles, ensureReady } from '../../src/analysis/engine';
 import { analyzeDir } from '../../src/analysis/project';
 import { clearGoModCache, parseGoMod } from '../../src/analysis/facts/gomod';
 import { escapeModulePath, goEnv, resolveImport, setGoEnv } from '../../src/analysis/facts/modules';
-import { buildsHere, configureSummaryCache, resetSummaries, summaryStats } from '../../src/analysis/facts/summaries';
+import { buildsHere } from '../../src/analysis/facts/buildtags';
+import { configureSummaryCache, resetSummaries, summaryStats } from '../../src/analysis/facts/summaries';
 import { wants } from './helpers/wants';
 
 function write(root: string, files: Record<string, string>): void {
@@ -148,6 +149,12 @@ describe('import resolution', () => {
       buildsHere('/x/n.go', '//go:build !windows && (linux || darwin || freebsd)\n\npackage x\n'),
       ['linux', 'darwin', 'freebsd'].includes(process.platform),
     );
+    // Legacy `// +build` lines (before Go 1.17): options ORed, commas ANDed, lines ANDed.
+    assert.equal(buildsHere('/x/old.go', '// +build plan9 nacl\n\npackage x\n'), false);
+    assert.equal(buildsHere('/x/old2.go', '// +build linux,!cgo\n\npackage x\n'), false);
+    assert.equal(buildsHere('/x/conn_plan9_test.go', 'package x\n'), false);
+    // Nested absurdly deep: not evaluated (built, as the go command would refuse rather than skip it), no stack overflow.
+    assert.equal(buildsHere('/x/deep.go', `//go:build ${'('.repeat(50000)}ignore${')'.repeat(50000)}\n\npackage x\n`), true);
   });
 });
 

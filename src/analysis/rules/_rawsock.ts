@@ -5,6 +5,7 @@ import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import type { FileFacts } from '../facts/package';
 import type { Kind } from '../facts/kinds';
+import { constraintOf, evalConstraint, KNOWN_OS } from '../facts/buildtags';
 import { callArgs, methodCall, named, unparen } from '../facts/syntax';
 
 /** Socket types whose File() returns a dup of the descriptor (the `conn`/`netFD` File method). */
@@ -162,27 +163,7 @@ export function isControlSignature(fn: SyntaxNode): boolean {
   );
 }
 
-const GOOS = new Set([
-  'aix',
-  'android',
-  'darwin',
-  'dragonfly',
-  'freebsd',
-  'hurd',
-  'illumos',
-  'ios',
-  'js',
-  'linux',
-  'nacl',
-  'netbsd',
-  'openbsd',
-  'plan9',
-  'solaris',
-  'wasip1',
-  'windows',
-  'zos',
-  'unix',
-]);
+const GOOS = new Set([...KNOWN_OS, 'unix']);
 
 /**
  * Is this file built for Windows? A `_windows.go` name, or a build constraint that names an OS and
@@ -190,79 +171,16 @@ const GOOS = new Set([
  */
 export function builtForWindows(path: string, tree: SyntaxNode): boolean {
   if (/_windows(_[a-z0-9]+)?(_test)?\.go$/.test(path)) return true;
-  const exprs: string[] = [];
+  const comments: string[] = [];
   for (const c of named(tree)) {
     if (c.type === 'package_clause') break;
-    if (c.type !== 'comment') continue;
-    const m = /^\/\/go:build\s+(.*)$/.exec(c.text);
-    if (m) {
-      exprs.length = 0;
-      exprs.push(m[1]);
-      break;
-    }
-    const pb = /^\/\/\s*\+build\s+(.*)$/.exec(c.text);
-    if (pb)
-      exprs.push(
-        pb[1]
-          .trim()
-          .split(/\s+/)
-          .map((opt) => `(${opt.split(',').join(' && ')})`)
-          .join(' || '),
-      );
+    if (c.type === 'comment') comments.push(c.text);
   }
-  if (!exprs.length) return false;
-  const expr = exprs.map((e) => `(${e})`).join(' && ');
+  const expr = constraintOf(comments);
+  if (!expr) return false;
   const idents = expr.match(/[A-Za-z_][\w.]*/g) ?? [];
   if (!idents.some((i) => GOOS.has(i))) return false;
   return evalConstraint(expr, (tag) => (tag === 'windows' ? true : GOOS.has(tag) ? false : true)) ?? true;
-}
-
-/** Evaluates a //go:build expression; null when it does not parse. */
-function evalConstraint(expr: string, val: (tag: string) => boolean): boolean | null {
-  const toks = expr.match(/\|\||&&|!|\(|\)|[A-Za-z_][\w.]*/g) ?? [];
-  let i = 0;
-  const or = (): boolean | null => {
-    let v = and();
-    while (v !== null && toks[i] === '||') {
-      i++;
-      const r = and();
-      if (r === null) return null;
-      v = v || r;
-    }
-    return v;
-  };
-  const and = (): boolean | null => {
-    let v = not();
-    while (v !== null && toks[i] === '&&') {
-      i++;
-      const r = not();
-      if (r === null) return null;
-      v = v && r;
-    }
-    return v;
-  };
-  // Parentheses recurse; like go/build/constraint, refuse expressions nested absurdly deep.
-  let depth = 0;
-  const not = (): boolean | null => {
-    let negate = false;
-    for (; toks[i] === '!'; i++) negate = !negate;
-    let v: boolean | null;
-    if (toks[i] === '(') {
-      if (++depth > 100) return null;
-      i++;
-      v = or();
-      depth--;
-      if (toks[i] !== ')') return null;
-      i++;
-    } else {
-      const t = toks[i++];
-      if (!t || !/^[A-Za-z_]/.test(t)) return null;
-      v = val(t);
-    }
-    return v === null ? null : negate ? !v : v;
-  };
-  const v = or();
-  return i === toks.length ? v : null;
 }
 
 /** `pkg.SO_REUSEADDR`-style constant reference: the constant's name when it comes from syscall or x/sys/unix. */
