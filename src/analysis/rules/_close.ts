@@ -18,10 +18,7 @@ export function leakMessages(subject: { en: string; zh: string }): Record<string
     continue: { en: `${s.en} is not closed at the continue at line {line}`, zh: `${s.zh}在第 {line} 行的 continue 处没有关闭` },
     break: { en: `${s.en} is not closed at the break at line {line}`, zh: `${s.zh}在第 {line} 行的 break 处没有关闭` },
     overwrite: { en: `${s.en} is not closed before the next iteration overwrites it`, zh: `${s.zh}在下一次迭代覆盖它之前没有关闭` },
-    reassign: {
-      en: `${s.en} is not closed before the assignment at line {line} overwrites it`,
-      zh: `${s.zh}在第 {line} 行的赋值覆盖它之前没有关闭`,
-    },
+    reassign: { en: `${s.en} is not closed before line {line} overwrites it`, zh: `${s.zh}在第 {line} 行被覆盖之前没有关闭` },
     'iteration-end': {
       en: `${s.en} is not closed at the end of the iteration (line {line})`,
       zh: `${s.zh}在循环迭代结束处（第 {line} 行）没有关闭`,

@@ -26,6 +26,10 @@ const rule: Rule = {
         en: 'defer {what} runs even if {callee} failed: {base} is nil then and it panics',
         zh: '即使 {callee} 失败，defer {what} 也会执行：此时 {base} 为 nil，调用会 panic',
       },
+      discarded: {
+        en: 'defer {what} runs even if {callee} failed: the error is dropped, {base} is nil then',
+        zh: '即使 {callee} 失败，defer {what} 也会执行：错误被丢弃，此时 {base} 为 nil',
+      },
     },
   },
   check(ctx) {
@@ -89,10 +93,7 @@ function check(ctx: RuleContext, d: SyntaxNode): void {
     const discarded = a.left.length >= 2 && a.left[a.left.length - 1].text === '_';
     if (discarded && anchor.id === d.id && i === producer + 1 && knownKind(ctx, a.left[0], a.call, dc.viaBody, true)) {
       const what = dc.viaBody ? `${dc.base}.Body.Close()` : `${dc.base}.Close()`;
-      ctx.report(
-        d,
-        `defer ${what} runs even if ${calleeText(a.call)} failed: its error is discarded, ${dc.base} is nil then and the deferred call panics; check the error first`,
-      );
+      ctx.report(d, { id: 'discarded', args: { what, callee: calleeText(a.call), base: dc.base } });
     }
     return;
   }
