@@ -2,7 +2,7 @@
 // file:line links (or what to look for when none matches), and goroutines blocked in network I/O grouped by
 // their frame in the user's code. Cards are keyed by symptom and updated in place, so an open "why" section,
 // focus and findings survive the guidance that arrives with every sample.
-import type { FindingsMessage, GoroutinesMessage, ViewGoroutineGroup, ViewGuidance } from '../src/sockets/viewProtocol';
+import type { FindingsMessage, FindingsScope, GoroutinesMessage, ViewGoroutineGroup, ViewGuidance } from '../src/sockets/viewProtocol';
 import type { SymptomId } from '../src/sockets/guidance';
 import { fill, h, icon, setText } from './dom';
 import { num, t, tx } from './i18n';
@@ -225,8 +225,14 @@ export class GuidancePanel {
     if (m.status === 'running')
       return fill(
         c.findings,
-        h('p', { class: 'muted running' }, h('vscode-progress-ring', { class: 'ring', 'aria-hidden': 'true' }), t('guidance.running')),
+        h(
+          'p',
+          { class: 'muted running' },
+          h('vscode-progress-ring', { class: 'ring', 'aria-hidden': 'true' }),
+          m.scope?.kind === 'module' ? t('guidance.runningModule', m.scope.module) : t('guidance.running'),
+        ),
       );
+    const scope = m.scope ? h('p', { class: 'muted small scope' }, icon('search'), ' ', scopeText(m.scope)) : null;
     const rules = c.item.rules.join(', ');
     const lookFor = h(
       'div',
@@ -234,9 +240,10 @@ export class GuidancePanel {
       h('h4', {}, icon('lightbulb'), ' ', t('guidance.lookFor')),
       h('p', {}, t(`lookFor.${c.item.id}`)),
     );
-    if (m.status === 'error') return fill(c.findings, h('p', { class: 'error-text' }, t('guidance.failed', m.errors.join('; '))), lookFor);
+    if (m.status === 'error')
+      return fill(c.findings, h('p', { class: 'error-text' }, t('guidance.failed', m.errors.join('; '))), scope, lookFor);
     if (!m.findings.length)
-      return fill(c.findings, h('p', { class: 'muted' }, t('guidance.notFound', rules, num(m.analyzedFiles))), lookFor);
+      return fill(c.findings, h('p', { class: 'muted' }, t('guidance.notFound', rules, num(m.analyzedFiles))), scope, lookFor);
     const files = new Set(m.findings.map((f) => f.file)).size;
     // the findings may not be the whole story (a registry that keeps conns is not always provable): the hint
     // stays one click away
@@ -244,6 +251,7 @@ export class GuidancePanel {
     fill(
       c.findings,
       h('p', { class: 'muted small' }, t('guidance.found', num(m.findings.length), rules, num(files))),
+      scope,
       h(
         'ul',
         { class: 'finding-list' },
@@ -264,4 +272,9 @@ export class GuidancePanel {
       more,
     );
   }
+}
+
+function scopeText(s: FindingsScope): string {
+  if (s.kind === 'module') return s.label ? t('scope.module', s.module, s.label) : t('scope.moduleRoot', s.module);
+  return t(s.why === 'no-target' ? 'scope.noTarget' : 'scope.noModule');
 }

@@ -50,6 +50,7 @@ import { Scheduler, type DocResult } from './scheduler';
 import { analyzeOptions, DEFAULT_SETTINGS, objectSource, parseSettings, type Settings } from './settings';
 import { uriOfPath, workspaceGoFiles, WorkspaceReports } from './workspace';
 import { groupByDir } from '../analysis/project';
+import { isDirectory, isWithin } from '../paths';
 import { fileURLToPath } from 'node:url';
 import { version } from '../version';
 
@@ -651,8 +652,25 @@ export function startServer(connection: Connection): void {
     const rules = params.rules?.length ? new Set(params.rules) : null;
     let paths: string[];
     const errors: string[] = [];
-    if (params.uris) paths = params.uris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
-    else {
+    if (params.uris) {
+      // a folder stands for its Go files as `./...` lists them (the socket view asks for the program's module)
+      const asked = params.uris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+      const dirs = asked.filter(isDirectory);
+      paths = asked.filter((p) => !dirs.includes(p));
+      if (dirs.length) {
+        // excludes are relative to the workspace folder: list each folder's own files when it is in the workspace
+        const inWs = dirs.filter((d) => folders.some((f) => isWithin(d, f)));
+        const listed = inWs.length ? workspaceGoFiles(folders, settings.exclude) : { files: [], errors: [] };
+        paths.push(...listed.files.filter((f) => inWs.some((d) => isWithin(f, d))));
+        errors.push(...listed.errors);
+        for (const d of dirs.filter((x) => !inWs.includes(x))) {
+          const own = workspaceGoFiles([d], settings.exclude);
+          paths.push(...own.files);
+          errors.push(...own.errors);
+        }
+        paths = [...new Set(paths)];
+      }
+    } else {
       const listed = workspaceGoFiles(folders, settings.exclude);
       paths = listed.files;
       errors.push(...listed.errors);

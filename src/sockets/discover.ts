@@ -5,7 +5,8 @@
 //   - Delve debuggees: `__debug_bin*` or a child of `dlv`, and the PID from the DAP `process` event (Delve ≥ 1.24.1);
 //   - any PID the user picked.
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, statSync } from 'node:fs';
-import { basename, join, resolve, sep } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { isWithin } from '../paths';
 import { run } from './darwin';
 import type { Text } from './model';
 
@@ -185,8 +186,18 @@ export class DebugPidRegistry {
 // ---------------------------------------------------------------------------------------------
 // workspace modules
 
-export function workspaceModules(dir: string, depth = 4): string[] {
-  const out: string[] = [];
+/** The `module` path of `dir`/go.mod, if there is one. */
+export function moduleOf(dir: string): string | undefined {
+  try {
+    return /^module\s+("?)([^\s"]+)\1/m.exec(readFileSync(join(dir, 'go.mod'), 'utf8'))?.[2];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Go modules under `dir` (their go.mod `module` path and directory). */
+export function workspaceModules(dir: string, depth = 4): Array<{ path: string; dir: string }> {
+  const out: Array<{ path: string; dir: string }> = [];
   const walk = (d: string, left: number) => {
     let ents;
     try {
@@ -196,8 +207,8 @@ export function workspaceModules(dir: string, depth = 4): string[] {
     }
     for (const e of ents) {
       if (e.isFile() && e.name === 'go.mod') {
-        const m = /^module\s+("?)([^\s"]+)\1/m.exec(readFileSync(join(d, e.name), 'utf8'));
-        if (m) out.push(m[2]);
+        const path = moduleOf(d);
+        if (path) out.push({ path, dir: d });
       } else if (e.isDirectory() && left > 0 && !e.name.startsWith('.') && !['node_modules', 'vendor', 'testdata'].includes(e.name)) {
         walk(join(d, e.name), left - 1);
       }
@@ -241,10 +252,6 @@ interface ProcInfo {
   cwd?: string;
   cmdline: string[];
   tracerPid?: number;
-}
-
-function inside(p: string | undefined, dir: string): boolean {
-  return !!p && (p === dir || p.startsWith(dir.endsWith(sep) ? dir : dir + sep));
 }
 
 const REASONS: Record<Reason['code'], (x: string) => Text> = {
@@ -355,7 +362,7 @@ export async function discover(opts: DiscoverOptions): Promise<ProcessCandidate[
   const root = opts.procRoot ?? '/proc';
   const procs: ProcInfo[] = platform === 'linux' ? listLinux(root) : platform === 'darwin' ? await listDarwin() : [];
   const byPid = new Map(procs.map((p) => [p.pid, p]));
-  const modules = new Set(workspaceModules(ws));
+  const modules = new Set(workspaceModules(ws).map((m) => m.path));
   const out = new Map<number, ProcessCandidate>();
   const add = (p: ProcInfo, kind: CandidateKind, score: number, reasons: Reason[], info?: GoBuildInfo | null) => {
     const prev = out.get(p.pid);
@@ -388,8 +395,8 @@ export async function discover(opts: DiscoverOptions): Promise<ProcessCandidate[
 
   for (const p of procs) {
     if (p.pid === self || !p.exe) continue;
-    const cwdIn = inside(p.cwd, ws);
-    const exeIn = inside(p.exe, ws);
+    const cwdIn = isWithin(p.cwd, ws);
+    const exeIn = isWithin(p.exe, ws);
     const exeBase = basename(p.exe);
     const parent = p.ppid ? byPid.get(p.ppid) : undefined;
     const parentBase = parent?.exe ? basename(parent.exe) : parent?.name;
@@ -405,7 +412,7 @@ export async function discover(opts: DiscoverOptions): Promise<ProcessCandidate[
         : tracer && basename(tracer.exe ?? tracer.name) === 'dlv'
           ? tracer
           : undefined;
-    if (!cwdIn && !exeIn && !(dlvParent && inside(dlvParent.cwd, ws))) continue;
+    if (!cwdIn && !exeIn && !(dlvParent && isWithin(dlvParent.cwd, ws))) continue;
     if (!(debugBin || goRun || dlvParent || exeIn || cwdIn)) continue;
     const info = buildInfo(p);
     if (info === null && !debugBin && !exeIn) continue; // not a Go program

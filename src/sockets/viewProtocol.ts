@@ -499,6 +499,15 @@ export interface GuidanceMessage {
   /** active symptoms, most severe first */
   items: ViewGuidance[];
 }
+/** What "Find the cause" searched: the attached program's module, or the whole workspace and why. */
+export type FindingsScope =
+  | { kind: 'module'; module: string; /** its folder, as the workspace shows it ('' = the workspace folder) */ label: string }
+  | { kind: 'workspace'; why: 'no-target' | 'no-module' };
+export const findingsScope: Schema<FindingsScope> = tagged<FindingsScope, 'kind'>('kind', {
+  module: { kind: lit(['module'] as const), module: str, label: str },
+  workspace: { kind: lit(['workspace'] as const), why: lit(['no-target', 'no-module'] as const) },
+});
+
 export interface FindingsMessage {
   type: 'findings';
   symptom: SymptomId;
@@ -506,6 +515,7 @@ export interface FindingsMessage {
   findings: ViewFinding[];
   analyzedFiles: number;
   errors: string[];
+  scope?: FindingsScope;
 }
 export interface GoroutinesMessage {
   type: 'goroutines';
@@ -582,6 +592,7 @@ export const hostMessage: Schema<HostMessage> = tagged<HostMessage, 'type'>('typ
     findings: arr(viewFinding),
     analyzedFiles: int,
     errors: arr(str),
+    scope: opt(findingsScope),
   },
   goroutines: {
     type: lit(['goroutines'] as const),

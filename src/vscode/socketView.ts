@@ -10,11 +10,14 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { defaultWorkerScript, SocketWorker } from '../sockets/collector';
 import { DebugPidRegistry, mainPackageDirs, type ProcessCandidate } from '../sockets/discover';
 import { snapshotCsv, snapshotJson, snapshotMarkdown } from '../sockets/export';
 import { analyzeHistory, type Guidance } from '../sockets/guidance';
+import { isWithin } from '../paths';
+import { causeScope } from '../sockets/scope';
 import { SocketSession, type SessionStatus } from '../sockets/session';
 import { viewHtml } from '../sockets/viewHtml';
 import { translateViewStrings } from '../sockets/viewStrings';
@@ -30,6 +33,7 @@ import {
   ViewFeed,
   type AttachStatus,
   type ExportFormat,
+  type FindingsScope,
   type HostMessage,
   type Locale,
   type StateAction,
@@ -395,11 +399,16 @@ class SocketViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
 
   private async findCause(symptom: Guidance['id']): Promise<void> {
     const rules = this.symptomRules.get(symptom) ?? [];
-    const base = { type: 'findings' as const, symptom, analyzedFiles: 0 };
+    const st = this.session?.status;
+    const target = st && (st.kind === 'attached' || st.kind === 'exited') ? st.target : undefined;
+    const where = causeScope(target, folders());
+    const scope: FindingsScope = where.kind === 'module' ? { kind: 'module', module: where.module, label: folderLabel(where.dir) } : where;
+    const base = { type: 'findings' as const, symptom, analyzedFiles: 0, scope };
     this.post({ ...base, status: 'running', findings: [], errors: [] });
     try {
       const t0 = performance.now();
-      const res = await requestFindings({ rules }, join(this.context.extensionPath, 'dist'));
+      const uris = where.kind === 'module' ? [pathToFileURL(where.dir).href] : undefined;
+      const res = await requestFindings({ rules, uris }, join(this.context.extensionPath, 'dist'));
       const findings: ViewFinding[] = res.findings.map((f) => {
         const file = vscode.Uri.parse(f.uri).fsPath;
         this.openable.add(file);
@@ -415,7 +424,7 @@ class SocketViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
         };
       });
       info(
-        `sockets: find the cause of ${symptom} (${rules.join(', ')}): ${findings.length} finding(s) in ${res.analyzedFiles} files, ${Math.round(performance.now() - t0)} ms`,
+        `sockets: find the cause of ${symptom} (${rules.join(', ')}) in ${where.kind === 'module' ? `module ${where.module} (${where.dir})` : `the workspace (${where.why})`}: ${findings.length} finding(s) in ${res.analyzedFiles} files, ${Math.round(performance.now() - t0)} ms`,
       );
       this.post({ ...base, status: 'done', findings, analyzedFiles: res.analyzedFiles, errors: res.errors.slice(0, 20) });
     } catch (e) {
@@ -559,6 +568,15 @@ class SocketViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
     this.session?.dispose();
     void this.worker?.terminate();
   }
+}
+
+/** `dir` as the workspace shows it: relative to its folder ('' for the folder itself), with the folder's name in a multi-root workspace. */
+function folderLabel(dir: string): string {
+  const fs = vscode.workspace.workspaceFolders ?? [];
+  const f = fs.find((x) => x.uri.scheme === 'file' && isWithin(dir, x.uri.fsPath));
+  if (!f) return dir;
+  const rel = relative(f.uri.fsPath, dir).split(sep).join('/');
+  return fs.length > 1 ? [f.name, rel].filter(Boolean).join('/') : rel;
 }
 
 function escapeMd(s: string): string {

@@ -158,8 +158,9 @@ describe('webview (headless Chromium)', function () {
     await card.locator('vscode-button.find').click();
     const ask = await v.waitForSent((m) => m.type === 'findCause');
     assert.deepEqual(ask, { type: 'findCause', symptom: 'close-wait' });
-    await v.post({ type: 'findings', symptom: 'close-wait', status: 'running', findings: [], analyzedFiles: 0, errors: [] });
-    assert.ok(await card.locator('.running').isVisible());
+    const scope = { kind: 'module' as const, module: 'example.com/leaky', label: 'examples/leakyserver' };
+    await v.post({ type: 'findings', symptom: 'close-wait', status: 'running', findings: [], analyzedFiles: 0, errors: [], scope });
+    assert.equal(await text(v, '.card[data-symptom="close-wait"] .running'), 'Analyzing module example.com/leaky…');
     assert.equal(await card.locator('vscode-button.find').getAttribute('disabled'), '');
 
     // the leaky server's real findings for the symptom's rules
@@ -177,8 +178,14 @@ describe('webview (headless Chromium)', function () {
       findings: found,
       analyzedFiles: 1,
       errors: [],
+      scope,
     };
     await v.post(done);
+    // which code was searched: the attached program's module
+    assert.equal(
+      await text(v, '.card[data-symptom="close-wait"] .scope'),
+      'Searched module example.com/leaky (the attached program’s), in examples/leakyserver.',
+    );
     const links = card.locator('.finding-list .loc');
     assert.equal(await links.count(), found.length);
     assert.equal(await links.first().innerText(), `${found[0].label}:${found[0].line}`);
@@ -196,6 +203,8 @@ describe('webview (headless Chromium)', function () {
     assert.equal(await card.locator('.finding-list').count(), 0);
     assert.match(await card.locator('.findings').innerText(), /No finding of conn-not-closed, read-no-deadline.* in 3 analyzed file/);
     assert.match(await card.locator('.look-for').innerText(), /What to look for\s+A connection registry that never closes its entries/);
+    await v.post({ ...done, findings: [], analyzedFiles: 40, scope: { kind: 'workspace', why: 'no-module' } });
+    assert.match(await card.locator('.scope').innerText(), /Searched the whole workspace: the attached program’s module is not in it\./);
     // findings survive the guidance that comes with the next sample
     await v.post(...leak.steps[14]);
     assert.ok(await card.locator('.look-for').isVisible());

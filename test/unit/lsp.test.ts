@@ -388,6 +388,16 @@ func tos(c *net.TCPConn) error {
     assert.deepEqual([...new Set(only.findings.map((f) => f.rule))], ['conn-not-closed']);
     assert.equal(only.findings.length, want.filter((f) => f.rule === 'conn-not-closed').length);
     assert.ok(only.analyzedFiles >= 1);
+    // a folder (the socket view's program module) stands for its Go files as ./... lists them
+    const appUri = uriOf(join(dir, 'app'));
+    const inApp = await client.conn.sendRequest<{ findings: { rule: string; uri: string }[]; analyzedFiles: number; errors: string[] }>(
+      'conndoctor/findings',
+      { rules: ['conn-not-closed'], uris: [appUri] },
+    );
+    const wantApp = only.findings.filter((f) => f.uri.startsWith(`${appUri}/`));
+    assert.ok(wantApp.length >= 1 && wantApp.length < only.findings.length, 'the fixture has findings in and out of app/');
+    assert.deepEqual(inApp.findings, wantApp);
+    assert.ok(inApp.analyzedFiles >= 1 && inApp.analyzedFiles < only.analyzedFiles, `${inApp.analyzedFiles} of ${only.analyzedFiles}`);
   });
 
   it('exits when the client goes away without shutdown (stdin closed)', async () => {
