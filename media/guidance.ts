@@ -229,7 +229,11 @@ export class GuidancePanel {
           'p',
           { class: 'muted running' },
           h('vscode-progress-ring', { class: 'ring', 'aria-hidden': 'true' }),
-          m.scope?.kind === 'module' ? t('guidance.runningModule', m.scope.module) : t('guidance.running'),
+          m.scope?.kind === 'program'
+            ? t('guidance.runningProgram', m.scope.label || m.scope.module)
+            : m.scope?.kind === 'module'
+              ? t('guidance.runningModule', m.scope.module)
+              : t('guidance.running'),
         ),
       );
     const scope = m.scope ? h('p', { class: 'muted small scope' }, icon('search'), ' ', scopeText(m.scope)) : null;
@@ -275,6 +279,10 @@ export class GuidancePanel {
 }
 
 function scopeText(s: FindingsScope): string {
+  if (s.kind === 'program')
+    return s.packages > 1
+      ? t('scope.program', s.label || '.', num(s.packages - 1), s.module)
+      : t('scope.programAlone', s.label || '.', s.module);
   if (s.kind === 'module') return s.label ? t('scope.module', s.module, s.label) : t('scope.moduleRoot', s.module);
   return t(s.why === 'no-target' ? 'scope.noTarget' : 'scope.noModule');
 }

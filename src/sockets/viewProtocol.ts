@@ -501,9 +501,12 @@ export interface GuidanceMessage {
 }
 /** What "Find the cause" searched: the attached program's module, or the whole workspace and why. */
 export type FindingsScope =
+  /** the program's main package (`label`: its folder) and the `packages` - 1 packages of its module it imports */
+  | { kind: 'program'; module: string; label: string; packages: number }
   | { kind: 'module'; module: string; /** its folder, as the workspace shows it ('' = the workspace folder) */ label: string }
   | { kind: 'workspace'; why: 'no-target' | 'no-module' };
 export const findingsScope: Schema<FindingsScope> = tagged<FindingsScope, 'kind'>('kind', {
+  program: { kind: lit(['program'] as const), module: str, label: str, packages: int },
   module: { kind: lit(['module'] as const), module: str, label: str },
   workspace: { kind: lit(['workspace'] as const), why: lit(['no-target', 'no-module'] as const) },
 });

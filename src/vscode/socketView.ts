@@ -402,12 +402,22 @@ class SocketViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
     const st = this.session?.status;
     const target = st && (st.kind === 'attached' || st.kind === 'exited') ? st.target : undefined;
     const where = causeScope(target, folders());
-    const scope: FindingsScope = where.kind === 'module' ? { kind: 'module', module: where.module, label: folderLabel(where.dir) } : where;
+    const scope: FindingsScope =
+      where.kind === 'program'
+        ? { kind: 'program', module: where.module, label: folderLabel(where.mainDir), packages: where.packages }
+        : where.kind === 'module'
+          ? { kind: 'module', module: where.module, label: folderLabel(where.dir) }
+          : where;
     const base = { type: 'findings' as const, symptom, analyzedFiles: 0, scope };
     this.post({ ...base, status: 'running', findings: [], errors: [] });
     try {
       const t0 = performance.now();
-      const uris = where.kind === 'module' ? [pathToFileURL(where.dir).href] : undefined;
+      const uris =
+        where.kind === 'program'
+          ? where.files.map((f) => pathToFileURL(f).href)
+          : where.kind === 'module'
+            ? [pathToFileURL(where.dir).href]
+            : undefined;
       const res = await requestFindings({ rules, uris }, join(this.context.extensionPath, 'dist'));
       const findings: ViewFinding[] = res.findings.map((f) => {
         const file = vscode.Uri.parse(f.uri).fsPath;
@@ -424,7 +434,7 @@ class SocketViewProvider implements vscode.WebviewViewProvider, vscode.Disposabl
         };
       });
       info(
-        `sockets: find the cause of ${symptom} (${rules.join(', ')}) in ${where.kind === 'module' ? `module ${where.module} (${where.dir})` : `the workspace (${where.why})`}: ${findings.length} finding(s) in ${res.analyzedFiles} files, ${Math.round(performance.now() - t0)} ms`,
+        `sockets: find the cause of ${symptom} (${rules.join(', ')}) in ${where.kind === 'program' ? `the program ${where.mainDir} (${where.packages} package(s) of ${where.module})` : where.kind === 'module' ? `module ${where.module} (${where.dir})` : `the workspace (${where.why})`}: ${findings.length} finding(s) in ${res.analyzedFiles} files, ${Math.round(performance.now() - t0)} ms`,
       );
       this.post({ ...base, status: 'done', findings, analyzedFiles: res.analyzedFiles, errors: res.errors.slice(0, 20) });
     } catch (e) {

@@ -158,9 +158,9 @@ describe('webview (headless Chromium)', function () {
     await card.locator('vscode-button.find').click();
     const ask = await v.waitForSent((m) => m.type === 'findCause');
     assert.deepEqual(ask, { type: 'findCause', symptom: 'close-wait' });
-    const scope = { kind: 'module' as const, module: 'example.com/leaky', label: 'examples/leakyserver' };
+    const scope = { kind: 'program' as const, module: 'example.com/conndemo', label: 'leakyserver', packages: 1 };
     await v.post({ type: 'findings', symptom: 'close-wait', status: 'running', findings: [], analyzedFiles: 0, errors: [], scope });
-    assert.equal(await text(v, '.card[data-symptom="close-wait"] .running'), 'Analyzing module example.com/leaky…');
+    assert.equal(await text(v, '.card[data-symptom="close-wait"] .running'), 'Analyzing the attached program (leakyserver)…');
     assert.equal(await card.locator('vscode-button.find').getAttribute('disabled'), '');
 
     // the leaky server's real findings for the symptom's rules
@@ -181,10 +181,10 @@ describe('webview (headless Chromium)', function () {
       scope,
     };
     await v.post(done);
-    // which code was searched: the attached program's module
+    // which code was searched: the attached program's
     assert.equal(
-      await text(v, '.card[data-symptom="close-wait"] .scope'),
-      'Searched module example.com/leaky (the attached program’s), in examples/leakyserver.',
+      (await text(v, '.card[data-symptom="close-wait"] .scope')).trim(),
+      'Searched the attached program: package leakyserver (it imports no other package of module example.com/conndemo).',
     );
     const links = card.locator('.finding-list .loc');
     assert.equal(await links.count(), found.length);
@@ -203,6 +203,13 @@ describe('webview (headless Chromium)', function () {
     assert.equal(await card.locator('.finding-list').count(), 0);
     assert.match(await card.locator('.findings').innerText(), /No finding of conn-not-closed, read-no-deadline.* in 3 analyzed file/);
     assert.match(await card.locator('.look-for').innerText(), /What to look for\s+A connection registry that never closes its entries/);
+    await v.post({ ...done, findings: [], analyzedFiles: 3, scope: { ...scope, label: 'cmd/srv', packages: 3 } });
+    assert.match(
+      await card.locator('.scope').innerText(),
+      /package cmd\/srv and the 2 package\(s\) of module example\.com\/conndemo it imports/,
+    );
+    await v.post({ ...done, findings: [], analyzedFiles: 40, scope: { kind: 'module', module: 'example.com/conndemo', label: '' } });
+    assert.match(await card.locator('.scope').innerText(), /^\s*Searched module example\.com\/conndemo \(the attached program’s\)\.$/);
     await v.post({ ...done, findings: [], analyzedFiles: 40, scope: { kind: 'workspace', why: 'no-module' } });
     assert.match(await card.locator('.scope').innerText(), /Searched the whole workspace: the attached program’s module is not in it\./);
     // findings survive the guidance that comes with the next sample

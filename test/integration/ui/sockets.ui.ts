@@ -129,9 +129,16 @@ export default function sockets(ctx: UiContext): void {
     const link = card.locator('.finding-list .finding .loc').first();
     await link.waitFor({ timeout: 120_000 });
     await ctx.wb.screenshot('sockets-4-findings');
-    const label = await link.innerText(); // "tcpserver/replica.go:41"
+    const label = await link.innerText(); // "leakyserver/main.go:39"
     const m = /^(.+):(\d+)$/.exec(label.trim());
     assert.ok(m, `a file:line link, got "${label}"`);
+    // only the attached program's code is searched, not the other examples of its module (tcpserver/, httpclient/…)
+    assert.match(await card.locator('.scope').innerText(), /Searched the attached program: package leakyserver/);
+    const labels = await card.locator('.finding-list .finding .loc').allInnerTexts();
+    assert.ok(
+      labels.every((l) => l.startsWith('leakyserver/')),
+      labels.join(', '),
+    );
     await link.click();
     const page = ctx.wb.page;
     await page.locator('.tabs-container .tab.active', { hasText: path.basename(m[1]) }).waitFor({ timeout: 30_000 });
