@@ -57,6 +57,9 @@ export class Charts {
   private fds: uPlot | undefined;
   private samples: ViewSample[] = [];
   private width = 0;
+  /** on screen (IntersectionObserver); off screen, new samples wait and the plots are not redrawn */
+  private onScreen = true;
+  private stale = false;
 
   constructor() {
     this.statesBox = h('div', { class: 'chart', role: 'img', 'aria-label': t('chart.states') });
@@ -93,6 +96,12 @@ export class Charts {
         this.fds?.setSize({ width: w, height: 90 });
         if (!this.states) this.rebuild();
       }
+    }).observe(this.el);
+    // A chart scrolled out of the view (the sidebar, reading the table) costs nothing per sample: uPlot redraws
+    // both canvases, axis labels included, on every setData. It catches up when it comes back into view.
+    new IntersectionObserver((entries) => {
+      this.onScreen = entries[entries.length - 1].isIntersecting;
+      if (this.onScreen && this.stale) this.plot();
     }).observe(this.el);
   }
 
@@ -196,11 +205,18 @@ export class Charts {
       this.fdsData(),
       this.fdsBox,
     );
+    this.stale = false;
     this.updateLimitNote();
   }
 
   setSamples(samples: ViewSample[]): void {
     this.samples = samples;
+    if (this.onScreen) this.plot();
+    else this.stale = true;
+  }
+
+  private plot(): void {
+    this.stale = false;
     this.states?.setData(this.statesData());
     this.fds?.setData(this.fdsData());
     this.updateLimitNote();
@@ -208,6 +224,7 @@ export class Charts {
 
   /** The plotted series (for tests): labels and values as uPlot holds them. */
   series(): { states: ChartSeries; fds: ChartSeries } {
+    if (this.stale) this.plot();
     const pick = (u: uPlot | undefined): ChartSeries => ({
       labels: u ? u.series.map((s) => String(s.label ?? '')) : [],
       data: u ? u.data.map((d) => Array.from(d as ArrayLike<number | null>)) : [],
