@@ -25,6 +25,8 @@ export class GoNode {
   /** Field name of each child (parallel to `children`). */
   fields: (string | null)[] = EMPTY_FIELDS;
   hasError = false;
+  /** Position in the tree's pre-order walk, set when the tree's type index is built (-1 before). */
+  pre = -1;
   private named?: GoNode[];
 
   constructor(
@@ -123,6 +125,8 @@ export class GoNode {
   }
   /** Descendants (not the node itself) of the given type(s), in document order. */
   descendantsOfType(types: string | string[], startIndex = 0, endIndex = Infinity): GoNode[] {
+    // Without a range: from the tree's index by type (one walk of the file serves every question).
+    if (startIndex === 0 && endIndex === Infinity) return this.tree.descendantsOfType(this, types);
     const want = typeof types === 'string' ? new Set([types]) : new Set(types);
     const out: GoNode[] = [];
     const stack: GoNode[] = [];
@@ -217,6 +221,29 @@ export class GoTree {
     this.wasm?.edit(e);
   }
 
+  private index?: Map<string, GoNode[]>;
+
+  /**
+   * The descendants of `node` of the given type(s), in document order, from an index of the whole
+   * tree by type built in one walk on first use (as go/analysis' inspector does): the rules' and
+   * facts' questions "every call in this function", "every composite literal in the file" cost two
+   * binary searches instead of a walk each, for the file being analyzed and for its package's other
+   * files alike (the language server keeps their trees, and so their index, between analyses).
+   */
+  descendantsOfType(node: GoNode, types: string | string[]): GoNode[] {
+    if (node.tree !== this) throw new Error('node of another tree');
+    const index = (this.index ??= indexByType(this.rootNode));
+    // Descendants are the nodes after `node` in pre-order up to its last (rightmost, deepest) one.
+    let last = node;
+    while (last.children.length) last = last.children[last.children.length - 1];
+    const from = node.pre;
+    const to = last.pre;
+    if (typeof types === 'string') return slicePre(index.get(types), from, to);
+    const lists = [...new Set(types)].map((t) => slicePre(index.get(t), from, to)).filter((l) => l.length);
+    if (lists.length <= 1) return lists[0] ?? [];
+    return lists.flat().sort((a, b) => a.pre - b.pre);
+  }
+
   /** Frees the WASM tree; the mirror stays usable. */
   delete(): void {
     this.wasm?.delete();
@@ -296,6 +323,45 @@ function reusableTopLevel(prev: GoTree | null): Map<number, GoNode> | null {
   } finally {
     c.delete();
   }
+}
+
+/** Every node of the tree (the root excluded) by type in pre-order, numbering them (GoNode.pre) in one walk. */
+function indexByType(root: GoNode): Map<string, GoNode[]> {
+  const index = new Map<string, GoNode[]>();
+  const stack: GoNode[] = [root];
+  let pre = 0;
+  while (stack.length) {
+    tick();
+    const n = stack.pop()!;
+    n.pre = pre++;
+    if (n !== root) {
+      const list = index.get(n.type);
+      if (list) list.push(n);
+      else index.set(n.type, [n]);
+    }
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+  }
+  return index;
+}
+
+/** The nodes of `list` (in pre-order) numbered in (from, to]: a fresh array. */
+function slicePre(list: GoNode[] | undefined, from: number, to: number): GoNode[] {
+  if (!list || !list.length || to <= from) return [];
+  const lo = firstAfter(list, from);
+  const hi = firstAfter(list, to);
+  return lo < hi ? list.slice(lo, hi) : [];
+}
+
+/** Index of the first node of `list` numbered above `pre`. */
+function firstAfter(list: GoNode[], pre: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].pre <= pre) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function build(tree: GoTree, wasm: WasmTree, language: Language, prev: GoTree | null): GoNode {

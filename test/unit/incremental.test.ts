@@ -153,4 +153,39 @@ describe('incremental mirror', () => {
     assert.ok(agreeing > edits * 0.9, `${agreeing} of ${edits} agree with a fresh parse`);
     assert.ok(reused > inner * 0.5, `copied ${reused} of ${inner} declarations`);
   });
+
+  // GoTree.descendantsOfType answers from an index of the tree by type (one walk per file); a
+  // query with a range still walks. Both must give the same nodes in the same order, for every
+  // node, in fresh and in re-parsed (partly copied, possibly broken) mirrors.
+  it('the type index answers like a walk, for every node of every fixture and of an edited copy', () => {
+    const fx = join(__dirname, '..', 'fixtures');
+    const rnd = rng(11);
+    const typeSets: (string | string[])[] = ['call_expression', ['identifier', 'selector_expression'], ['block', 'ERROR', 'func_literal']];
+    let checked = 0;
+    for (const d of readdirSync(fx).sort())
+      for (const f of readdirSync(join(fx, d)).sort()) {
+        if (!f.endsWith('.go')) continue;
+        const text = readFileSync(join(fx, d, f), 'utf8');
+        const first = parseGo(text);
+        const at = Math.floor(rnd() * text.length);
+        const { tree } = reparse(first, text, at, 0, ['}', '{', 'func ', '\n'][Math.floor(rnd() * 4)]);
+        for (const t of [first, tree]) {
+          const stack: GoNode[] = [t.rootNode];
+          while (stack.length) {
+            const n = stack.pop()!;
+            for (const ts of typeSets) {
+              const indexed = n.descendantsOfType(ts).map((x) => x.id);
+              const walked = n.descendantsOfType(ts, 0, Number.MAX_SAFE_INTEGER).map((x) => x.id);
+              if (indexed.join() !== walked.join())
+                assert.fail(`${d}/${f} ${n.type}@${n.startIndex} ${String(ts)}: ${indexed} != ${walked}`);
+              checked++;
+            }
+            stack.push(...n.children);
+          }
+        }
+        first.delete();
+        tree.delete();
+      }
+    assert.ok(checked > 100_000, `${checked} queries`);
+  });
 });
