@@ -246,7 +246,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const metas = new Map(allRules.map((r) => [r.meta.id, r.meta]));
     for (const f of findings) {
       const src = sources.get(f.file);
-      io.out(`${textLine(f, shown(f.file), src, outStyle, verbose)}\n`);
+      io.out(`${textLine(f, shown(f.file), src, outStyle)}\n`);
       if (verbose) io.out(`${textDetails(f, src, metas.get(f.rule), outStyle)}\n`);
     }
     if (findings.length) io.err(`${textSummary(findings, errStyle)}\n`);

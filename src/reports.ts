@@ -91,30 +91,12 @@ export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv =
 }
 
 /**
- * A message's headline: the text before the first `: ` or `; ` outside brackets and quotes. Rule
- * messages open with a clause that stands alone (docs/writing-rules.md); the explanation after it
- * is for --verbose, JSON, SARIF and the editor.
+ * `file:line:col: severity: message (rule)` with a 1-based UTF-8 byte column, as go vet prints. The
+ * message is the rule's whole headline (one short line by message id), never cut at a `: `.
  */
-export function headline(message: string): string {
-  let depth = 0;
-  let quote = '';
-  for (let i = 0; i < message.length - 1; i++) {
-    const c = message[i];
-    if (quote) {
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === '`') quote = c;
-    else if (c === '(' || c === '[' || c === '{') depth++;
-    else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
-    else if (depth === 0 && (c === ':' || c === ';') && message[i + 1] === ' ') return message.slice(0, i);
-  }
-  return message;
-}
-
-/** `file:line:col: severity: headline (rule)` with a 1-based UTF-8 byte column, as go vet prints. */
-export function textLine(f: Finding, file: string, src: SourceText, st: Style, full = false): string {
+export function textLine(f: Finding, file: string, src: SourceText, st: Style): string {
   const col = src.byteColumn(f.range.start.line, f.range.start.character);
-  const msg = full ? f.message : headline(f.message);
-  return `${st.bold(`${file}:${f.range.start.line + 1}:${col}`)}: ${st.severity(f.severity, f.severity)}: ${msg} ${st.dim(`(${f.rule})`)}`;
+  return `${st.bold(`${file}:${f.range.start.line + 1}:${col}`)}: ${st.severity(f.severity, f.severity)}: ${f.message} ${st.dim(`(${f.rule})`)}`;
 }
 
 /** --verbose: the source line with the finding underlined, its fixes and the rule's page. */
