@@ -112,6 +112,35 @@ export function cpuPerUpdate(events: TraceEvent[], prefix: string): number[] {
   return out;
 }
 
+/**
+ * Rendering phases of each marked update (main-thread time, ms, from the same trace): style recalculation, layout,
+ * pre-paint, paint (recording the display lists) and layerize. What the CPU figure holds beyond them is script.
+ */
+export function phasesPerUpdate(events: TraceEvent[], prefix: string): Record<string, number>[] {
+  const main = events.find((e) => e.name.startsWith(prefix));
+  if (!main) return [];
+  const kinds: Record<string, string> = {
+    UpdateLayoutTree: 'style',
+    Layout: 'layout',
+    PrePaint: 'prepaint',
+    Paint: 'paint',
+    Layerize: 'layerize',
+  };
+  const ph = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && kinds[e.name] && e.tdur !== undefined);
+  const marks = new Map<string, number>();
+  for (const e of events) if (e.name.startsWith(prefix)) marks.set(e.name, e.ts);
+  const out: Record<string, number>[] = [];
+  for (let i = 0; marks.has(`${prefix}${i}-start`); i++) {
+    const a = marks.get(`${prefix}${i}-start`)!;
+    const b = marks.get(`${prefix}${i}-end`);
+    if (b === undefined) continue;
+    const sum: Record<string, number> = { style: 0, layout: 0, prepaint: 0, paint: 0, layerize: 0 };
+    for (const e of ph) if (e.ts >= a && e.ts < b) sum[kinds[e.name]] += e.tdur! / 1000;
+    out.push(sum);
+  }
+  return out;
+}
+
 export async function withTrace<T>(v: ViewPage, fn: () => Promise<T>): Promise<{ result: T; events: TraceEvent[] }> {
   const cdp = await v.page.context().newCDPSession(v.page);
   const events: TraceEvent[] = [];
@@ -198,6 +227,7 @@ export async function runWebviewBench(): Promise<Record<string, unknown>> {
         return ts;
       });
       const cpu = cpuPerUpdate(events, 'cd');
+      const phases = phasesPerUpdate(events, 'cd');
       const frames = timings.map((t) => t.script + t.render);
       const scripts = timings.map((t) => t.script);
       out[groupBy === 'none' ? 'flat' : 'grouped by peer'] = {
@@ -211,6 +241,17 @@ export async function runWebviewBench(): Promise<Record<string, unknown>> {
         'frame p95 ms': r1(pct(frames, 95)),
         'main-thread CPU p50 ms': r1(pct(cpu, 50)),
         'main-thread CPU p95 ms': r1(pct(cpu, 95)),
+        // where the main thread's time goes (medians): the rest of the CPU figure is script
+        'style / layout / pre-paint / paint / layerize p50 ms': ['style', 'layout', 'prepaint', 'paint', 'layerize']
+          .map((k) =>
+            r1(
+              pct(
+                phases.map((x) => x[k]),
+                50,
+              ),
+            ),
+          )
+          .join(' / '),
         'DOM rows': await v.page.evaluate(() =>
           (window as unknown as { conndoctorView: { renderedRows(): number } }).conndoctorView.renderedRows(),
         ),

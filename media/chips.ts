@@ -1,7 +1,7 @@
 // State chips: the count of each state that matters for a Go program, with the change since the last sample.
 // A chip is a toggle button that filters the table to its state.
 import { CHIP_STATES, type ChipState, type ViewSample } from '../src/sockets/viewProtocol';
-import { h, setText, toggleClass } from './dom';
+import { h, setAttr, setText, toggleClass } from './dom';
 import { num, t } from './i18n';
 
 export function chipCount(s: ViewSample | undefined, c: ChipState): number {
@@ -46,8 +46,8 @@ export class Chips {
       toggleClass(x.delta, 'down', d < 0);
       toggleClass(x.btn, 'zero', n === 0);
       toggleClass(x.btn, 'on', active === c);
-      x.btn.setAttribute('aria-pressed', String(active === c));
-      x.btn.setAttribute('aria-label', t('chips.aria', c, num(n), d > 0 ? `+${num(d)}` : d < 0 ? `−${num(-d)}` : '±0'));
+      setAttr(x.btn, 'aria-pressed', String(active === c));
+      setAttr(x.btn, 'aria-label', t('chips.aria', c, num(n), d > 0 ? `+${num(d)}` : d < 0 ? `−${num(-d)}` : '±0'));
     }
     const fds = cur?.fds;
     this.fds.el.hidden = fds === undefined;

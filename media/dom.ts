@@ -41,6 +41,11 @@ export function setText(el: Element, s: string): void {
   if (el.textContent !== s) el.textContent = s;
 }
 
+/** Sets an attribute only when it changed: a write, even of the same value, invalidates the element's style. */
+export function setAttr(el: Element, name: string, value: string): void {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
 export function toggleClass(el: Element, cls: string, on: boolean): void {
   if (el.classList.contains(cls) !== on) el.classList.toggle(cls, on);
 }

@@ -3,7 +3,7 @@
 // active row; Enter/Space or Left/Right collapse and expand a group.
 import { endpoint } from '../src/sockets/model';
 import type { ChipState, ViewSocket } from '../src/sockets/viewProtocol';
-import { h, icon, setText, toggleClass } from './dom';
+import { h, icon, setAttr, setText, toggleClass } from './dom';
 import { bytes, dur, num, t } from './i18n';
 import { COLUMNS, type Column, type Row, type SortSpec } from './rows';
 import type { ViewStringId } from '../src/sockets/viewStrings';
@@ -192,11 +192,14 @@ export class SocketTable {
 
   private paint(p: PooledRow, r: Row, i: number): void {
     const el = p.el;
-    el.style.transform = `translateY(${i * ROW_H}px)`;
-    el.id = `row-${i}`;
-    el.setAttribute('aria-rowindex', String(i + 2));
+    // Every write below is skipped when the value is the same: a write of an unchanged class, id or attribute
+    // still invalidates the row's style, and an update repaints the same rows most of the time.
+    const y = `translateY(${i * ROW_H}px)`;
+    if (el.style.transform !== y) el.style.transform = y;
+    if (el.id !== `row-${i}`) el.id = `row-${i}`;
+    setAttr(el, 'aria-rowindex', String(i + 2));
     toggleClass(el, 'active', i === this.active);
-    el.setAttribute('aria-selected', String(i === this.active));
+    setAttr(el, 'aria-selected', String(i === this.active));
     if (r.kind === 'group') {
       if (p.kind !== 'group') {
         p.kind = 'group';
@@ -209,7 +212,7 @@ export class SocketTable {
         el.className = 'tr group';
         el.replaceChildren(h('div', { role: 'gridcell', 'aria-colspan': COLUMNS.length, class: 'gcell' }, ...p.cells));
       }
-      el.setAttribute('aria-expanded', String(!r.collapsed));
+      setAttr(el, 'aria-expanded', String(!r.collapsed));
       toggleClass(p.cells[0], 'codicon', true);
       toggleClass(p.cells[0], 'codicon-chevron-right', r.collapsed);
       toggleClass(p.cells[0], 'codicon-chevron-down', !r.collapsed);
@@ -226,7 +229,8 @@ export class SocketTable {
       el.replaceChildren(...p.cells);
     }
     const s = r.s;
-    el.className = `tr st-${s.state}${r.status === 'kept' ? '' : ` ${r.status}`}${r.group ? ' in-group' : ''}`;
+    const cls = `tr st-${s.state}${r.status === 'kept' ? '' : ` ${r.status}`}${r.group ? ' in-group' : ''}`;
+    if (el.className !== cls) el.className = cls;
     setText(p.cells[0], s.state);
     setText(p.cells[1], endpoint(s.localAddress, s.localPort));
     setText(p.cells[2], s.state === 'LISTEN' ? '*' : endpoint(s.remoteAddress, s.remotePort));
