@@ -92,6 +92,9 @@ const defaults: UiState = { sort: { col: 'state', desc: false }, filter: '', gro
 let ui: UiState = { ...defaults };
 
 // ---- restore
+// (declared before the restore below uses it: bundled, a later declaration was undefined there, and a state holding
+// findings threw before anything was drawn — a blank view after hide and show once "Find the cause" had been used)
+const restoredFindings: FindingsMessage[] = [];
 const saved = vscode.getState() as Partial<Persisted> | undefined;
 if (saved && saved.v === 1) {
   ui = { ...defaults, ...saved.ui };
@@ -113,7 +116,6 @@ function validGuidance(v: unknown): ViewGuidance[] {
   const r = parseHostMessage({ type: 'guidance', items: v });
   return r.ok && r.value.type === 'guidance' ? r.value.items : [];
 }
-const restoredFindings: FindingsMessage[] = [];
 function cachedFindings(v: unknown): void {
   const r = parseHostMessage(v);
   // a search that was running when the view went away will not report back to this instance

@@ -502,6 +502,17 @@ describe('webview (headless Chromium)', function () {
     await play(v, leak, 12);
     await v.page.locator('.th.col-remote .sort').click();
     await v.page.locator('vscode-textfield.filter input').fill('CLOSE');
+    // "Find the cause" was used: its findings are part of the state too
+    const found: ViewFinding = {
+      file: '/w/leakyserver/main.go',
+      label: 'leakyserver/main.go',
+      line: 39,
+      column: 2,
+      rule: 'conn-not-closed',
+      severity: 'warning',
+      message: 'kept in hub.conns',
+    };
+    await v.post({ type: 'findings', symptom: 'close-wait', status: 'done', findings: [found], analyzedFiles: 1, errors: [] });
     await v.page.waitForTimeout(400); // the filter is debounced, the state write too
     const state = await v.state();
     const again = await open({ state });
@@ -522,6 +533,7 @@ describe('webview (headless Chromium)', function () {
     );
     assert.equal(await again.page.locator('.th.col-remote').getAttribute('aria-sort'), 'ascending');
     assert.ok(await again.page.locator('.card[data-symptom="close-wait"]').isVisible());
+    assert.equal(await text(again, '.card[data-symptom="close-wait"] .finding-list .loc'), 'leakyserver/main.go:39');
     assert.deepEqual((await again.sent())[0], { type: 'ready' });
   });
 
