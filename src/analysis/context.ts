@@ -1,6 +1,7 @@
 // What a rule sees while it checks one file, and how it reports.
 import type { SyntaxNode, SyntaxTree } from './parser';
 import type { FileFacts, PackageFacts } from './facts/package';
+import { alignEdits } from './fixes/align';
 import { addImportsEdit } from './fixes/imports';
 import { goAtLeast } from './facts/gomod';
 import type { Finding, Fix, RelatedInfo, RuleMeta, Severity, TextEdit } from './model';
@@ -139,7 +140,10 @@ export class RuleContext {
       range: { start: li.position(start), end: li.position(end) },
       startOffset: start,
       endOffset: end,
-      fixes: fixes.filter((f) => f.edits.length > 0),
+      // gofmt re-pads aligned neighbours (trailing comments, fields, keys) of what a fix changes.
+      fixes: fixes
+        .filter((f) => f.edits.length > 0)
+        .map((f) => ({ ...f, edits: alignEdits(this.file.text, this.file.tree.rootNode, f.edits) })),
     });
   }
 }
