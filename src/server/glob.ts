@@ -1,65 +1,54 @@
-// Glob matching for `conndoctor.exclude`, with VS Code's glob syntax (`**`, `*`, `?`, `{a,b}`,
-// `[abc]`), matched against a path relative to the workspace folder with `/` separators.
-// Like `files.exclude`, a pattern that matches a folder excludes everything below it.
-// Pure: no 'vscode' import (unit-tested).
+// Glob matching for `conndoctor.exclude`, with VS Code's glob syntax and semantics
+// (code.visualstudio.com/docs/editor/glob-patterns): `/` separates segments, `*` and `?` stay in
+// one segment, `**` spans any number of segments (none too), `{a,b}` groups, `[0-9]` and `[!0-9]`
+// ranges; no `!` negation and no extglobs; dot files and folders are not special; case-insensitive
+// on Windows and macOS. Matched against a path relative to the workspace folder with `/`
+// separators. Like `files.exclude`, a pattern that matches a folder excludes everything below it.
+// picomatch does the matching, configured to those semantics.
+import picomatch from 'picomatch';
 
-const cache = new Map<string, RegExp>();
+const cache = new Map<string, (path: string) => boolean>();
 
-function escape(c: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c;
-}
-
-/** Translates one glob to an anchored RegExp. */
-export function globToRegExp(glob: string): RegExp {
-  const hit = cache.get(glob);
+/** A matcher for one glob. */
+export function globMatcher(glob: string, platform: NodeJS.Platform = process.platform): (path: string) => boolean {
+  const key = `${platform}\0${glob}`;
+  const hit = cache.get(key);
   if (hit) return hit;
   let g = glob.replace(/\\/g, '/').trim();
   if (g.startsWith('./')) g = g.slice(2);
   if (g.startsWith('/')) g = g.slice(1);
-  let re = '';
-  let braces = 0;
+  // Braces are expanded first: picomatch turns them into an alternation inside one pattern, where
+  // a `**/` that starts an alternative no longer matches zero folders (`{**/a.go}` ~ `a.go`).
+  const m = picomatch(expandBraces(g), {
+    dot: true,
+    noextglob: true,
+    nonegate: true,
+    nobrace: true,
+    posix: true, // `[!0-9]` negates a range (as in VS Code) only in picomatch's POSIX mode
+    nocase: platform === 'win32' || platform === 'darwin',
+  });
+  cache.set(key, m);
+  return m;
+}
+
+/** `a{b,c{d,e}}` -> [`ab`, `acd`, `ace`]; unbalanced braces are left as they are. */
+export function expandBraces(g: string): string[] {
+  let depth = 0;
+  let open = -1;
+  const commas: number[] = [];
   for (let i = 0; i < g.length; i++) {
-    const c = g[i];
-    if (c === '*') {
-      if (g[i + 1] === '*') {
-        // `**` spans any number of segments. `**/` may also match nothing.
-        const atSegStart = i === 0 || g[i - 1] === '/';
-        let j = i;
-        while (g[j] === '*') j++;
-        if (atSegStart && g[j] === '/') {
-          re += '(?:[^/]*/)*';
-          i = j; // skip the slash too
-        } else if (atSegStart && j === g.length) {
-          re += '.*';
-          i = j - 1;
-        } else {
-          re += '[^/]*';
-          i = j - 1;
-        }
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      braces++;
-      re += '(?:';
-    } else if (c === '}' && braces > 0) {
-      braces--;
-      re += ')';
-    } else if (c === ',' && braces > 0) re += '|';
-    else if (c === '[') {
-      const end = g.indexOf(']', i + 1);
-      if (end === -1) re += '\\[';
-      else {
-        let cls = g.slice(i + 1, end).replace(/\\/g, '\\\\');
-        if (cls.startsWith('!')) cls = `^${cls.slice(1)}`;
-        re += `[${cls}]`;
-        i = end;
+    if (g[i] === '{') {
+      if (depth++ === 0) open = i;
+    } else if (g[i] === '}' && depth > 0) {
+      if (--depth === 0) {
+        const cuts = [open, ...commas, i];
+        const alts = cuts.slice(1).map((c, k) => g.slice(cuts[k] + 1, c));
+        const tail = expandBraces(g.slice(i + 1));
+        return alts.flatMap((a) => expandBraces(g.slice(0, open) + a).flatMap((h) => tail.map((t) => h + t)));
       }
-    } else re += escape(c);
+    } else if (g[i] === ',' && depth === 1) commas.push(i);
   }
-  while (braces-- > 0) re += ')';
-  const out = new RegExp(`^${re}$`);
-  cache.set(glob, out);
-  return out;
+  return [g];
 }
 
 /** True when `relPath` (or one of its parent folders) matches one of `globs`. */
@@ -70,8 +59,8 @@ export function matchesAny(relPath: string, globs: readonly string[]): boolean {
   const prefixes: string[] = [];
   for (let i = 1; i <= parts.length; i++) prefixes.push(parts.slice(0, i).join('/'));
   return globs.some((g) => {
-    const re = globToRegExp(g);
-    return prefixes.some((x) => re.test(x));
+    const m = globMatcher(g);
+    return prefixes.some((x) => m(x));
   });
 }
 
