@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Cancelled, ensureReady, type AnalyzeOptions } from '../analysis/engine';
-import { AnalysisHost, type AnalyzeResult, type CardResult, type FixAllResult, type HostStats } from './host';
+import { AnalysisHost, type AnalyzeResult, type CardResult, type FixAllResult, type HostStats, type SnippetSite } from './host';
 import type { HostMessage, HostReply, JobKind } from './hostProtocol';
 import type { TextChange } from './parsedDoc';
 
@@ -123,6 +123,10 @@ export class AnalysisWorker {
     return this.job('card', uri, version, {}, offset);
   }
 
+  snippetSite(uri: string, version: number, offset: number, sets: string[][]): JobHandle<SnippetSite> {
+    return this.job('snippetSite', uri, version, {}, offset, sets);
+  }
+
   fixAll(uri: string, version: number, opts: AnalyzeOptions): JobHandle<FixAllResult> {
     return this.job('fixAll', uri, version, opts);
   }
@@ -132,7 +136,7 @@ export class AnalysisWorker {
     return this.job('stats', '', 0, {});
   }
 
-  private job<T>(kind: JobKind, uri: string, version: number, opts: AnalyzeOptions, offset?: number): JobHandle<T> {
+  private job<T>(kind: JobKind, uri: string, version: number, opts: AnalyzeOptions, offset?: number, sets?: string[][]): JobHandle<T> {
     const id = this.nextId++;
     const slot = id % SLOTS;
     Atomics.store(this.cancelArr, slot, 0);
@@ -148,6 +152,7 @@ export class AnalysisWorker {
         const stop = () => cancelled;
         if (kind === 'analyze') return host.analyze(uri, version, opts, stop) as T;
         if (kind === 'card') return host.card(uri, version, offset ?? 0) as T;
+        if (kind === 'snippetSite') return host.snippetSite(uri, version, offset ?? 0, sets ?? []) as T;
         if (kind === 'stats') return host.stats() as T;
         return host.fixAll(uri, version, opts, stop) as T;
       })();
@@ -162,7 +167,7 @@ export class AnalysisWorker {
     const promise = new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
     });
-    this.post({ t: 'job', id, kind, uri, version, opts, offset });
+    this.post({ t: 'job', id, kind, uri, version, opts, offset, sets });
     return { id, promise, cancel };
   }
 

@@ -52,7 +52,8 @@ export function findingForDiagnostic(d: Diagnostic, findings: readonly Finding[]
   return same.find((f) => sameRange(f.range, d.range)) ?? same.find((f) => overlaps(f.range, d.range));
 }
 
-function editsOf(doc: TextDocument, edits: { start: number; end: number; newText: string }[]): TextEdit[] {
+/** Our offset edits as LSP edits of `doc`. */
+export function editsOf(doc: TextDocument, edits: { start: number; end: number; newText: string }[]): TextEdit[] {
   return edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText }));
 }
 

@@ -16,10 +16,11 @@ import {
   type StopCheck,
 } from '../analysis/engine';
 import { clearGoModCache } from '../analysis/facts/gomod';
+import { addImportsEdit } from '../analysis/fixes/imports';
 import { isGenerated } from '../analysis/files';
 import { FileFacts, PackageFacts } from '../analysis/facts/package';
-import type { AnalysisError, Finding } from '../analysis/model';
-import { parseGo } from '../analysis/parser';
+import type { AnalysisError, Finding, TextEdit } from '../analysis/model';
+import { parseGo, type SyntaxNode } from '../analysis/parser';
 import { pickFiles } from '../analysis/project';
 import { lookupAt } from '../knowledge/lookup';
 import { DiskCache } from './diskCache';
@@ -61,6 +62,14 @@ export interface AnalyzeResult {
   incomplete?: string;
   ms: { parse: number; siblings: number; siblingFiles: number; rules: number; total: number };
   incremental: boolean;
+}
+
+/** Where a snippet may go at an offset, and the import edit each set of imports needs there. */
+export interface SnippetSite {
+  /** In code (not in a comment or a string literal), where a snippet makes sense. */
+  inCode: boolean;
+  /** Per import set asked for: the edit adding what is missing (null: nothing missing). */
+  imports: (TextEdit | null)[];
 }
 
 export interface CardResult {
@@ -235,6 +244,25 @@ export class AnalysisHost {
   }
 
   /** The pitfall card for the API at `offset`, if any. */
+  /** Snippet completion: is `offset` in code, and the edits that add each import set (fixes/imports). */
+  snippetSite(uri: string, version: number, offset: number, sets: string[][]): SnippetSite {
+    const d = this.doc(uri, version);
+    try {
+      checkSource(d.path, d.text);
+    } catch (e) {
+      if (e instanceof InputError) return { inCode: false, imports: [] };
+      throw e;
+    }
+    const file = new FileFacts(d.path, d.text, d.parsed.treeFor(d.text));
+    let inCode = true;
+    for (let n: SyntaxNode | null = file.tree.rootNode.descendantForIndex(Math.max(0, offset - 1), offset); n; n = n.parent) {
+      // In a comment (a line comment runs to the end of its line), or inside a literal's quotes.
+      if (n.type === 'comment' && (offset < n.endIndex || n.text.startsWith('//'))) inCode = false;
+      if (/^(raw_string|interpreted_string|rune)_literal$/.test(n.type) && n.startIndex < offset && offset < n.endIndex) inCode = false;
+    }
+    return { inCode, imports: sets.map((s) => addImportsEdit(d.text, file.tree, file.imports, s)) };
+  }
+
   card(uri: string, version: number, offset: number): CardResult | null {
     const d = this.doc(uri, version);
     let file: FileFacts;

@@ -17,6 +17,7 @@ import {
   TextDocumentSyncKind,
   createConnection,
   type CodeAction,
+  type CompletionItem,
   type Connection,
   type Diagnostic,
   type DocumentDiagnosticReport,
@@ -30,7 +31,7 @@ import { AnalyzerPool } from '../analysis/pool';
 import { localized } from '../analysis/messages';
 import { allRules, ruleById } from '../analysis/rules/index';
 import { AnalysisWorker } from './analysisWorker';
-import { codeActionsFor, COMMANDS, FIX_ALL_KIND, type FixAllData } from './codeActions';
+import { codeActionsFor, COMMANDS, editsOf, FIX_ALL_KIND, type FixAllData } from './codeActions';
 import { resultIdOf, ruleDocUri, toDiagnostic } from './diagnostics';
 import { DocumentStore, type OpenDoc } from './documents';
 import { matchesAny } from './glob';
@@ -47,6 +48,7 @@ import {
   type StatusResult,
 } from './protocol';
 import { Scheduler, type DocResult } from './scheduler';
+import { snippetImportSets, snippetItems } from './snippets';
 import { analyzeOptions, DEFAULT_SETTINGS, objectSource, parseSettings, type Settings } from './settings';
 import { uriOfPath, workspaceGoFiles, WorkspaceReports } from './workspace';
 import { groupByDir } from '../analysis/project';
@@ -260,6 +262,7 @@ export function startServer(connection: Connection): void {
         ...(pull ? { diagnosticProvider: { identifier: 'conndoctor', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
         hoverProvider: true,
+        completionProvider: {},
         executeCommandProvider: { commands: [COMMANDS.disableRule, COMMANDS.openRuleDoc, COMMANDS.applyFixAll] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -532,6 +535,22 @@ export function startServer(connection: Connection): void {
       };
     } catch (e) {
       if (!(e instanceof Cancelled)) warn(`hover in ${d.path}: ${(e as Error).message}`);
+      return null;
+    }
+  });
+
+  // ---- snippets ----
+
+  connection.onCompletion(async (params, token): Promise<CompletionItem[] | null> => {
+    const d = store.get(params.textDocument.uri);
+    if (!d || !isGo(d) || !settings.enable) return null;
+    const version = d.doc.version;
+    try {
+      const site = await worker.snippetSite(d.uri, version, d.doc.offsetAt(params.position), snippetImportSets()).promise;
+      if (token.isCancellationRequested || d.doc.version !== version || !site.inCode) return null;
+      return snippetItems(site.imports, (e) => editsOf(d.doc, [e])[0]);
+    } catch (e) {
+      if (!(e instanceof Cancelled)) warn(`completion in ${d.path}: ${(e as Error).message}`);
       return null;
     }
   });

@@ -57,6 +57,7 @@ async function handle(m: HostMessage): Promise<void> {
         let value: unknown;
         if (m.kind === 'analyze') value = host.analyze(m.uri, m.version, m.opts, stop);
         else if (m.kind === 'card') value = host.card(m.uri, m.version, m.offset ?? 0);
+        else if (m.kind === 'snippetSite') value = host.snippetSite(m.uri, m.version, m.offset ?? 0, m.sets ?? []);
         else if (m.kind === 'stats') value = host.stats();
         else value = host.fixAll(m.uri, m.version, m.opts, stop);
         post({ t: 'result', id: m.id, ok: true, value, waitedMs: Math.round(waited * 10) / 10 });

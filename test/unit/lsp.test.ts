@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CodeAction, Diagnostic, Hover, TextEdit } from 'vscode-languageserver-protocol';
+import { CompletionItemKind, InsertTextFormat } from 'vscode-languageserver-protocol';
+import type { CodeAction, CompletionItem, Diagnostic, Hover, TextEdit } from 'vscode-languageserver-protocol';
 import { CLI, LspClient, uriOf } from '../helpers/lspClient';
 
 const BUGGY = `package app
@@ -211,6 +212,40 @@ describe('language server (conndoctor lsp)', function () {
     await until(async () => /```go[\s\S]*Docs:/.test(value(await hover(18, 18))), 'the full card, with its code');
     await client.setSettings({ hover: 'off' });
     await until(async () => (await hover(18, 18)) === null, 'no hover');
+  });
+
+  it('snippets: completion items that add their imports to the existing block (gofmt order), not in comments or strings', async () => {
+    client = await LspClient.start({ root: dir });
+    const text =
+      'package app\n\nimport (\n\t"fmt"\n\t"io"\n\n\t"example.com/app/x"\n)\n\nvar _ = fmt.Sprint\nvar _ = io.EOF\nvar _ = x.Y\n\nhttpclient\n\n// httpclient\nvar s = "httpclient"\n';
+    const uri = client.open(join(dir, 'app', 'snip.go'), text);
+    const complete = (line: number, character: number) =>
+      client!.conn.sendRequest<CompletionItem[] | null>('textDocument/completion', {
+        textDocument: { uri },
+        position: { line, character },
+      });
+    const items = (await complete(13, 10)) ?? [];
+    const item = items.find((i) => i.label === 'httpclient');
+    assert.ok(item, `httpclient offered (got ${items.map((i) => i.label).join(', ')})`);
+    assert.equal(item.kind, CompletionItemKind.Snippet);
+    assert.equal(item.insertTextFormat, InsertTextFormat.Snippet);
+    assert.match(item.insertText ?? '', /^var \$\{1:httpClient\} = &http\.Client\{Timeout:/);
+    assert.ok(items.some((i) => i.label === 'cdhttpclient') && items.some((i) => i.label === 'tcpserver'), 'every snippet, by each prefix');
+    // The imports it needs go into the standard-library group, sorted; fmt and io are not added twice.
+    assert.equal(
+      applyTextEdits(text, item.additionalTextEdits ?? []).split('\n\nvar _')[0],
+      'package app\n\nimport (\n\t"context"\n\t"fmt"\n\t"io"\n\t"net/http"\n\t"time"\n\n\t"example.com/app/x"\n)',
+    );
+    const syscall = items.find((i) => i.label === 'syscallconn');
+    assert.equal(
+      applyTextEdits(text, syscall?.additionalTextEdits ?? [])
+        .split('\n)')[0]
+        .split('\n').length,
+      8,
+      'syscall added',
+    );
+    assert.equal(await complete(15, 13), null, 'not in a comment');
+    assert.equal(await complete(16, 17), null, 'not in a string');
   });
 
   it('speaks the client language: messages, related locations and action titles in Simplified Chinese', async () => {

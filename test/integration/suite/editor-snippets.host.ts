@@ -1,52 +1,63 @@
-// Snippets contributed for Go insert through VS Code's own snippet machinery (issue 4, item 4;
-// gofmt/go vet of the expansions is tested outside the editor).
+// Snippets in the real editor: the language server offers snippets/go.json as completion items
+// that add the imports they need (a VS Code snippet contribution cannot), so typing a plain word
+// and accepting the suggestion inserts the body and the imports.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { closeAll } from './editor-helpers';
-import { extension } from './helpers';
+import { api, closeAll, removeScratch, writeScratch } from './editor-helpers';
+import { extension, sleep, waitFor } from './helpers';
 
-interface SnippetDef {
-  prefix: string | string[];
-  body: string | string[];
-  description?: string;
-}
+const SRC = 'package snip\n\nimport "fmt"\n\nvar _ = fmt.Sprint\n\n';
 
 describe('editor: snippets', function () {
-  after(() => closeAll());
+  after(async () => {
+    await closeAll();
+    await removeScratch();
+  });
 
-  it('inserts every contributed Go snippet by name', async function () {
-    this.timeout(60_000);
-    const ext = extension();
-    const contributed = (
-      (ext.packageJSON as { contributes?: { snippets?: { language: string; path: string }[] } }).contributes?.snippets ?? []
-    ).filter((s) => s.language === 'go');
-    if (!contributed.length) this.skip();
-    for (const c of contributed) {
-      const defs = JSON.parse(fs.readFileSync(path.join(ext.extensionPath, c.path), 'utf8')) as Record<string, SnippetDef>;
-      assert.ok(Object.keys(defs).length > 0, `${c.path} has snippets`);
-      for (const [name, def] of Object.entries(defs)) {
-        const doc = await vscode.workspace.openTextDocument({ language: 'go', content: 'package main\n\n' });
-        const editor = await vscode.window.showTextDocument(doc);
-        editor.selection = new vscode.Selection(2, 0, 2, 0);
-        await vscode.commands.executeCommand('editor.action.insertSnippet', { langId: 'go', name });
-        const body = (Array.isArray(def.body) ? def.body : [def.body]).join('\n');
-        // The first literal word of the body (before any placeholder) must be in the document.
-        const literal =
-          body
-            .replace(/\$\{\d+:([^}]*)\}/g, '$1')
-            .replace(/\$\{?\d+\}?/g, '')
-            .split('\n')
-            .map((l) => l.trim())
-            .find((l) => l.length > 3) ?? '';
-        assert.ok(doc.getText().length > 'package main\n\n'.length, `snippet "${name}" inserted something`);
-        assert.ok(
-          doc.getText().includes(literal.slice(0, 20)),
-          `snippet "${name}" inserted its body (looked for ${JSON.stringify(literal.slice(0, 20))})`,
-        );
-        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-      }
-    }
+  it('no static snippet contribution: each snippet is listed once, by the language server', () => {
+    const pkg = extension().packageJSON as { contributes?: { snippets?: unknown } };
+    assert.equal(pkg.contributes?.snippets, undefined);
+  });
+
+  it('typing httpclient and accepting the suggestion inserts the body and the "net/http", "time" and "context" imports', async function () {
+    this.timeout(90_000);
+    await api();
+    const uri = writeScratch('_conndoctor_it/snippets/main.go', SRC);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const end = doc.positionAt(SRC.length);
+    editor.selection = new vscode.Selection(end, end);
+    await vscode.commands.executeCommand('type', { text: 'httpclient' });
+    // The provider answers through the language server: its items carry the import edit.
+    const list = await waitFor(async () => {
+      const l = await vscode.commands.executeCommand<vscode.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        uri,
+        editor.selection.active,
+      );
+      return l.items.some((i) => i.label === 'httpclient' && i.kind === vscode.CompletionItemKind.Snippet) ? l : undefined;
+    }, 'the httpclient completion item');
+    const item = list.items.find((i) => i.label === 'httpclient')!;
+    assert.ok(item.additionalTextEdits?.length, 'the item adds imports');
+    // As a user does it: open the suggestions and press Enter on the first (accepting the selected one).
+    const inserted = await waitFor(
+      async () => {
+        await vscode.commands.executeCommand('editor.action.triggerSuggest');
+        await sleep(700);
+        await vscode.commands.executeCommand('acceptSelectedSuggestion');
+        await sleep(300);
+        const t = doc.getText();
+        if (t.includes('&http.Client{Timeout: 30 * time.Second}')) return t;
+        if (!t.endsWith('httpclient')) await vscode.commands.executeCommand('undo');
+        return undefined;
+      },
+      'the snippet inserted on Enter',
+      45_000,
+    );
+    await vscode.commands.executeCommand('leaveSnippet');
+    assert.match(inserted, /^package snip\n\nimport \(\n\t"context"\n\t"fmt"\n\t"io"\n\t"net\/http"\n\t"time"\n\)\n/, inserted);
+    assert.match(inserted, /\nvar httpClient = &http\.Client\{Timeout: 30 \* time\.Second\}\n/);
+    assert.match(inserted, /func fetch\(ctx context\.Context, url string\) \(\[\]byte, error\) \{/);
+    assert.ok(!inserted.includes('httpclient\n') && !/\nhttpclient/.test(inserted), 'the typed word was replaced');
   });
 });
