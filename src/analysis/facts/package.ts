@@ -4,7 +4,7 @@ import type { SyntaxNode, SyntaxTree } from '../parser';
 import { Imports } from './imports';
 import { CONSTRUCTORS, constructorResults, fieldKind, methodResults, packageVarKind, type Kind } from './kinds';
 import { isStdPath } from './modules';
-import { FunctionScopes, outerFunction, type Binding } from './scope';
+import { boundValue, FunctionScopes, outerFunction, type Binding } from './scope';
 import { foreignFieldKind, foreignResults } from './summaries';
 import { exprList, unparen, named, ofType, paramsOf, resultTypes } from './syntax';
 
@@ -431,12 +431,7 @@ export class PackageFacts {
           const names = spec.childrenForFieldName('name').filter((x): x is SyntaxNode => !!x);
           const right = exprList(spec.childForFieldName('value'));
           names.forEach((id, i) => {
-            const value =
-              right.length === names.length
-                ? { expr: right[i], index: 0, count: 1 }
-                : right.length === 1
-                  ? { expr: right[0], index: i, count: names.length }
-                  : null;
+            const value = boundValue(names.length, right, i);
             this.globals.set(id.text, {
               spec,
               file: f,

@@ -5,6 +5,15 @@ import type { SyntaxNode } from '../parser';
 import { tick } from '../limits';
 import { exprList, named, paramsOf, unparen } from './syntax';
 
+/**
+ * What the i-th of `names` names is bound to by `right`: its own expression (`a, b := x, y`), the
+ * i-th result of the one call (`a, b := f()`), or nothing known (a count mismatch).
+ */
+export function boundValue(names: number, right: readonly SyntaxNode[], i: number): Binding['value'] {
+  if (right.length === names) return { expr: right[i], index: 0, count: 1 };
+  return right.length === 1 ? { expr: right[0], index: i, count: names } : null;
+}
+
 export interface Binding {
   name: string;
   /** The identifier node of the declaration. */
@@ -93,12 +102,7 @@ export class FunctionScopes {
           const scope = scopeOf(n);
           left.forEach((id, i) => {
             if (id.type !== 'identifier') return;
-            const value =
-              right.length === left.length
-                ? { expr: right[i], index: 0, count: 1 }
-                : right.length === 1
-                  ? { expr: right[0], index: i, count: left.length }
-                  : null;
+            const value = boundValue(left.length, right, i);
             this.add({ name: id.text, decl: id, scope, value, isParam: false, siblings: left });
           });
           break;
@@ -109,12 +113,7 @@ export class FunctionScopes {
           const right = exprList(n.childForFieldName('value'));
           const scope = scopeOf(n);
           names.forEach((id, i) => {
-            const value =
-              right.length === names.length
-                ? { expr: right[i], index: 0, count: 1 }
-                : right.length === 1
-                  ? { expr: right[0], index: i, count: names.length }
-                  : null;
+            const value = boundValue(names.length, right, i);
             this.add({ name: id.text, decl: id, scope, typeNode: type, value, isParam: false, siblings: names });
           });
           break;

@@ -275,3 +275,13 @@ export function nameWords(name: string): Set<string> {
   for (let i = 0; i + 1 < words.length; i++) out.add(words[i] + words[i + 1]);
   return out;
 }
+
+/** `x` / `&x` / `(x)` / `&T{}`: the outermost of the parentheses and `&`s around `n`, whose value (or address) flows on. */
+export function valueNode(n: SyntaxNode): SyntaxNode {
+  while (
+    n.parent &&
+    (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.child(0)?.text === '&'))
+  )
+    n = n.parent;
+  return n;
+}

@@ -5,7 +5,7 @@
 import type { FileFacts } from '../facts/package';
 import type { Binding } from '../facts/scope';
 import type { SyntaxNode } from '../parser';
-import { callArgs, exprList, isFunctionNode, ofType, paramsOf, unparen } from '../facts/syntax';
+import { callArgs, exprList, isFunctionNode, ofType, paramsOf, unparen, valueNode } from '../facts/syntax';
 
 // ---------------------------------------------------------------------------------------------
 // Contexts and requests: do they carry a deadline?
@@ -149,17 +149,6 @@ export type Holder =
   | { kind: 'inline'; node: SyntaxNode }
   | { kind: 'other' };
 
-/** `&T{}` / `T{}` / `new(T)`: the node whose value flows on (the `&` expression for `&T{}`). */
-export function valueNode(lit: SyntaxNode): SyntaxNode {
-  let n = lit;
-  while (
-    n.parent &&
-    (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.child(0)?.text === '&'))
-  )
-    n = n.parent;
-  return n;
-}
-
 export function holderOf(file: FileFacts, lit: SyntaxNode): Holder {
   const v = valueNode(lit);
   const p = v.parent;
@@ -267,12 +256,7 @@ export function methodCallOn(use: SyntaxNode): { name: string; call: SyntaxNode 
  * composite literal?
  */
 export function escapes(file: FileFacts, use: SyntaxNode, except: ReadonlySet<string> = new Set()): boolean {
-  let n = use;
-  while (
-    n.parent &&
-    (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.child(0)?.text === '&'))
-  )
-    n = n.parent;
+  const n = valueNode(use);
   const p = n.parent;
   if (!p) return false;
   if (p.type === 'argument_list') {

@@ -4,7 +4,7 @@
 import type { Rule, Fix } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
-import { callArgs, literalKeys, named, ofType, unparen } from '../facts/syntax';
+import { callArgs, literalKeys, named, ofType, unparen, valueNode } from '../facts/syntax';
 import { withImports } from '../fixes/imports';
 import { addFieldEdit } from '../fixes/layout';
 import { timeoutValue } from '../fixes/values';
@@ -17,7 +17,6 @@ import {
   isLoopbackAddr,
   methodCallOn,
   stringValue,
-  valueNode,
   type Holder,
 } from './_timeouts';
 
@@ -167,12 +166,7 @@ function untimedDial(ctx: RuleContext, use: SyntaxNode): string | null {
     return null;
   }
   // tls.DialWithDialer(d, …) / tls.DialWithDialer(&d, …)
-  let n = use;
-  while (
-    n.parent &&
-    (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.child(0)?.text === '&'))
-  )
-    n = n.parent;
+  const n = valueNode(use);
   const list = n.parent;
   if (list?.type !== 'argument_list' || named(list)[0]?.id !== n.id) return null;
   const call = list.parent;

@@ -6,7 +6,7 @@ import type { Rule, Fix, TextEdit } from '../model';
 import type { RuleContext } from '../context';
 import type { SyntaxNode } from '../parser';
 import type { FileFacts } from '../facts/package';
-import { callArgs, exprList, methodCall, named, ofType, statementsOf, unparen } from '../facts/syntax';
+import { callArgs, exprList, methodCall, named, ofType, statementsOf, unparen, valueNode } from '../facts/syntax';
 import {
   builtForWindows,
   controlCallback,
@@ -138,12 +138,7 @@ function hookSite(file: FileFacts, value: SyntaxNode): { literal?: SyntaxNode; v
 function usedOnlyForListen(file: FileFacts, site: { literal?: SyntaxNode; variable?: SyntaxNode }): boolean {
   let holder: SyntaxNode | null = site.variable ?? null;
   if (site.literal) {
-    let n: SyntaxNode = site.literal;
-    while (
-      n.parent &&
-      (n.parent.type === 'parenthesized_expression' || (n.parent.type === 'unary_expression' && n.parent.text.startsWith('&')))
-    )
-      n = n.parent;
+    const n = valueNode(site.literal);
     const p = n.parent;
     if (p?.type === 'selector_expression' && p.childForFieldName('operand')?.id === n.id)
       return p.childForFieldName('field')?.text === 'Listen';
