@@ -149,6 +149,13 @@ export type Holder =
   | { kind: 'inline'; node: SyntaxNode }
   | { kind: 'other' };
 
+/** What `var id T` declares: a local binding, a package-level variable, or (a field, a blank) neither. */
+export function holderOfVar(file: FileFacts, id: SyntaxNode): Holder {
+  const b = file.binding(id);
+  if (b) return { kind: 'local', binding: b };
+  return file.pkg.globals.get(id.text)?.binding.decl.id === id.id ? { kind: 'global', name: id.text } : { kind: 'other' };
+}
+
 export function holderOf(file: FileFacts, lit: SyntaxNode): Holder {
   const v = valueNode(lit);
   const p = v.parent;

@@ -13,6 +13,7 @@ import {
   escapes,
   fieldAssignedOn,
   holderOf,
+  holderOfVar,
   holderUses,
   isLoopbackAddr,
   methodCallOn,
@@ -223,13 +224,7 @@ function checkDialer(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'zero
     if (unkeyed || keys.has('Timeout') || keys.has('Deadline')) return;
     holder = holderOf(ctx.file, node);
   } else {
-    const id = node.childForFieldName('name')!;
-    const b = ctx.file.binding(id);
-    holder = b
-      ? { kind: 'local', binding: b }
-      : ctx.file.pkg.globals.get(id.text)?.binding.decl.id === id.id
-        ? { kind: 'global', name: id.text }
-        : { kind: 'other' };
+    holder = holderOfVar(ctx.file, node.childForFieldName('name')!);
   }
   if (holder.kind === 'other' || holder.kind === 'field') return;
   const uses = holderUses(ctx.file, holder);

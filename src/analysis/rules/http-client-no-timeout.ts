@@ -9,7 +9,7 @@ import { withImports } from '../fixes/imports';
 import { addFieldEdit } from '../fixes/layout';
 import { namesInFunction } from '../fixes/names';
 import { timeoutValue } from '../fixes/values';
-import { fieldAssignedOn, holderOf, holderUses, methodCallOn, requestState, type Holder } from './_timeouts';
+import { fieldAssignedOn, holderOf, holderOfVar, holderUses, methodCallOn, requestState, type Holder } from './_timeouts';
 
 const rule: Rule = {
   meta: {
@@ -196,13 +196,7 @@ function checkClient(ctx: RuleContext, node: SyntaxNode, form: 'literal' | 'new'
   } else if (form === 'new') {
     holder = holderOf(ctx.file, node);
   } else {
-    const id = node.childForFieldName('name')!;
-    const b = ctx.file.binding(id);
-    holder = b
-      ? { kind: 'local', binding: b }
-      : ctx.pkg.globals.get(id.text)?.binding.decl.id === id.id
-        ? { kind: 'global', name: id.text }
-        : { kind: 'other' };
+    holder = holderOfVar(ctx.file, node.childForFieldName('name')!);
   }
   if (holder.kind === 'other') return;
   const uses = holderUses(ctx.file, holder);
