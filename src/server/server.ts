@@ -544,11 +544,16 @@ export function startServer(connection: Connection): void {
   connection.onCompletion(async (params, token): Promise<CompletionItem[] | null> => {
     const d = store.get(params.textDocument.uri);
     if (!d || !isGo(d) || !settings.enable) return null;
-    const version = d.doc.version;
     try {
-      const site = await worker.snippetSite(d.uri, version, d.doc.offsetAt(params.position), snippetImportSets()).promise;
-      if (token.isCancellationRequested || d.doc.version !== version || !site.inCode) return null;
-      return snippetItems(site.imports, (e) => editsOf(d.doc, [e])[0]);
+      // VS Code keeps the items of a completion session and filters them as the user types on: an
+      // answer for a version typed past must still be given (with import edits for the current text).
+      for (let tries = 0; tries < 5 && !token.isCancellationRequested; tries++) {
+        const version = d.doc.version;
+        const site = await worker.snippetSite(d.uri, version, d.doc.offsetAt(params.position), snippetImportSets()).promise;
+        if (d.doc.version !== version) continue;
+        return site.inCode ? snippetItems(site.imports, (e) => editsOf(d.doc, [e])[0]) : null;
+      }
+      return null;
     } catch (e) {
       if (!(e instanceof Cancelled)) warn(`completion in ${d.path}: ${(e as Error).message}`);
       return null;

@@ -41,6 +41,8 @@ export function snippetItems(importEdits: readonly (TextEdit | null)[], toLsp: (
     const edit = importEdits[i];
     return s.prefixes.map((prefix): CompletionItem => ({
       label: prefix,
+      // Shown (and read by screen readers) beside the prefix, as VS Code shows a snippet's name.
+      labelDetails: { description: s.name },
       kind: CompletionItemKind.Snippet,
       detail: s.name,
       documentation: {
