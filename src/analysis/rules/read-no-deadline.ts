@@ -4,7 +4,7 @@
 import type { Fix, Rule } from '../model';
 import type { RuleContext } from '../context';
 import type { MessageRef } from '../messages';
-import type { SyntaxNode } from '../parser';
+import type { SyntaxNode, SyntaxTree } from '../parser';
 import type { Binding } from '../facts/scope';
 import type { FileFacts } from '../facts/package';
 import { outerFunction } from '../facts/scope';
@@ -183,7 +183,7 @@ const rule: Rule = {
 function checkSingleReads(ctx: RuleContext, reported: Set<number>): void {
   if (!/Read|Scan|Decode|Handshake/.test(ctx.text)) return;
   // Connections are accepted somewhere in the package, and not by a listener of its own that sets deadlines.
-  if (!ctx.pkg.files.some((f) => ACCEPT_TEXT.test(f.text)) || packageAcceptSetsDeadline(ctx.file)) return;
+  if (!ctx.pkg.files.some(acceptsIn) || packageAcceptSetsDeadline(ctx.file)) return;
   const seen = new Set<string>();
   for (const call of ofType(ctx.tree.rootNode, 'call_expression')) {
     if (reported.has(call.startIndex)) continue;
@@ -246,6 +246,15 @@ function checkSingleReads(ctx: RuleContext, reported: Set<number>): void {
 }
 
 const ACCEPT_TEXT = /\.Accept(TCP|Unix)?\(\)/;
+/** By tree: a sibling's tree (and text) outlives edits of the other files in the language server. */
+const accepts = new WeakMap<SyntaxTree, boolean>();
+
+/** Does the file call Accept? Once per file content: the regex over a package costs ~8 ms an edit. */
+function acceptsIn(f: FileFacts): boolean {
+  let v = accepts.get(f.tree);
+  if (v === undefined) accepts.set(f.tree, (v = f.text.includes('.Accept') && ACCEPT_TEXT.test(f.text)));
+  return v;
+}
 
 /** `tc.Handshake()` / `tc.HandshakeContext(context.Background())` on a server-side *tls.Conn: the chain. */
 function serverHandshake(ctx: RuleContext, call: SyntaxNode): Chain | null {
