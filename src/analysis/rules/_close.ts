@@ -3,7 +3,7 @@ import type { RelatedRef, RuleContext } from '../context';
 import type { Fix, MessageText } from '../model';
 import type { SyntaxNode } from '../parser';
 import { guardAfter, type Acquisition, type LeakExit, type LifecycleResult } from '../facts/lifecycle';
-import { indentAt, isFunctionNode, lineStart, named, statementsOf } from '../facts/syntax';
+import { indentAt, isFunctionNode, lineStart, named, ofType, statementsOf } from '../facts/syntax';
 import { ownsLines } from '../fixes/layout';
 
 /**
@@ -64,8 +64,9 @@ export function closeFixes(ctx: RuleContext, a: Acquisition, res: LifecycleResul
   // Without an immediate `if err != nil` exit, the value may be nil on the paths we would touch.
   if (a.err && !guardAfter(a, ctx.file)) return fixes;
   const inLoop = a.binding ? loopAround(a.stmt, a.fn) : null;
-  if (!res.handedOff && !res.closedExplicitly && !res.deferredClose && res.borrowers.length === 0 && !inLoop) {
-    // Nobody else ever gets the value: close it when the function returns.
+  const syncBorrowers = res.borrowers.every((b) => b.call.parent?.type !== 'go_statement');
+  if (!res.handedOff && !res.closedExplicitly && !res.deferredClose && syncBorrowers && !inLoop) {
+    // Nobody else keeps the value (callers that only use it return before we do): close it when the function returns.
     const guard = guardAfter(a, ctx.file);
     const after = guard ?? a.stmt;
     if (ownsLines(text, after)) {
@@ -107,8 +108,26 @@ export function closeFixes(ctx: RuleContext, a: Acquisition, res: LifecycleResul
     }
     return fixes;
   }
-  // Handed off or closed on other paths: close it on the leaking returns only.
-  if (res.exits.length && allListed && res.exits.every((e) => (e.kind === 'return' || e.kind === 'jump') && ownsLines(text, e.node))) {
+  // Handed off or closed on other paths: close it on the leaking returns only, never before a
+  // return that still uses it (`return serve(ln)`).
+  const name = a.ident?.text;
+  const usesValue = (n: SyntaxNode) =>
+    !!name &&
+    ofType(n, 'identifier').some((i) => {
+      if (i.text !== name) return false;
+      let e: SyntaxNode = i;
+      const sel = (x: SyntaxNode) => x.parent?.type === 'selector_expression' && x.parent.childForFieldName('operand')?.id === x.id;
+      if (sel(e) && e.parent!.childForFieldName('field')?.text === 'Body') e = e.parent!;
+      // Passed to a call (`serve(ln)`, `decode(resp.Body)`) or a method called on it (`c.Read(b)`);
+      // reading a field (`resp.StatusCode`) after the close is fine.
+      if (e.parent?.type === 'argument_list') return true;
+      return sel(e) && e.parent!.parent?.type === 'call_expression' && e.parent!.parent.childForFieldName('function')?.id === e.parent!.id;
+    });
+  if (
+    res.exits.length &&
+    allListed &&
+    res.exits.every((e) => (e.kind === 'return' || e.kind === 'jump') && ownsLines(text, e.node) && !usesValue(e.node))
+  ) {
     fixes.push({
       title: `Call ${closeExpr} before leaving on ${res.exits.length === 1 ? 'that path' : 'those paths'}`,
       preferred: true,
