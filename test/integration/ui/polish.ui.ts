@@ -75,6 +75,11 @@ export default function polish(ctx: UiContext): void {
       await page.keyboard.press('Enter');
       await ctx.wb.waitForEditorText((t) => t.includes('Timeout:'), 'the snippet at the end of the file');
       await ctx.wb.screenshot('snippet-httpclient-inserted');
+      // The language server's item also added the import the file lacked ("io"), in gofmt's order.
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+Home');
+      await ctx.wb.waitForEditorText((t) => /"fmt"\s*"io"\s*"net"/.test(t), 'the "io" import added by the snippet');
+      await ctx.wb.screenshot('snippet-httpclient-imports');
     } finally {
       await page.keyboard.press('Escape');
       await ctx.wb.command('File: Revert File');
