@@ -155,6 +155,18 @@ describe('gofmt alignment of fixes', function () {
     assert.deepEqual(alignEdits(src, tree.rootNode, [e]), [e]);
   });
 
+  it('re-pads the comments of a case list over several lines', () => {
+    const src =
+      'package p\n\nfunc f(x int) bool {\n\tswitch x {\n\tcase\n\t\t1,  // one\n\t\t22: // two\n\t\treturn true\n\t}\n\treturn false\n}\n';
+    assert.equal(gofmtDirty([src]).size, 0, 'the case is gofmt-clean');
+    const tree = parseGo(src);
+    const at = src.indexOf('1,') + 1;
+    const out = alignEdits(src, tree.rootNode, [{ start: at, end: at, newText: '000' }]);
+    const fixed = applyEdits(src, out);
+    assert.ok(fixed.includes('\t\t1000, // one\n\t\t22:   // two\n'), fixed);
+    assert.equal(gofmtDirty([fixed]).size, 0);
+  });
+
   it('re-pads neighbours and the edit itself: struct fields', () => {
     const src = 'package p\n\ntype t struct {\n\ta   int    // one\n\tbcd string // two\n}\n';
     const tree = parseGo(src);

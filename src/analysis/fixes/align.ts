@@ -250,6 +250,16 @@ export function layout(root: SyntaxNode, text: string): Layout {
         if (rowsOf(n) > 0) l.ff.add(n.endPosition.row);
         break;
       case 'expression_list': {
+        if (n.parent?.type === 'expression_case' && n.parent.child(0)) {
+          // A case's list is an exprList after the `case` keyword, like a bracketed one.
+          exprList(
+            l,
+            n.parent.child(0)!,
+            kids.filter((k) => k.type !== 'comment'),
+            null,
+          );
+          break;
+        }
         // Without brackets around it go/printer has no sizes to compare: every break is a section.
         kids.forEach((k, i) => {
           if (i > 0 && k.startPosition.row > kids[i - 1].endPosition.row) l.ff.add(k.startPosition.row);
