@@ -128,6 +128,9 @@ export function fixtures(): { name: string; text: string }[] {
   return out;
 }
 
+/** Fix outputs judged per rule and input (see runCampaign). */
+const PER_RULE = 12;
+
 export interface Input {
   name: string;
   text: string;
@@ -223,7 +226,19 @@ export function runCampaign(all: Input[], opts: { judge?: boolean } = {}): Campa
       seen.add(text);
       outputs.push({ input: input.name, fix, text });
     };
-    for (const f of a.findings) for (const fix of f.fixes) add(`${f.rule}: ${fix.title}`, applyEdits(input.text, fix.edits));
+    // Each fix alone; in a file with thousands of findings (the adversarial shapes), up to
+    // PER_RULE fixes of each rule, evenly spread (every output is a copy of the whole file).
+    const byRule = new Map<string, { rule: string; fix: Finding['fixes'][number] }[]>();
+    for (const f of a.findings)
+      for (const fix of f.fixes) {
+        const list = byRule.get(f.rule) ?? [];
+        list.push({ rule: f.rule, fix });
+        byRule.set(f.rule, list);
+      }
+    for (const list of byRule.values()) {
+      const stride = Math.max(1, Math.ceil(list.length / PER_RULE));
+      for (let i = 0; i < list.length; i += stride) add(`${list[i].rule}: ${list[i].fix.title}`, applyEdits(input.text, list[i].fix.edits));
+    }
     // --fix: preferred fixes in rounds, re-analyzing in between.
     let text = input.text;
     let findings: Finding[] = a.findings;
