@@ -1,5 +1,6 @@
 // npm run fuzz: a long seeded campaign (test/fuzz/campaign.ts). FUZZ_SEED (default: the time),
-// FUZZ_MUTATIONS, FUZZ_PROGRAMS; shapes at 4, 64 and 512 KB. Prints the counts the issue asks for
+// FUZZ_MUTATIONS, FUZZ_PROGRAMS, FUZZ_SHAPE_KB (4,64,512: the adversarial shapes at these sizes;
+// fixes are judged by gofmt -e for inputs up to 20 KB). Prints the counts the issue asks for
 // and writes every crash and every rejected fix output to test-results/fuzz/ to reproduce.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,8 @@ async function main(): Promise<void> {
   const programs = Number(process.env.FUZZ_PROGRAMS ?? 3000);
   if (!haveGofmt()) console.log('gofmt not found: fix outputs are not judged');
   const t0 = performance.now();
-  const all = inputs(seed, { mutations, programs, shapeKb: [4, 64, 512] });
+  const shapeKb = (process.env.FUZZ_SHAPE_KB ?? '4,64,512').split(',').map(Number);
+  const all = inputs(seed, { mutations, programs, shapeKb });
   const r = runCampaign(all);
   const secs = (performance.now() - t0) / 1000;
   const out = join(__dirname, '..', '..', 'test-results', 'fuzz');

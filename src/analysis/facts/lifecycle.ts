@@ -1691,11 +1691,10 @@ export function analyzeAcquisition(file: FileFacts, a: Acquisition, shape: Value
 
 /** The `if err != nil { ... }` right after the acquisition (same list) that guards it, if any. */
 export function guardAfter(a: Acquisition, file?: FileFacts): SyntaxNode | null {
-  const list = a.stmt.parent;
-  if (!list || list.type !== 'statement_list' || !a.err) return null;
-  const stmts = statementsOf(list);
-  const i = stmts.findIndex((s) => s.id === a.stmt.id);
-  const next = stmts[i + 1];
+  // Memoized per list: a function with thousands of acquisitions asks once for each.
+  const pos = a.err ? positionInList(a.stmt) : null;
+  if (!pos || !a.err) return null;
+  const next = pos.stmts[pos.index + 1];
   if (!next || next.type !== 'if_statement' || next.childForFieldName('initializer')) return null;
   const c = unparen(next.childForFieldName('condition'));
   if (!c || c.type !== 'binary_expression' || c.childForFieldName('operator')?.text !== '!=') return null;
