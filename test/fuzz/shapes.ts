@@ -128,6 +128,12 @@ export const SHAPES: Shape[] = [
     make: (n) => `${header}var x = ${'`'.repeat(n)}\n`,
   },
   {
+    name: 'commented-clients',
+    what: 'n fixable findings in one function where every line ends in a comment (one gofmt alignment region for all)',
+    make: (n) =>
+      `${header}func f() {\n${rep(n, (i) => `\tc${i} := &http.Client{} // c\n${rep(16, (j) => `\tc${i}.Get("u") // filler ${j}\n`)}`)}}\n`,
+  },
+  {
     name: 'many-functions',
     what: 'n small functions that dial, read and close (breadth, for comparison)',
     make: (n) =>

@@ -7,10 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyEdits, ensureReady } from '../../src/analysis/engine';
+import { analyzeFiles, applyEdits, ensureReady } from '../../src/analysis/engine';
 import { alignEdits, alignText } from '../../src/analysis/fixes/align';
 import type { TextEdit } from '../../src/analysis/model';
 import { parseGo } from '../../src/analysis/parser';
+import { SHAPES } from '../fuzz/shapes';
 import { lineEdits, rng } from './helpers/alignCases';
 import { gofmtDirty, haveGo } from './helpers/gocheck';
 
@@ -173,5 +174,17 @@ describe('gofmt alignment of fixes', function () {
     const at = src.indexOf('a   int') + 1;
     const out = alignEdits(src, tree.rootNode, [{ start: at, end: at, newText: 'bcdefg' }]);
     assert.equal(applyEdits(src, out), 'package p\n\ntype t struct {\n\tabcdefg int    // one\n\tbcd     string // two\n}\n');
+  });
+  it('bounds its work per file: many findings in one run of commented lines (one region for all)', () => {
+    // Every line ends in a comment, so gofmt aligns the whole function as one block and each
+    // finding's region is all of it: without a per-file budget that was O(findings x lines).
+    const [src] = gofmtAll([SHAPES.find((x) => x.name === 'commented-clients')!.make(300)]);
+    const findings = analyzeFiles([{ path: 'p.go', text: src }], [], { rules: ['http-client-no-timeout'] });
+    assert.equal(findings.length, 300);
+    const first = applyEdits(src, findings[0].fixes[0].edits);
+    assert.equal(gofmtDirty([first]).size, 0, 'a fix within the budget is re-aligned');
+    // Past the budget a fix keeps the rule's own edits: Go that gofmt accepts (it may re-pad comments).
+    const last = applyEdits(src, findings[findings.length - 1].fixes[0].edits);
+    assert.ok(gofmtAll([last])[0].includes('Timeout'));
   });
 });
