@@ -180,6 +180,7 @@ export class LspClient {
     memory: { rss: number };
     openDocuments: number;
     analysis?: { heapUsedMb: number; trees: number; treeChars: number };
+    pid: number;
   }> {
     return this.conn.sendRequest('conndoctor/status', null);
   }
