@@ -1,11 +1,12 @@
 // Facts the rules share: imports and aliases, go.mod versions, "what is this value", the mirror tree.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureReady } from '../../src/analysis/engine';
 import { makeEdit, parseGo } from '../../src/analysis/parser';
 import { FileFacts, PackageFacts } from '../../src/analysis/facts/package';
+import { statementsInWalkOrder } from '../../src/analysis/facts/lifecycle';
 import { compareGo, findGoMod, goAtLeast, parseGoMod, clearGoModCache } from '../../src/analysis/facts/gomod';
 import { addImportsEdit } from '../../src/analysis/fixes/imports';
 import { applyEdits } from '../../src/analysis/engine';
@@ -152,5 +153,45 @@ describe('facts', () => {
       tree = inc;
       text = next;
     }
+  });
+});
+
+describe('statementsInWalkOrder (acquisitions from the type index)', () => {
+  before(() => ensureReady());
+
+  it('gives the statements a walk of named nodes reaches, in its order, for every fixture file, function and block', () => {
+    const types = new Set(['short_var_declaration', 'assignment_statement', 'expression_statement']);
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true }))
+        if (e.isDirectory()) walk(join(d, e.name));
+        else if (e.name.endsWith('.go')) files.push(join(d, e.name));
+    };
+    walk(join(__dirname, '../fixtures'));
+    let compared = 0;
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      // The file and a copy with broken syntax (error nodes in the tree).
+      for (const t of [text, text.replace('{', '{ x := [1,2 ')]) {
+        const tree = parseGo(t);
+        for (const root of [
+          tree.rootNode,
+          ...tree.rootNode.descendantsOfType(['function_declaration', 'method_declaration', 'func_literal', 'block']),
+        ]) {
+          const want: unknown[] = [];
+          const stack = [root];
+          while (stack.length) {
+            const n = stack.pop()!;
+            stack.push(...n.namedChildren);
+            if (types.has(n.type)) want.push(n);
+          }
+          const got = statementsInWalkOrder(root);
+          assert.equal(got.length, want.length, f);
+          got.forEach((n, i) => assert.equal(n, want[i], `${f} ${root.type}@${root.startIndex} #${i}`));
+          compared += want.length;
+        }
+      }
+    }
+    assert.ok(compared > 500, `${compared}`);
   });
 });

@@ -1602,13 +1602,35 @@ export function acquisitions(file: FileFacts, shape: ValueShape, isKind: (k: str
   return out;
 }
 
+const ACQUIRING = ['short_var_declaration', 'assignment_statement', 'expression_statement'];
+
+/**
+ * The statements that can acquire, from the tree's index by type rather than a walk of every node
+ * (a walk of transport.go per edit and shape), in the order the walk this replaces visited them
+ * (a stack: parents first, later siblings first), which the acquisitions keep. Only nodes the walk
+ * reached: through named nodes.
+ */
+export function statementsInWalkOrder(root: SyntaxNode): SyntaxNode[] {
+  const found = root.descendantsOfType(ACQUIRING).filter((n) => {
+    for (let p = n.parent; p && p !== root; p = p.parent) if (!p.isNamed) return false;
+    return true;
+  });
+  if (ACQUIRING.includes(root.type)) found.unshift(root);
+  // A node's subtree is [pre, pre of its rightmost deepest node] in pre-order: the walk visits the
+  // subtree ending last first, and of nested ones (same end) the outer one first.
+  const end = new Map<SyntaxNode, number>();
+  for (const n of found) {
+    let l = n;
+    while (l.children.length) l = l.children[l.children.length - 1];
+    end.set(n, l.pre);
+  }
+  return found.sort((a, b) => end.get(b)! - end.get(a)! || a.pre - b.pre);
+}
+
 /** The acquisitions inside `root` (a file or one function). */
 export function acquisitionsIn(file: FileFacts, root: SyntaxNode, shape: ValueShape, isKind: (k: string | null) => boolean): Acquisition[] {
   const out: Acquisition[] = [];
-  const stack: SyntaxNode[] = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    for (const k of named(n)) stack.push(k);
+  for (const n of statementsInWalkOrder(root)) {
     let call: SyntaxNode | null = null;
     let left: SyntaxNode[] = [];
     if (n.type === 'short_var_declaration' || (n.type === 'assignment_statement' && n.childForFieldName('operator')?.text === '=')) {
