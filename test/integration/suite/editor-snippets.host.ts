@@ -28,16 +28,18 @@ describe('editor: snippets', function () {
     const end = doc.positionAt(SRC.length);
     editor.selection = new vscode.Selection(end, end);
     await vscode.commands.executeCommand('type', { text: 'httpclient' });
-    // The provider answers through the language server: its items carry the import edit.
+    // The provider answers through the language server: its items carry the import edit. With
+    // labelDetails (the snippet's name beside the prefix) the client gives a CompletionItemLabel.
+    const labelOf = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);
     const list = await waitFor(async () => {
       const l = await vscode.commands.executeCommand<vscode.CompletionList>(
         'vscode.executeCompletionItemProvider',
         uri,
         editor.selection.active,
       );
-      return l.items.some((i) => i.label === 'httpclient' && i.kind === vscode.CompletionItemKind.Snippet) ? l : undefined;
+      return l.items.some((i) => labelOf(i) === 'httpclient' && i.kind === vscode.CompletionItemKind.Snippet) ? l : undefined;
     }, 'the httpclient completion item');
-    const item = list.items.find((i) => i.label === 'httpclient')!;
+    const item = list.items.find((i) => labelOf(i) === 'httpclient')!;
     assert.ok(item.additionalTextEdits?.length, 'the item adds imports');
     // As a user does it: open the suggestions and press Enter on the first (accepting the selected one).
     const inserted = await waitFor(
