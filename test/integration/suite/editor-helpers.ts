@@ -84,13 +84,16 @@ const created = new Set<string>();
 
 /** Removes the scratch files and the top folders writeScratch created (the UI scenarios share the workspace). */
 export async function removeScratch(): Promise<void> {
-  await closeAll();
+  // Revert dirty scratch documents BEFORE closing editors: closing a dirty editor asks "Save?" in
+  // a dialog nothing answers, and code-server's hot exit then restores the dirty file into the next
+  // window (the UI suite's), where it takes the editor the UI tests expect.
   for (const d of vscode.workspace.textDocuments) {
     if (d.isDirty && written.has(d.uri.fsPath)) {
       await vscode.window.showTextDocument(d);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
   }
+  await closeAll();
   for (const f of written) fs.rmSync(f, { force: true });
   for (const d of created) fs.rmSync(path.join(workspaceRoot().fsPath, d), { recursive: true, force: true });
   written.clear();

@@ -10,8 +10,8 @@ const SRC = 'package snip\n\nimport "fmt"\n\nvar _ = fmt.Sprint\n\n';
 
 describe('editor: snippets', function () {
   after(async () => {
-    await closeAll();
     await removeScratch();
+    await closeAll();
   });
 
   it('no static snippet contribution: each snippet is listed once, by the language server', () => {
