@@ -291,6 +291,19 @@ export class Workbench {
     await this.page.keyboard.press('Control+F');
     const find = this.page.locator('.editor-instance .find-widget.visible .input');
     await find.first().waitFor({ timeout: timeoutMs });
+    // The previous reveal's widget can still be "visible" (closing) while the editor has the keys:
+    // Ctrl+A then selected the whole file and the text below replaced it. Type only once the Find
+    // input has the focus.
+    await waitUntil(
+      async () => {
+        if (await this.page.evaluate(() => !!document.activeElement?.closest('.find-widget.visible'))) return true;
+        await this.page.keyboard.press('Control+F');
+        return false;
+      },
+      timeoutMs,
+      'the Find widget to take the focus',
+      100,
+    );
     await this.page.keyboard.press('Control+A');
     await this.page.keyboard.insertText(text);
     const count = this.page.locator('.editor-instance .find-widget.visible .matchesCount');
